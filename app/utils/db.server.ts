@@ -40,6 +40,9 @@ export const STATEMENT_TIMEOUT_MS = 8000;
 
 // Pg returns bigint (int8) as string; our counts and identities fit in a double.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+// A calendar date is not an instant: keep 'YYYY-MM-DD' rather than a Date at local midnight.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 interface PoolLikeClient {
   query(sqlText: string, params?: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number | null; command: string }>;
@@ -150,7 +153,12 @@ export function createPGlitePool(instance: PGliteInstance): PoolLike {
 
 export async function createPGliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{ db: Database; instance: PGliteInstance }> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const instance = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const instance = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    // Same value shapes as the pg driver above.
+    parsers: { [DATE_OID]: (v: string) => v, 20: (v: string) => Number.parseInt(v, 10) },
+  });
   const db = makeDatabase("pglite", createPGlitePool(instance), async () => {
     await instance.close();
   });

@@ -29,6 +29,8 @@ export const envSchema = z
     JITSI_DOMAIN: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, "must be a host name").optional(),
     COOKIE_SECURE: bool.optional(),
     SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    /** Set by `remix dev --manual`; the server then tells it when a rebuild is live. */
+    REMIX_DEV_ORIGIN: z.string().url().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

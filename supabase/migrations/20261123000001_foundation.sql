@@ -104,7 +104,7 @@ create table public.verifications (
   id bigint generated always as identity primary key,
   user_id uuid not null references public.profiles (id) on delete cascade,
   decision text not null check (decision in ('verified', 'revoked')),
-  method text not null check (method in ('order_register', 'sponsor')),
+  method text not null check (method in ('order_register', 'admin_review', 'sponsor')),
   verified_by uuid not null references public.profiles (id) on delete restrict,
   note text not null check (char_length(note) between 3 and 1000),
   created_at timestamptz not null default now(),
@@ -278,7 +278,7 @@ create policy verifications_insert on public.verifications for insert to authent
     verified_by = auth.uid()
     and user_id <> auth.uid()
     and (
-      (public.is_admin() and method = 'order_register')
+      (public.is_admin() and method in ('order_register', 'admin_review'))
       or ((public.is_admin() or public.can_vouch())
           and method = 'sponsor' and decision = 'verified'
           and public.is_vouchable(user_id))
@@ -363,8 +363,8 @@ grant usage, select on all sequences in schema public to service_role;
 create table public.tools (
   id uuid primary key default gen_random_uuid(),
   title text not null check (char_length(title) between 3 and 300),
-  publisher text references public.organisations (code),
-  published_on text check (published_on ~ '^[0-9]{4}(-[0-9]{2})?$'),
+  publisher text check (char_length(publisher) <= 120),
+  published_on text check (published_on ~ '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'),
   kind text not null,
   topics text[] not null default '{}',
   url text check (url ~ '^https?://'),
@@ -374,7 +374,7 @@ create table public.tools (
 create table public.events (
   id uuid primary key default gen_random_uuid(),
   title text not null check (char_length(title) between 3 and 300),
-  kind text not null check (kind in ('webinar', 'managers_meeting', 'training', 'conference')),
+  kind text not null check (kind in ('webinar', 'managers_meeting', 'virtual_event', 'training', 'conference')),
   series text,
   starts_on date not null,
   start_time time,
@@ -389,3 +389,14 @@ create policy tools_read_published on public.tools for select to anon, authentic
 create policy events_read on public.events for select to anon, authenticated using (true);
 grant select on public.tools, public.events to anon, authenticated;
 grant all on public.tools, public.events to service_role;
+
+-- Public counts for the home page: how many verified members and regions, never who.
+create or replace function public.community_counts()
+returns table (members int, regions int)
+language sql stable security definer set search_path = ''
+as $$
+  select count(*)::int, count(distinct region_code)::int
+  from public.profiles where verification_status = 'verified'
+$$;
+revoke all on function public.community_counts() from public;
+grant execute on function public.community_counts() to anon, authenticated, service_role;

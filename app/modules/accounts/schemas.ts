@@ -1,0 +1,116 @@
+// One zod schema per form, shared by the browser (conform) and the server.
+// Messages are i18n keys (errors.*), translated where they are shown.
+// Limits match the CHECK constraints in supabase/migrations.
+import { z } from "zod";
+import { codes, DISCIPLINES, ESTABLISHMENT_KINDS, LANGUAGES, PROFESSIONAL_ORDERS, REGIONS, TOPICS } from "./reference";
+
+export const LIMITS = {
+  email: 254,
+  passwordMin: 10,
+  passwordMax: 128,
+  displayNameMin: 2,
+  displayName: 80,
+  establishment: 160,
+  permitNumber: 32,
+  bio: 2000,
+  topics: 30,
+  languages: 8,
+  note: 1000,
+  noteMin: 3,
+} as const;
+
+const required = { required_error: "errors.required", invalid_type_error: "errors.invalid" };
+const email = z.string(required).trim().toLowerCase().max(LIMITS.email, "errors.too_long").email("errors.email");
+const password = z.string(required).min(LIMITS.passwordMin, "errors.password_short").max(LIMITS.passwordMax, "errors.too_long");
+const optionalText = (max: number) => z.string().trim().max(max, "errors.too_long").optional();
+const oneOf = (values: [string, ...string[]]) => z.enum(values, { errorMap: () => ({ message: "errors.choice" }) });
+
+const profileFields = {
+  displayName: z.string(required).trim().min(LIMITS.displayNameMin, "errors.too_short").max(LIMITS.displayName, "errors.too_long"),
+  discipline: oneOf(codes(DISCIPLINES)),
+  region: oneOf(codes(REGIONS)),
+  establishment: optionalText(LIMITS.establishment),
+  establishmentKind: oneOf(codes(ESTABLISHMENT_KINDS)).optional(),
+  orderCode: oneOf(codes(PROFESSIONAL_ORDERS)).optional(),
+  permitNumber: z.string().trim().max(LIMITS.permitNumber, "errors.too_long")
+    .regex(/^[A-Za-z0-9-]+$/, "errors.permit_format").optional(),
+  languages: z.array(oneOf([...LANGUAGES]), required).min(1, "errors.languages_min").max(LIMITS.languages, "errors.too_many"),
+  topics: z.array(oneOf(codes(TOPICS))).max(LIMITS.topics, "errors.too_many").default([]),
+};
+
+// A permit number only means something with its order.
+const permitNeedsOrder = <T extends { orderCode?: string; permitNumber?: string }>(value: T, ctx: z.RefinementCtx) => {
+  if (value.permitNumber && !value.orderCode) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["orderCode"], message: "errors.order_required" });
+  }
+};
+
+export const signupSchema = z
+  .object({
+    email,
+    password,
+    ...profileFields,
+    directoryOptIn: z.boolean().default(false),
+    // Two separate consents, each asked on its own (Law 25).
+    acceptTerms: z.literal(true, { errorMap: () => ({ message: "errors.consent_terms" }) }),
+    acceptPrivacy: z.literal(true, { errorMap: () => ({ message: "errors.consent_privacy" }) }),
+  })
+  .superRefine(permitNeedsOrder);
+export type SignupInput = z.infer<typeof signupSchema>;
+
+export const profileSchema = z
+  .object({
+    ...profileFields,
+    bio: optionalText(LIMITS.bio),
+    directoryOptIn: z.boolean().default(false),
+    locale: z.enum(["fr-CA", "en-CA"], { errorMap: () => ({ message: "errors.choice" }) }),
+  })
+  .superRefine(permitNeedsOrder);
+export type ProfileInput = z.infer<typeof profileSchema>;
+
+/** Only same-site paths: never an open redirect. */
+export const safeRedirect = z
+  .string()
+  .regex(/^\/(?![/\\])[^\s]*$/, "errors.invalid")
+  .max(500)
+  .optional()
+  .catch(undefined);
+
+export const loginSchema = z.object({
+  email,
+  password: z.string(required).min(1, "errors.required").max(LIMITS.passwordMax, "errors.too_long"),
+  redirectTo: safeRedirect,
+});
+
+export const forgotPasswordSchema = z.object({ email });
+
+export const resetPasswordSchema = z
+  .object({
+    token: z.string(required).min(20, "errors.invalid").max(200, "errors.invalid"),
+    password,
+    confirm: z.string(required),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "errors.password_mismatch" });
+
+export const verifySchema = z.object({
+  userId: z.string(required).uuid("errors.invalid"),
+  decision: z.enum(["verified", "revoked"], { errorMap: () => ({ message: "errors.choice" }) }),
+  method: z.enum(["order_register", "admin_review"], { errorMap: () => ({ message: "errors.choice" }) }),
+  note: z.string(required).trim().min(LIMITS.noteMin, "errors.note_required").max(LIMITS.note, "errors.too_long"),
+});
+
+export const vouchSchema = z.object({
+  userId: z.string(required).uuid("errors.invalid"),
+  note: z.string(required).trim().min(LIMITS.noteMin, "errors.note_required").max(LIMITS.note, "errors.too_long"),
+});
+
+export const ROLES = ["mentor", "moderator", "curator", "admin"] as const;
+export const rolesSchema = z.object({
+  userId: z.string(required).uuid("errors.invalid"),
+  roles: z.array(z.enum(ROLES, { errorMap: () => ({ message: "errors.choice" }) })).max(ROLES.length).default([]),
+});
+
+export const localeSchema = z.object({
+  locale: z.enum(["fr-CA", "en-CA"], { errorMap: () => ({ message: "errors.choice" }) }),
+  redirectTo: safeRedirect,
+});

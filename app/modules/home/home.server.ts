@@ -1,0 +1,25 @@
+// Home: what anyone (anonymous included) may see — public tools, past events and
+// a few counts. Read with the visitor's own claims, like every read.
+import { sql } from "kysely";
+import type { Claims, Database } from "~/utils/db.server";
+
+export const HOME_TOOLS = 6;
+export const HOME_EVENTS = 5;
+
+export async function listHomeContent(db: Database, claims: Claims) {
+  return db.withUser(claims, async (tx) => {
+    const tools = await tx.selectFrom("tools").select(["id", "title", "publisher", "published_on", "kind", "topics", "url"])
+      .where("status", "=", "published").orderBy("published_on", "desc").limit(HOME_TOOLS).execute();
+    const events = await tx.selectFrom("events").select(["id", "title", "kind", "series", "starts_on"])
+      .orderBy("starts_on", "desc").limit(HOME_EVENTS).execute();
+    const topics = await tx.selectFrom("topics").select(["code", "name_fr", "name_en"]).execute();
+    // Counts come from a security-definer function: an anonymous visitor may know how
+    // many verified members there are, not who they are.
+    const counts = await sql<{ members: number; regions: number }>`select * from public.community_counts()`.execute(tx);
+    return {
+      tools, topics,
+      events,
+      counts: counts.rows[0] ?? { members: 0, regions: 0 },
+    };
+  }, { readOnly: true });
+}

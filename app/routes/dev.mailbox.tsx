@@ -1,0 +1,37 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useI18n } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "mailbox.title");
+
+// The embedded mode's mailbox: mail stays in the outbox (no SMTP), and this page
+// shows it so a newcomer can follow a password-reset link. It exists only where
+// DEV_MAILBOX is on (the embedded default without SMTP_URL); elsewhere it is a 404.
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (!context.env.devMailbox) throw new Response("not_found", { status: 404 });
+  const messages = await context.db.asSystem("dev mailbox: list outbox", (tx) =>
+    tx.selectFrom("outbox").select(["id", "to_email", "subject", "body_text", "created_at"]).orderBy("id", "desc").limit(50).execute());
+  return json({ messages });
+}
+
+export default function Mailbox() {
+  const { t, date } = useI18n();
+  const { messages } = useLoaderData<typeof loader>();
+  return (
+    <div className="container container--narrow stack stack--l">
+      <header className="page-header">
+        <h1>{t("mailbox.title")}</h1>
+        <p className="lead">{t("mailbox.lead")}</p>
+      </header>
+      {messages.length === 0 ? <p className="empty-state">{t("mailbox.empty")}</p> : null}
+      {messages.map((m) => (
+        <article key={m.id} className="card stack stack--s" aria-labelledby={`m-${m.id}`}>
+          <h2 id={`m-${m.id}`} className="card__title">{m.subject}</h2>
+          <p className="card__meta">{t("mailbox.to")} {m.to_email} · {date(m.created_at, "datetime")}</p>
+          <pre className="mailbox-message">{m.body_text}</pre>
+        </article>
+      ))}
+    </div>
+  );
+}

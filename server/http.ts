@@ -1,0 +1,151 @@
+// The Express app: hardening (CSP with a per-request nonce, Origin check on
+// mutations, rate limits, body size limits), /healthz, static assets and the
+// Remix handler with the services as load context.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { AppServices } from "~/utils/context";
+
+/** Largest request body accepted (forms; uploads get their own route and limit later). */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Sign-in attempts per minute and per IP (the account lockout is separate). */
+export const SIGN_IN_PER_MINUTE = 6;
+export const SENSITIVE_FORM_PER_MINUTE = 10;
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function createHttpApp(options: {
+  services: AppServices;
+  getBuild: () => Promise<ServerBuild>;
+  publicDir?: string;
+  production: boolean;
+}) {
+  const { services } = options;
+  const { env, logger, db } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  // Behind a proxy, PUBLIC_URL says so; the rate limits key on the client's IP.
+  if (env.PUBLIC_URL?.startsWith("https://")) app.set("trust proxy", 1);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: req.method, url: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
+    });
+    next();
+  });
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`,
+            ...(env.JITSI_DOMAIN ? [`https://${env.JITSI_DOMAIN}`] : [])],
+          "connect-src": ["'self'", ...(options.production ? [] : ["ws:"]),
+            ...(env.SUPABASE_URL ? [env.SUPABASE_URL] : [])],
+          "frame-src": env.JITSI_DOMAIN ? [`https://${env.JITSI_DOMAIN}`] : ["'none'"],
+          "img-src": ["'self'", "data:"],
+          "style-src": ["'self'"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "upgrade-insecure-requests": env.PUBLIC_URL?.startsWith("https://") ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      hsts: env.PUBLIC_URL?.startsWith("https://") ? undefined : false,
+    }),
+  );
+  app.use(compression());
+
+  app.get("/healthz", async (_req, res) => {
+    const health = await db.health();
+    res.setHeader("Cache-Control", "no-store");
+    if (health.ok) res.json({ status: "ok", db: db.kind, migrations: health.migrations });
+    else res.status(503).json({ status: "unavailable", db: db.kind, reason: "database unreachable" });
+  });
+
+  // Mutations must come from our own pages (CSRF defence next to SameSite=Lax).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!MUTATING.has(req.method)) return next();
+    const origin = req.get("origin") ?? refererOrigin(req.get("referer"));
+    if (!origin || !env.allowedOrigins.includes(origin)) {
+      res.status(403).type("text/plain; charset=utf-8").send("Origine refusée / Origin not allowed");
+      return;
+    }
+    // Remix reads the body itself: refuse what we cannot size before it does.
+    if (req.get("transfer-encoding") && !req.get("content-length")) {
+      res.status(411).type("text/plain; charset=utf-8").send("Longueur requise / Length required");
+      return;
+    }
+    const length = Number(req.get("content-length") ?? "0");
+    if (!Number.isFinite(length) || length > MAX_BODY_BYTES) {
+      res.status(413).type("text/plain; charset=utf-8").send("Requête trop volumineuse / Request too large");
+      return;
+    }
+    next();
+  });
+  const limiter = (limit: number) =>
+    rateLimit({
+      windowMs: 60_000, limit, standardHeaders: "draft-7", legacyHeaders: false,
+      skip: (req) => req.method !== "POST",
+      handler: (_req, res) => {
+        res.status(429).type("text/html; charset=utf-8")
+          .send(`<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Trop de tentatives</title><main><h1>Trop de tentatives</h1><p>Veuillez patienter une minute avant de réessayer.</p><p lang="en-CA">Too many attempts. Please wait a minute and try again.</p><p><a href="/">Passerelle</a></p></main></html>`);
+      },
+    });
+  app.use("/login", limiter(SIGN_IN_PER_MINUTE));
+  app.use(["/signup", "/password/forgot", "/password/reset"], limiter(SENSITIVE_FORM_PER_MINUTE));
+
+  const publicDir = options.publicDir ?? path.resolve("public");
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use("/styles", express.static(path.resolve("styles"), { maxAge: options.production ? "1h" : 0 }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  // One handler per build: in development the build changes on every rebuild.
+  let current: { build: ServerBuild; handler: ReturnType<typeof createRequestHandler> } | null = null;
+  app.all("*", async (req, res, next) => {
+    try {
+      const build = await options.getBuild();
+      if (current?.build !== build) {
+        current = {
+          build,
+          handler: createRequestHandler({
+            build,
+            mode: options.production ? "production" : "development",
+            getLoadContext: (_req, response) => ({ ...services, cspNonce: String(response.locals.cspNonce) }),
+          }),
+        };
+      }
+      await current.handler(req, res, next);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err: error }, "unhandled request error");
+    if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Erreur interne / Internal error");
+  });
+  return app;
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}

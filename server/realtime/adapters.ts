@@ -1,0 +1,154 @@
+// Socket.IO adapters: how rooms span several processes.
+//  - memory: one process (embedded default);
+//  - redis: Redis streams (REDIS_URL); also keeps connection-state recovery;
+//  - postgres: LISTEN/NOTIFY through the app's pool (no recovery).
+import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
+import { createAdapter as createRedisStreamsAdapter } from "@socket.io/redis-streams-adapter";
+import type pg from "pg";
+import type { Logger } from "pino";
+import { createClient } from "redis";
+import type { ServerOptions } from "socket.io";
+
+export type AdapterOption =
+  | { kind: "memory" }
+  /** `prefix` names the stream, channels and session keys: servers that must share rooms use the same one. */
+  | { kind: "redis"; url: string; prefix?: string }
+  /** The pool is the caller's: close() leaves it open. */
+  | { kind: "postgres"; pool: pg.Pool; tableName?: string; channelPrefix?: string };
+
+export interface PreparedAdapter {
+  adapter: ServerOptions["adapter"] | undefined;
+  /** Connection-state recovery needs an adapter that stores sessions. */
+  supportsRecovery: boolean;
+  /** Resolves when the adapter can receive what other servers publish. */
+  ready(): Promise<void>;
+  /** After io.close(): releases what the adapter opened. */
+  close(): Promise<void>;
+}
+
+const ADAPTER_READY_TIMEOUT_MS = 10_000;
+/** The table named in @socket.io/postgres-adapter's README (payloads over 8 kB go through it). */
+export const POSTGRES_ATTACHMENTS_TABLE = "socket_io_attachments";
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function prepareAdapter(option: AdapterOption, logger: Logger): Promise<PreparedAdapter> {
+  switch (option.kind) {
+    case "memory":
+      return { adapter: undefined, supportsRecovery: true, ready: async () => {}, close: async () => {} };
+    case "redis":
+      return prepareRedis(option.url, option.prefix ?? "socket.io", logger);
+    case "postgres":
+      return preparePostgres(option, logger);
+  }
+}
+
+async function prepareRedis(url: string, prefix: string, logger: Logger): Promise<PreparedAdapter> {
+  const client = createClient({ url });
+  client.on("error", (err: unknown) => logger.warn({ err }, "realtime: redis client error"));
+  await client.connect();
+
+  // The adapter duplicates the client twice (a blocking XREAD reader and a
+  // subscriber) and never exposes them. We watch duplicate() to know when they are
+  // ready, and to unref them on close: the reader only disconnects itself after
+  // its current XREAD (up to blockTimeInMs) returns, and must not hold the process.
+  const duplicates: Array<ReturnType<typeof client.duplicate>> = [];
+  const watched = new Proxy(client, {
+    get(target, property) {
+      if (property === "duplicate") {
+        return (...args: Parameters<typeof target.duplicate>) => {
+          const duplicate = target.duplicate(...args);
+          duplicates.push(duplicate);
+          return duplicate;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const adapter = createRedisStreamsAdapter(watched, {
+    streamName: prefix,
+    channelPrefix: prefix,
+    sessionKeyPrefix: `${prefix}:session:`,
+  });
+
+  return {
+    adapter,
+    supportsRecovery: true,
+    async ready() {
+      await withTimeout(
+        Promise.all(
+          duplicates.map((d) => (d.isReady ? Promise.resolve() : new Promise<void>((resolve) => d.once("ready", () => resolve())))),
+        ),
+        ADAPTER_READY_TIMEOUT_MS,
+        "redis adapter did not connect",
+      );
+      // Let the adapter queue its XREAD and SUBSCRIBE, which follow "ready" by a few microtasks.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    async close() {
+      for (const duplicate of duplicates) duplicate.unref();
+      // close() (not destroy()) lets the sessions persisted by io.close() reach Redis.
+      if (client.isOpen) await client.close();
+    },
+  };
+}
+
+async function preparePostgres(
+  option: Extract<AdapterOption, { kind: "postgres" }>,
+  logger: Logger,
+): Promise<PreparedAdapter> {
+  const tableName = option.tableName ?? POSTGRES_ATTACHMENTS_TABLE;
+  if (!SQL_IDENTIFIER.test(tableName)) throw new Error(`realtime: invalid attachments table name "${tableName}"`);
+  await ensureAttachmentsTable(option.pool, tableName);
+  const adapter = createPostgresAdapter(option.pool, {
+    tableName,
+    channelPrefix: option.channelPrefix ?? "socket.io",
+    errorHandler: (err: Error) => logger.warn({ err }, "realtime: postgres adapter error"),
+  });
+  return { adapter, supportsRecovery: false, ready: async () => {}, close: async () => {} };
+}
+
+/**
+ * Creates the adapter's table when missing. It lives in the search path (public),
+ * where every table must have row-level security (rule 3): it gets RLS with no
+ * policy and no grants, so only its owner (the login role that created it, which
+ * RLS does not restrict) reads it, and anon/authenticated see nothing.
+ */
+export async function ensureAttachmentsTable(pool: pg.Pool, tableName: string): Promise<void> {
+  const exists = async () => {
+    const { rows } = await pool.query<{ found: boolean }>("select to_regclass($1) is not null as found", [tableName]);
+    return rows[0]?.found === true;
+  };
+  if (await exists()) return;
+  try {
+    await pool.query(`
+      do $$
+      begin
+        create table if not exists ${tableName} (
+          id          bigserial unique,
+          created_at  timestamptz default now(),
+          payload     bytea
+        );
+        alter table ${tableName} enable row level security;
+        revoke all on table ${tableName} from public;
+        if exists (select 1 from pg_roles where rolname = 'anon') then
+          revoke all on table ${tableName} from anon;
+        end if;
+        if exists (select 1 from pg_roles where rolname = 'authenticated') then
+          revoke all on table ${tableName} from authenticated;
+        end if;
+      end
+      $$`);
+  } catch (error) {
+    // Another process may have created it at the same moment.
+    if (!(await exists())) throw error;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

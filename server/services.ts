@@ -1,0 +1,83 @@
+// Creates the long-lived services once per process: database (+ migrations and
+// demo seed), auth issuer, mailer. Both `npm start` and the tests use this.
+import path from "node:path";
+import type { Logger } from "pino";
+import type { AppServices } from "~/utils/context";
+import { createLocalAuth } from "~/utils/auth/local.server";
+import type { AuthIssuer } from "~/utils/auth/types";
+import { createPGliteDatabase, createPostgresDatabase, type Database } from "~/utils/db.server";
+import type { Env } from "~/utils/env.server";
+import { createMailer } from "~/utils/mail.server";
+import { migrate } from "~/utils/migrate.server";
+import { resetPasswordEmail } from "~/modules/accounts/emails.server";
+import { acquireDataDirLock } from "./lockfile";
+import { seedDemo } from "./seed";
+
+export interface CoreServices extends Omit<AppServices, "realtime"> {
+  migrations: number;
+  close(): Promise<void>;
+}
+
+export async function createServices(env: Env, logger: Logger): Promise<CoreServices> {
+  let db: Database;
+  let releaseLock = () => {};
+  if (env.DATABASE_URL) {
+    if (env.MIGRATION_DATABASE_URL) {
+      const owner = createPostgresDatabase(env.MIGRATION_DATABASE_URL, { max: 1 });
+      try {
+        await migrate(owner);
+      } finally {
+        await owner.close();
+      }
+    }
+    db = createPostgresDatabase(env.DATABASE_URL);
+    if (!env.MIGRATION_DATABASE_URL) await migrate(db);
+  } else {
+    const dataDir = path.resolve(env.DATA_DIR);
+    releaseLock = acquireDataDirLock(dataDir);
+    try {
+      ({ db } = await createPGliteDatabase({ dataDir: path.join(dataDir, "pglite") }));
+      await migrate(db);
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
+  }
+  const health = await db.health();
+  const migrations = health.ok ? health.migrations : 0;
+  const mail = createMailer({ db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, logger });
+
+  let auth: AuthIssuer;
+  const local = createLocalAuth({
+    db,
+    cookieSecure: env.cookieSecure,
+    sessionDays: env.SESSION_DAYS,
+    sendResetEmail: async ({ to, link }) => {
+      const locale = await db.asSystem("mail: reset locale", (tx) =>
+        tx.selectFrom("profiles").innerJoin("auth.users as u", "u.id", "profiles.id")
+          .select("profiles.locale").where("u.email", "=", to).executeTakeFirst());
+      await mail.enqueue({ to, kind: "password_reset", ...resetPasswordEmail(locale?.locale ?? "fr-CA", link) });
+    },
+  });
+  if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) {
+    const { createSupabaseAuth } = await import("~/utils/auth/supabase.server");
+    auth = createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, cookieSecure: env.cookieSecure });
+  } else {
+    auth = local;
+  }
+
+  if (env.seedDemo) {
+    const seeded = await seedDemo(db, { hashPassword: local.hashPassword });
+    if (seeded) logger.info("demo content seeded (accounts: admin@, mentor@, membre@, nouveau@passerelle.test)");
+  }
+  mail.start();
+
+  return {
+    db, auth, env, logger, mail, migrations,
+    async close() {
+      await mail.stop();
+      await db.close();
+      releaseLock();
+    },
+  };
+}
