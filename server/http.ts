@@ -9,7 +9,9 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
+import type { AuthIssuer } from "~/utils/auth/types";
 import type { AppServices } from "~/utils/context";
+import type { UserClaims } from "~/utils/db.server";
 
 /** Largest request body accepted (forms; uploads get their own route and limit later). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -64,6 +66,9 @@ export function createHttpApp(options: {
         },
       },
       crossOriginEmbedderPolicy: false,
+      // no-referrer would make browsers send "Origin: null" on plain form posts,
+      // which the Origin check below must then refuse.
+      referrerPolicy: { policy: "strict-origin-when-cross-origin" },
       hsts: env.PUBLIC_URL?.startsWith("https://") ? undefined : false,
     }),
   );
@@ -124,7 +129,11 @@ export function createHttpApp(options: {
           handler: createRequestHandler({
             build,
             mode: options.production ? "production" : "development",
-            getLoadContext: (_req, response) => ({ ...services, cspNonce: String(response.locals.cspNonce) }),
+            getLoadContext: (_req, response) => ({
+              ...services,
+              auth: perRequestAuth(services.auth, response),
+              cspNonce: String(response.locals.cspNonce),
+            }),
           }),
         };
       }
@@ -148,4 +157,30 @@ function refererOrigin(referer: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The issuer as one request sees it: claims are read once per request (every loader
+ * of a page asks), and a refreshed session's cookies are added to the response.
+ */
+export function perRequestAuth(auth: AuthIssuer, response: Response): AuthIssuer {
+  const memo = new Map<string, Promise<UserClaims | null>>();
+  const read = async (cookieHeader: string | null) => {
+    if (!auth.getSession) return auth.getClaims(cookieHeader);
+    const { claims, headers } = await auth.getSession(cookieHeader);
+    for (const cookie of headers.getSetCookie()) if (!response.headersSent) response.append("Set-Cookie", cookie);
+    return claims;
+  };
+  return {
+    ...auth,
+    getClaims(cookieHeader) {
+      const key = cookieHeader ?? "";
+      let pending = memo.get(key);
+      if (!pending) {
+        pending = read(cookieHeader);
+        memo.set(key, pending);
+      }
+      return pending;
+    },
+  };
 }

@@ -9,7 +9,8 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { ConfigError, parseEnv, type Env } from "~/utils/env.server";
 import { createHttpApp } from "./http";
-import { attachRealtime } from "./realtime/index";
+import pg from "pg";
+import { attachRealtime, type Realtime } from "./realtime/index";
 import { createServices } from "./services";
 
 export interface RunningServer {
@@ -42,18 +43,26 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
 
   const services = await createServices(env, logger);
   const server = http.createServer();
-  const realtime = await attachRealtime(server, {
-    getClaims: (cookie) => services.auth.getClaims(cookie),
-    allowedOrigins: env.allowedOrigins,
-    logger,
-    adapter: env.REDIS_URL ? { kind: "redis", url: env.REDIS_URL } : { kind: "memory" },
-  });
+  // The app's request listener goes first: engine.io only shields the listeners that
+  // exist when it attaches, and the long-polling handshake must not reach Remix.
+  let realtime: Realtime | null = null;
   const app = createHttpApp({
-    services: { ...services, realtime: { disconnectUser: realtime.disconnectUser } },
+    services: { ...services, realtime: { disconnectUser: async (id) => void (await realtime?.disconnectUser(id)) } },
     getBuild,
     production,
   });
   server.on("request", app);
+  // Rooms span processes: Redis streams when REDIS_URL is set, else the Postgres
+  // adapter on a shared PostgreSQL; one process on the embedded database needs neither.
+  const adapterPool = !env.REDIS_URL && env.DATABASE_URL ? new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 }) : null;
+  realtime = await attachRealtime(server, {
+    getClaims: (cookie) => (services.auth.getClaimsWithoutRefresh ?? services.auth.getClaims)(cookie),
+    allowedOrigins: env.allowedOrigins,
+    logger,
+    adapter: env.REDIS_URL ? { kind: "redis", url: env.REDIS_URL }
+      : adapterPool ? { kind: "postgres", pool: adapterPool } : { kind: "memory" },
+  });
+  const live = realtime;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -65,9 +74,10 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await realtime.close();
+      await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await adapterPool?.end();
       await services.close();
     })());
   return { url, port, close, services };

@@ -120,12 +120,12 @@ export function Checkbox({ field, label, hint }: { field: FieldMetadata<boolean 
   );
 }
 
-/** Summary at the top of a form: the form-level error and links to each invalid field. */
 type ErrorSource = { errors?: string[]; id: string; name: string };
 
-export function FormErrors({ form, fields }: { form: { errors?: string[]; errorId: string }; fields: Record<string, ErrorSource> }) {
+/** Summary at the top of a form: the form-level error and a link to each invalid field, named by its label. */
+export function FormErrors({ form, fields }: { form: { errors?: string[]; errorId: string }; fields: Array<[ErrorSource, string]> }) {
   const { t, tx } = useI18n();
-  const invalid = Object.values(fields).filter((f) => f.errors?.length);
+  const invalid = fields.filter(([f]) => f.errors?.length);
   if (!form.errors?.length && invalid.length === 0) return null;
   return (
     <div className="form-errors" role="alert" id={form.errorId} tabIndex={-1}>
@@ -133,8 +133,8 @@ export function FormErrors({ form, fields }: { form: { errors?: string[]; errorI
       {form.errors?.length ? <p>{form.errors.map((e) => tx(e)).join(" ")}</p> : null}
       {invalid.length ? (
         <ul>
-          {invalid.map((f) => (
-            <li key={f.name}><a href={`#${f.id}`}>{tx(f.errors?.[0] ?? "errors.invalid")}</a></li>
+          {invalid.map(([f, label]) => (
+            <li key={f.name}><a href={`#${f.id}`}>{label} : {tx(f.errors?.[0] ?? "errors.invalid")}</a></li>
           ))}
         </ul>
       ) : null}

@@ -52,7 +52,7 @@ export default function Login() {
       </header>
       {params.get("reset") ? <p className="alert alert--success" role="status">{t("login.resetDone")}</p> : null}
       <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={{ email: fields.email, password: fields.password }} />
+        <FormErrors form={form} fields={[[fields.email, t("fields.email")], [fields.password, t("fields.password")]]} />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />
         <TextField field={fields.password} label={t("fields.password")} type="password" autoComplete="current-password" required />

@@ -33,7 +33,7 @@ export default function ForgotPassword() {
       </header>
       {data?.sent ? <p className="alert alert--success" role="status">{t("forgot.sent")}</p> : null}
       <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={{ email: fields.email }} />
+        <FormErrors form={form} fields={[[fields.email, t("fields.email")]]} />
         <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />
         <div className="form-actions">
           <button type="submit" className="btn btn--primary">{t("forgot.submit")}</button>

@@ -40,7 +40,7 @@ export default function ResetPassword() {
       </header>
       {token ? (
         <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
-          <FormErrors form={form} fields={{ password: fields.password, confirm: fields.confirm }} />
+          <FormErrors form={form} fields={[[fields.password, t("fields.newPassword")], [fields.confirm, t("fields.confirmPassword")]]} />
           <input type="hidden" name="token" value={token} />
           <TextField field={fields.password} label={t("fields.newPassword")} hint={t("fields.passwordHint", { min: LIMITS.passwordMin })} type="password" autoComplete="new-password" required />
           <TextField field={fields.confirm} label={t("fields.confirmPassword")} type="password" autoComplete="new-password" required />

@@ -80,7 +80,13 @@ export default function Profile() {
       ) : null}
 
       <Form method="post" className="form stack stack--l" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={fields} />
+        <FormErrors form={form} fields={[
+          [fields.displayName, t("fields.displayName")], [fields.discipline, t("fields.discipline")], [fields.region, t("fields.region")],
+          [fields.establishmentKind, t("fields.establishmentKind")], [fields.establishment, t("fields.establishment")],
+          [fields.orderCode, t("fields.orderCode")], [fields.permitNumber, t("fields.permitNumber")],
+          [fields.languages, t("fields.languages")], [fields.topics, t("fields.topics")],
+          [fields.bio, t("fields.bio")], [fields.locale, t("fields.locale")],
+        ]} />
         <ProfileFields fields={fields} />
         <TextAreaField field={fields.bio} label={t("fields.bio")} hint={t("fields.bioHint")} />
         <fieldset className="stack">

@@ -49,7 +49,14 @@ export default function Signup() {
         <p className="lead">{t("signup.lead")}</p>
       </header>
       <Form method="post" className="form stack stack--l" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={fields} />
+        <FormErrors form={form} fields={[
+          [fields.email, t("fields.email")], [fields.password, t("fields.password")],
+          [fields.displayName, t("fields.displayName")], [fields.discipline, t("fields.discipline")], [fields.region, t("fields.region")],
+          [fields.establishmentKind, t("fields.establishmentKind")], [fields.establishment, t("fields.establishment")],
+          [fields.orderCode, t("fields.orderCode")], [fields.permitNumber, t("fields.permitNumber")],
+          [fields.languages, t("fields.languages")], [fields.topics, t("fields.topics")],
+          [fields.acceptTerms, t("signup.acceptTerms")], [fields.acceptPrivacy, t("signup.acceptPrivacy")],
+        ]} />
         <fieldset className="stack">
           <legend className="section-title">{t("signup.account")}</legend>
           <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />

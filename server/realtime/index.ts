@@ -56,6 +56,12 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/**
+ * Attach AFTER the app's "request" listener is on httpServer (or create the server
+ * with it): engine.io shields only the listeners present when it attaches, and a
+ * listener added later also receives /socket.io/ long-polling requests and answers
+ * them first, which breaks the handshake (and throws ERR_HTTP_HEADERS_SENT).
+ */
 export async function attachRealtime(httpServer: http.Server, options: RealtimeOptions): Promise<Realtime> {
   const logger = options.logger.child({ module: "realtime" });
   const allowedOrigins = new Set(options.allowedOrigins.map(normalizeOrigin));
@@ -160,7 +166,7 @@ function limitEvents(socket: RealtimeSocket, logger: Logger) {
   socket.use((packet, next) => {
     // Every event counts, including names nobody handles.
     const verdict = limiter.check();
-    if (verdict === "never") {
+    if (verdict === "flood") {
       logger.warn({ userId: socket.data.claims.sub, socketId: socket.id }, "realtime: event flood, disconnecting");
       socket.disconnect(true);
       return;

@@ -214,25 +214,39 @@ describe("profiles: writes", () => {
     await profileRow(target.id);
   });
 
-  // Known hole, see the report: verification attests the discipline it was granted
-  // for, but the discipline stays editable afterwards. A peer helper vouched for by
-  // a sponsor can then call themselves a physician and keep the badge. Flip to
-  // `test` once the migration resets verification (or refuses the change).
-  test.fails("changing discipline after verification does not keep the verified status", async () => {
-    const peer = await fresh({ discipline: "pair_aidant" });
-    expectOk(
-      await attempt(p.mentor.claims, (tx) =>
+  // Known hole (reported to the lead): verification attests the discipline it was
+  // granted for, but the discipline stays editable afterwards. A peer helper vouched
+  // for by a sponsor can then call themselves a physician and keep the badge.
+  // Flip `test.fails` to `test` once the migration resets verification_status on a
+  // discipline change (or refuses the change).
+  describe("changing discipline after a sponsor's vouching", () => {
+    let vouched: Result<unknown>;
+    let statusBefore: string;
+    let change: Result<number>;
+    let after: { discipline: string; verification_status: string };
+    beforeAll(async () => {
+      const peer = await fresh({ discipline: "pair_aidant" });
+      vouched = await attempt(p.mentor.claims, (tx) =>
         tx
           .insertInto("verifications")
           .values({ user_id: peer.id, decision: "verified", method: "sponsor", verified_by: p.mentor.id, note: "Connue depuis 5 ans" })
           .execute(),
-      ),
-    );
-    expect((await profileRow(peer.id)).verification_status).toBe("verified");
-    const changed = await affected(peer.claims, sql`update public.profiles set discipline = 'medecin' where id = ${peer.id}`);
-    const after = await profileRow(peer.id);
-    // Either the change is refused or the verification no longer holds.
-    expect(changed.ok === false || (after.discipline === "medecin" && after.verification_status === "unverified")).toBe(true);
+      );
+      statusBefore = (await profileRow(peer.id)).verification_status;
+      change = await affected(peer.claims, sql`update public.profiles set discipline = 'medecin' where id = ${peer.id}`);
+      after = await profileRow(peer.id);
+    });
+
+    test("(setup) the peer helper was verified by the sponsor", () => {
+      expectOk(vouched);
+      expect(statusBefore).toBe("verified");
+    });
+
+    test.fails("does not leave a verified physician nobody checked", () => {
+      // Either the change is refused, or the verification no longer holds.
+      const refused = !change.ok || change.value === 0;
+      expect(refused || (after.discipline === "medecin" && after.verification_status === "unverified")).toBe(true);
+    });
   });
 });
 
@@ -440,7 +454,8 @@ describe("user_roles: only admins grant and revoke, and every change is audited"
 
 // ── verifications ─────────────────────────────────────────────────────────────
 describe("verifications: admins check the order register, sponsors vouch for peers", () => {
-  const verify = (actor: TestUser, userId: string, method: "order_register" | "sponsor", decision: "verified" | "revoked" = "verified", verifiedBy = actor.id) =>
+  type Method = "order_register" | "admin_review" | "sponsor";
+  const verify = (actor: TestUser, userId: string, method: Method, decision: "verified" | "revoked" = "verified", verifiedBy = actor.id) =>
     attempt(actor.claims, (tx) =>
       tx.insertInto("verifications").values({ user_id: userId, decision, method, verified_by: verifiedBy, note: "Vérifié au registre" }).execute(),
     );
@@ -456,13 +471,32 @@ describe("verifications: admins check the order register, sponsors vouch for pee
     ]);
   });
 
-  test.each<[ActorName]>([["verified"], ["mentor"], ["curator"], ["unverified"]])("%s cannot verify via 'order_register'", async (actor) => {
+  test("an admin verifies after a review ('admin_review'), e.g. a manager who belongs to no order", async () => {
+    const target = await fresh({ discipline: "gestionnaire" });
+    expectOk(await verify(p.admin, target.id, "admin_review"));
+    expect((await profileRow(target.id)).verification_status).toBe("verified");
+    expect((await auditRows(target.id, "member.verified")).map((r) => [r.actor_id, r.details])).toEqual([
+      [p.admin.id, { method: "admin_review", note: "Vérifié au registre" }],
+    ]);
+  });
+
+  test.each<[ActorName, Method]>([
+    ["verified", "order_register"],
+    ["mentor", "order_register"],
+    ["curator", "order_register"],
+    ["unverified", "order_register"],
+    ["verified", "admin_review"],
+    ["mentor", "admin_review"],
+  ])("%s cannot verify via '%s'", async (actor, method) => {
     const me = actor === "anon" ? null : p[actor];
     if (!me) throw new Error("unreachable");
-    const target = await fresh({ discipline: "medecin" });
-    expectError(await verify(me, target.id, "order_register"), POLICY);
-    expect((await profileRow(target.id)).verification_status).toBe("unverified");
-    expect(await auditRows(target.id, "member.verified")).toEqual([]);
+    // A peer helper too: a sponsor may vouch for them, but only through 'sponsor'.
+    for (const discipline of ["medecin", "pair_aidant"]) {
+      const target = await fresh({ discipline });
+      expectError(await verify(me, target.id, method), POLICY);
+      expect((await profileRow(target.id)).verification_status).toBe("unverified");
+      expect(await auditRows(target.id, "member.verified")).toEqual([]);
+    }
   });
 
   test("anon cannot verify anyone", async () => {

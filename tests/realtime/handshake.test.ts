@@ -74,6 +74,16 @@ describe("handshake", () => {
     expect(server.realtime.io.of("/").sockets.size).toBe(0);
   });
 
+  it("refuses with server_error, and logs, when the session lookup fails", async () => {
+    const server = await startRealtimeServer({
+      getClaims: async () => {
+        throw new Error("issuer down");
+      },
+    });
+    expect(await refused(connect(server, { user: "alice" }))).toBe("server_error");
+    expect(server.logs.find((l) => l.msg === "realtime: authentication failed")).toMatchObject({ err: { message: "issuer down" } });
+  });
+
   it("refuses a handshake from an origin not in the allow-list, before looking at the session", async () => {
     let claimsLookups = 0;
     const server = await startRealtimeServer({
@@ -150,7 +160,7 @@ describe("handshake", () => {
 
   it("disconnects a socket when its session expires", async () => {
     const server = await startRealtimeServer({
-      getClaims: async (cookie) => (cookie === "sid=alice" ? claimsFor("alice", 0.3) : null),
+      getClaims: async (cookie) => (cookie === "sid=alice" ? claimsFor("alice", 0.5) : null),
     });
     const alice = connect(server, { user: "alice" });
     await connected(alice);
@@ -232,6 +242,8 @@ describe("events", () => {
     alice.emit("error", new Error("spoofed"));
     expect(await whoami(alice)).toEqual({ ok: true, userId: USERS.alice });
     expect(alice.connected).toBe(true);
+    // It never reached the socket's "error" listener, which is for real transport errors.
+    expect(server.logs.filter((l) => l.msg === "realtime socket error")).toEqual([]);
   });
 
   it("closes a connection that sends a packet using one of Socket.IO's own event names, and keeps serving others", async () => {
@@ -284,7 +296,7 @@ describe("events", () => {
     const server = await startRealtimeServer();
     const alice = connect(server, { user: "alice" });
     await connected(alice);
-    const total = EVENT_BURST + 20;
+    const total = EVENT_BURST + 30;
     const acks = await Promise.all(Array.from({ length: total }, () => whoami(alice)));
     const ok = acks.filter((a) => z.object({ ok: z.literal(true) }).passthrough().safeParse(a).success).length;
     const limited = acks.filter((a) => z.object({ ok: z.literal(false), error: z.literal("rate_limited") }).safeParse(a).success).length;

@@ -65,14 +65,17 @@ async function ensurePGliteTemplate(): Promise<string> {
   return file;
 }
 
-/** Old templates (from earlier migrations) older than a day; never the current one. */
+/**
+ * Templates of earlier schemas. Only those untouched for an hour: a run still in
+ * progress elsewhere in this checkout may be loading one.
+ */
 async function removeStaleTemplates(keep: string) {
-  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  const hourAgo = Date.now() - 3600 * 1000;
   for (const name of await readdir(TEST_DATA_DIR)) {
     const full = path.join(TEST_DATA_DIR, name);
     if (full === keep || !name.startsWith("pglite-template-")) continue;
     const info = await stat(full).catch(() => null);
-    if (info && info.mtimeMs < dayAgo) await unlink(full).catch(() => {});
+    if (info && info.mtimeMs < hourAgo) await unlink(full).catch(() => {});
   }
 }
 

@@ -213,6 +213,22 @@ describe("signIn and getClaims", () => {
     expect(browserCookies(session.headers, cookie)).toBe("");
   });
 
+  it("getClaimsWithoutRefresh validates a live token and never spends the refresh token", async () => {
+    const { claims, cookie } = await signedIn();
+    expect(await auth.getClaimsWithoutRefresh(cookie)).toEqual(claims);
+
+    travel(2 * HOUR_MS);
+    expect(await auth.getClaimsWithoutRefresh(cookie)).toBeNull();
+    expect(gotrue.callCount("/token", "refresh_token")).toBe(0);
+    // The browser's refresh token is intact: its next page load refreshes normally.
+    expect((await auth.getSession(cookie)).claims?.sub).toBe(claims.sub);
+
+    vi.useRealTimers();
+    gotrue.revokeSessions(claims.sub);
+    expect(await auth.getClaimsWithoutRefresh(cookie)).toBeNull();
+    expect(await auth.getClaimsWithoutRefresh(null)).toBeNull();
+  });
+
   it("returns null for forged or garbled session cookies", async () => {
     const { cookie } = await signedIn();
     const value = cookie.slice(cookie.indexOf("=") + 1);

@@ -5,9 +5,11 @@
 // Server-only. Create it once in server/ (it holds no per-request state) and hand it to Remix through
 // getLoadContext; every method builds a fresh supabase-js client for its one request, as @supabase/ssr requires.
 import {
+  combineChunks,
   createServerClient,
   parseCookieHeader,
   serializeCookieHeader,
+  stringFromBase64URL,
   type CookieOptions,
 } from "@supabase/ssr";
 import {
@@ -47,6 +49,12 @@ export interface SupabaseAuthIssuer extends AuthIssuer {
   readonly kind: "supabase";
   /** Like getClaims, plus the Set-Cookie headers of a refreshed session. Loaders should prefer this one. */
   getSession(cookieHeader: string | null): Promise<SupabaseSession>;
+  /**
+   * Claims for a still-valid access token, validated by the Auth server, never refreshing. For places that
+   * cannot set cookies (the Socket.IO handshake): a refresh there would spend the refresh token the browser
+   * still holds, and GoTrue revokes the whole session when a spent token comes back after its reuse interval.
+   */
+  getClaimsWithoutRefresh(cookieHeader: string | null): Promise<UserClaims | null>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 8000;
@@ -124,6 +132,20 @@ export function createSupabaseAuth(options: SupabaseAuthOptions): SupabaseAuthIs
     kind: "supabase",
 
     getSession,
+
+    async getClaimsWithoutRefresh(cookieHeader) {
+      if (!hasAuthCookie(cookieHeader)) return null;
+      try {
+        const accessToken = await storedAccessToken(cookieHeader, storageKey);
+        const expiresAt = accessToken ? decodeJwtPayload(accessToken)?.exp : undefined;
+        if (!accessToken || typeof expiresAt !== "number" || expiresAt * 1000 <= Date.now()) return null;
+        const { client } = await openRequest(null);
+        const { data, error } = await client.auth.getUser(accessToken);
+        return error || !data.user ? null : claimsFromToken(data.user, accessToken);
+      } catch {
+        return null;
+      }
+    },
 
     async getClaims(cookieHeader) {
       return (await getSession(cookieHeader)).claims;
@@ -248,6 +270,15 @@ async function resolveClaims(client: SupabaseClient, onRejected: () => void): Pr
     return null;
   }
   return claimsFromToken(userData.user, accessToken);
+}
+
+/** The access token in the session cookie(s), decoded the way @supabase/ssr writes them (chunks, base64-). */
+async function storedAccessToken(cookieHeader: string | null, storageKey: string): Promise<string | null> {
+  const cookies = new Map((cookieHeader ? parseCookieHeader(cookieHeader) : []).map(({ name, value }) => [name, value]));
+  const raw = await combineChunks(storageKey, (name) => cookies.get(name));
+  if (!raw) return null;
+  const stored: unknown = JSON.parse(raw.startsWith("base64-") ? stringFromBase64URL(raw.slice("base64-".length)) : raw);
+  return isRecord(stored) && typeof stored.access_token === "string" ? stored.access_token : null;
 }
 
 function claimsFromToken(user: User, accessToken: string): UserClaims | null {

@@ -14,8 +14,15 @@ export type ResetResult = { ok: true } | { ok: false; error: "invalid_token" | "
 
 export interface AuthIssuer {
   readonly kind: "local" | "supabase";
-  /** Claims from the session cookie(s) in a Cookie header, or null. Also used by the socket handshake. */
+  /** Claims from the session cookie(s) in a Cookie header, or null. */
   getClaims(cookieHeader: string | null): Promise<UserClaims | null>;
+  /**
+   * Issuers whose sessions refresh (Supabase) also return the Set-Cookie headers the
+   * browser must receive; the server calls this once per request.
+   */
+  getSession?(cookieHeader: string | null): Promise<{ claims: UserClaims | null; headers: Headers }>;
+  /** For places that cannot set cookies (the socket handshake): never refreshes. */
+  getClaimsWithoutRefresh?(cookieHeader: string | null): Promise<UserClaims | null>;
   signUp(input: { email: string; password: string; displayName: string }): Promise<SignUpResult>;
   signIn(input: { email: string; password: string; cookieHeader: string | null; userAgent?: string }): Promise<SignInResult>;
   /** Ends the session; returns Set-Cookie headers that clear it. */

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, in the order of DESIGN.md §8, stopping at the first
+// failure with a non-zero exit. Plain Node, no dependencies.
+//   tsc --noEmit → unit → integration (PGlite) → integration (PostgreSQL, when a URL
+//   is set) → realtime → security → e2e (chromium)
+// On CI (env CI set) a missing PostgreSQL URL or a missing /usr/bin/chromium fails
+// the run instead of skipping, so a green CI always means the full suite ran.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", process.platform === "win32" ? `${name}.cmd` : name);
+const onCi = Boolean(process.env.CI);
+const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "";
+const CHROMIUM = "/usr/bin/chromium";
+
+const results = [];
+
+function banner(text) {
+  const line = "═".repeat(Math.max(60, text.length + 4));
+  console.log(`\n${line}\n  ${text}\n${line}`);
+}
+
+function loud(text) {
+  const line = "!".repeat(Math.max(60, text.length + 4));
+  console.log(`\n${line}\n  ${text}\n${line}\n`);
+}
+
+function fail(message) {
+  loud(`FAILED: ${message}`);
+  summary();
+  process.exit(1);
+}
+
+function summary() {
+  console.log("\nSummary:");
+  for (const r of results) console.log(`  ${r.status.padEnd(7)} ${r.name}${r.seconds != null ? ` (${r.seconds.toFixed(1)} s)` : ""}${r.note ? ` — ${r.note}` : ""}`);
+}
+
+function run(name, command, args, env = {}) {
+  banner(name);
+  const started = Date.now();
+  const child = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const seconds = (Date.now() - started) / 1000;
+  if (child.error) {
+    results.push({ name, status: "FAILED", seconds });
+    fail(`${name}: could not start ${command}: ${child.error.message}`);
+  }
+  if (child.status !== 0) {
+    results.push({ name, status: "FAILED", seconds });
+    fail(`${name} (exit ${child.status ?? child.signal})`);
+  }
+  results.push({ name, status: "passed", seconds });
+}
+
+function skip(name, reason) {
+  loud(`SKIPPED: ${name} — ${reason}`);
+  results.push({ name, status: "SKIPPED", note: reason });
+}
+
+const vitest = (project, extra = []) => [bin("vitest"), ["run", "--project", project, ...extra]];
+// Projects other engineers fill in later may have no test file yet.
+const maybeEmpty = ["--passWithNoTests"];
+
+// On CI, refuse a half-configured machine before spending minutes on the first steps.
+if (onCi && !pgUrl) fail("CI is set but neither TEST_DATABASE_URL nor DATABASE_URL is: the PostgreSQL integration run cannot be skipped on CI");
+if (onCi && !existsSync(CHROMIUM)) fail(`CI is set but ${CHROMIUM} is missing: install it (apt-get install -y chromium) — e2e cannot be skipped on CI`);
+
+run("type check (tsc --noEmit)", bin("tsc"), ["--noEmit"]);
+run("unit", ...vitest("unit", maybeEmpty));
+run("integration on PGlite", ...vitest("integration"), { TEST_DB: "pglite" });
+
+if (pgUrl) {
+  run("integration on PostgreSQL", ...vitest("integration"), { TEST_DB: "postgres", TEST_DATABASE_URL: pgUrl });
+} else if (onCi) {
+  fail("CI is set but neither TEST_DATABASE_URL nor DATABASE_URL is: the PostgreSQL integration run cannot be skipped on CI");
+} else {
+  skip("integration on PostgreSQL", "set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it");
+}
+
+run("realtime", ...vitest("realtime", maybeEmpty));
+run("security", ...vitest("security", maybeEmpty));
+
+if (existsSync(CHROMIUM)) {
+  run("e2e (chromium)", ...vitest("e2e", maybeEmpty));
+} else if (onCi) {
+  fail(`CI is set but ${CHROMIUM} is missing: install it (apt-get install -y chromium) — e2e cannot be skipped on CI`);
+} else {
+  skip("e2e (chromium)", `${CHROMIUM} is missing (apt-get install -y chromium)`);
+}
+
+summary();
+const skipped = results.filter((r) => r.status === "SKIPPED");
+if (skipped.length > 0) loud(`${skipped.length} step(s) SKIPPED: ${skipped.map((r) => r.name).join(", ")}`);
+console.log("\nAll test steps passed.");

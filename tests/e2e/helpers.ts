@@ -1,0 +1,99 @@
+// Browser e2e helpers: a real server (server/index.ts startServer) on a free port
+// with its own embedded database, and Debian's chromium through playwright-core.
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { startServer, type RunningServer } from "../../server/index";
+import { parseEnv } from "../../app/utils/env.server";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestApp {
+  server: RunningServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A fresh embedded Passerelle (seeded with the demo content, as `npm start` gives a newcomer). */
+export async function startTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "passerelle-e2e-"));
+  const port = await freePort();
+  const env = parseEnv({ NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...extraEnv });
+  const server = await startServer(env);
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
+
+// axe-core measures colours by injecting inline styles, which our CSP (rightly)
+// refuses; the page's own console is not watched while axe runs.
+const axeRunning = new WeakSet<Page>();
+
+/** Runs axe-core (WCAG 2.1 A/AA) on the current page and fails on any violation. */
+export async function expectAccessible(page: Page, label: string) {
+  axeRunning.add(page);
+  try {
+    await runAxe(page, label);
+    // Console events arrive asynchronously: let axe's settle before watching again.
+    await page.waitForTimeout(50);
+  } finally {
+    axeRunning.delete(page);
+  }
+}
+
+async function runAxe(page: Page, label: string) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+  });
+  expect(violations, `axe violations on ${label}`).toEqual([]);
+}
+
+/** Collects browser console errors and uncaught page errors so a test can assert there were none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (axeRunning.has(page)) return;
+    // A 4xx answer to a form post (validation, wrong password) is expected; the
+    // browser still reports it as a failed resource.
+    if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console.error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
