@@ -87,6 +87,7 @@ export default function Profile() {
           [fields.languages, t("fields.languages")], [fields.topics, t("fields.topics")],
           [fields.bio, t("fields.bio")], [fields.locale, t("fields.locale")],
         ]} />
+        {verified ? <p className="alert alert--info">{t("profileForm.reverifyHint")}</p> : null}
         <ProfileFields fields={fields} />
         <TextAreaField field={fields.bio} label={t("fields.bio")} hint={t("fields.bioHint")} />
         <fieldset className="stack">

@@ -31,6 +31,8 @@ export interface Database {
   asSystem<T>(reason: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Raw multi-statement SQL through the same pool (migrations only). */
   execScript(sqlText: string): Promise<void>;
+  /** Holds one connection for a sequence of raw statements (migrations: lock, scripts, unlock). */
+  withSession<T>(fn: (run: (sqlText: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T>;
   health(): Promise<{ ok: true; migrations: number } | { ok: false; reason: string }>;
   close(): Promise<void>;
   readonly kysely: Kysely<DB>;
@@ -87,9 +89,19 @@ function makeDatabase(kind: Database["kind"], pool: PoolLike, onClose: () => Pro
         client.release();
       }
     },
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(async (sqlText) => (await client.query(sqlText)).rows as Array<Record<string, unknown>>);
+      } finally {
+        client.release();
+      }
+    },
     async health() {
       try {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from supabase_migrations.schema_migrations`.execute(kysely);
+        // The app's login role owns nothing (DESIGN rule 5): read through the system role.
+        const rows = await db.asSystem("health check", async (tx) =>
+          (await sql<{ n: number }>`select count(*)::int as n from supabase_migrations.schema_migrations`.execute(tx)).rows);
         return { ok: true, migrations: rows[0]?.n ?? 0 };
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };

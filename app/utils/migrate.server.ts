@@ -3,7 +3,6 @@
 // supabase_migrations.schema_migrations as the Supabase CLI does.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { sql } from "kysely";
 import type { Database } from "./db.server";
 
 export interface MigrationResult {
@@ -11,6 +10,9 @@ export interface MigrationResult {
   total: number;
   shimApplied: boolean;
 }
+
+/** Any stable number: processes migrating one PostgreSQL at once queue on it. */
+const MIGRATION_LOCK = 872341;
 
 export async function listMigrationFiles(root = path.resolve(process.cwd(), "supabase")) {
   const dir = path.join(root, "migrations");
@@ -22,44 +24,49 @@ export async function listMigrationFiles(root = path.resolve(process.cwd(), "sup
   }));
 }
 
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
 export async function migrate(db: Database, root = path.resolve(process.cwd(), "supabase")): Promise<MigrationResult> {
-  const k = db.kysely;
-  // Several processes may boot at once against one PostgreSQL: serialise on a lock.
-  if (db.kind === "postgres") await sql`select pg_advisory_lock(872341)`.execute(k);
-  try {
-    const { rows: authRows } = await sql<{ present: boolean }>`
-      select exists (select 1 from pg_namespace where nspname = 'auth') as present`.execute(k);
-    let shimApplied = false;
-    if (!authRows[0]?.present) {
-      const shimDir = path.join(root, "shim");
-      for (const name of (await readdir(shimDir)).filter((n) => n.endsWith(".sql")).sort()) {
-        await db.execScript(await readFile(path.join(shimDir, name), "utf8"));
+  const files = await listMigrationFiles(root);
+  // One connection for the lock, every script and the unlock: an advisory lock
+  // belongs to the session that took it.
+  return db.withSession(async (run) => {
+    if (db.kind === "postgres") await run(`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      const [auth] = await run("select exists (select 1 from pg_namespace where nspname = 'auth') as present");
+      let shimApplied = false;
+      if (!auth?.present) {
+        const shimDir = path.join(root, "shim");
+        for (const name of (await readdir(shimDir)).filter((n) => n.endsWith(".sql")).sort()) {
+          await run(await readFile(path.join(shimDir, name), "utf8"));
+        }
+        shimApplied = true;
       }
-      shimApplied = true;
+      await run(`
+        create schema if not exists supabase_migrations;
+        create table if not exists supabase_migrations.schema_migrations (
+          version text primary key, statements text[], name text
+        );
+        grant usage on schema supabase_migrations to service_role;
+        grant select on supabase_migrations.schema_migrations to service_role;`);
+      const done = new Set((await run("select version from supabase_migrations.schema_migrations")).map((r) => String(r.version)));
+      const applied: string[] = [];
+      for (const m of files) {
+        if (done.has(m.version)) continue;
+        const text = await readFile(m.file, "utf8");
+        // One transaction per file: a failing migration leaves nothing half-applied.
+        try {
+          await run(`begin;\n${text}\n;insert into supabase_migrations.schema_migrations (version, name, statements)
+            values (${quote(m.version)}, ${quote(m.name)}, array[${quote(text)}]);\ncommit;`);
+        } catch (error) {
+          await run("rollback;").catch(() => {});
+          throw new Error(`migration ${m.version}_${m.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        applied.push(m.version);
+      }
+      return { applied, total: files.length, shimApplied };
+    } finally {
+      if (db.kind === "postgres") await run(`select pg_advisory_unlock(${MIGRATION_LOCK})`);
     }
-    await db.execScript(`
-      create schema if not exists supabase_migrations;
-      create table if not exists supabase_migrations.schema_migrations (
-        version text primary key, statements text[], name text
-      );`);
-    const { rows } = await sql<{ version: string }>`select version from supabase_migrations.schema_migrations`.execute(k);
-    const done = new Set(rows.map((r) => r.version));
-    const applied: string[] = [];
-    const files = await listMigrationFiles(root);
-    for (const m of files) {
-      if (done.has(m.version)) continue;
-      const text = await readFile(m.file, "utf8");
-      const escaped = (s: string) => `'${s.replaceAll("'", "''")}'`;
-      // One transaction per file: a failing migration leaves nothing half-applied.
-      await db.execScript(`begin;\n${text}\n;insert into supabase_migrations.schema_migrations (version, name, statements)
-        values (${escaped(m.version)}, ${escaped(m.name)}, array[${escaped(text)}]);\ncommit;`).catch(async (error: unknown) => {
-        await db.execScript("rollback;").catch(() => {});
-        throw new Error(`migration ${m.version}_${m.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-      applied.push(m.version);
-    }
-    return { applied, total: files.length, shimApplied };
-  } finally {
-    if (db.kind === "postgres") await sql`select pg_advisory_unlock(872341)`.execute(k);
-  }
+  });
 }

@@ -171,10 +171,12 @@ as $$
     and (public.has_role('mentor') or public.has_role('moderator'))
 $$;
 
+-- Answers only for those who may vouch (or admins): otherwise anyone could probe
+-- which profile ids belong to peer helpers.
 create or replace function public.is_vouchable(target uuid) returns boolean
 language sql stable security definer set search_path = ''
 as $$
-  select coalesce((
+  select (public.can_vouch() or public.is_admin()) and coalesce((
     select d.verified_by_sponsor from public.profiles p
     join public.disciplines d on d.code = p.discipline
     where p.id = target
@@ -235,6 +237,44 @@ end
 $$;
 create trigger verifications_apply after insert on public.verifications
   for each row execute function public.apply_verification();
+
+-- A verification vouches for what was checked: a new discipline, order or permit
+-- needs a new check (a vouched-for peer helper must not become a "physician").
+create or replace function public.reset_verification_on_change() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  target uuid;
+begin
+  if tg_table_name = 'profiles' then
+    if new.discipline is not distinct from old.discipline then return new; end if;
+    target := new.id;
+    if new.verification_status = 'verified' then
+      new.verification_status := 'unverified';
+      new.verified_at := null;
+    else
+      return new;
+    end if;
+  else
+    if new.order_code is not distinct from old.order_code
+       and new.permit_number is not distinct from old.permit_number then
+      return new;
+    end if;
+    target := new.user_id;
+    update public.profiles set verification_status = 'unverified', verified_at = null
+     where id = target and verification_status = 'verified';
+    if not found then return new; end if;
+  end if;
+  insert into public.audit_log (actor_id, action, target_type, target_id, details)
+  values (auth.uid(), 'member.unverified_by_change', 'profile', target::text,
+          jsonb_build_object('table', tg_table_name));
+  return new;
+end
+$$;
+create trigger profiles_reset_verification before update on public.profiles
+  for each row execute function public.reset_verification_on_change();
+create trigger profile_private_reset_verification before update on public.profile_private
+  for each row execute function public.reset_verification_on_change();
 
 -- ── Row-level security ───────────────────────────────────────────────────────
 alter table public.profiles enable row level security;

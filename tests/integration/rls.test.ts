@@ -214,11 +214,8 @@ describe("profiles: writes", () => {
     await profileRow(target.id);
   });
 
-  // Known hole (reported to the lead): verification attests the discipline it was
-  // granted for, but the discipline stays editable afterwards. A peer helper vouched
-  // for by a sponsor can then call themselves a physician and keep the badge.
-  // Flip `test.fails` to `test` once the migration resets verification_status on a
-  // discipline change (or refuses the change).
+  // Verification attests the discipline it was granted for: a peer helper vouched
+  // for by a sponsor who then calls themselves a physician loses the badge.
   describe("changing discipline after a sponsor's vouching", () => {
     let vouched: Result<unknown>;
     let statusBefore: string;
@@ -242,7 +239,7 @@ describe("profiles: writes", () => {
       expect(statusBefore).toBe("verified");
     });
 
-    test.fails("does not leave a verified physician nobody checked", () => {
+    test("does not leave a verified physician nobody checked", () => {
       // Either the change is refused, or the verification no longer holds.
       const refused = !change.ok || change.value === 0;
       expect(refused || (after.discipline === "medecin" && after.verification_status === "unverified")).toBe(true);
