@@ -165,9 +165,13 @@ export function createPGlitePool(instance: PGliteInstance): PoolLike {
 
 export async function createPGliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{ db: Database; instance: PGliteInstance }> {
   const { PGlite } = await import("@electric-sql/pglite");
+  // The extensions Supabase ships and our migrations use (French search: unaccent, trigram titles).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
   const instance = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
+    extensions: { pg_trgm, unaccent },
     // Same value shapes as the pg driver above.
     parsers: { [DATE_OID]: (v: string) => v, 20: (v: string) => Number.parseInt(v, 10) },
   });

@@ -2,8 +2,12 @@
 // same keys (checked by the type below at compile time and by a unit test).
 // Dates and numbers go through Intl in America/Toronto.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
-import enCA from "~/locales/en-CA/common.json";
-import frCA from "~/locales/fr-CA/common.json";
+import enChat from "~/locales/en-CA/chat.json";
+import enCommon from "~/locales/en-CA/common.json";
+import enForums from "~/locales/en-CA/forums.json";
+import frChat from "~/locales/fr-CA/chat.json";
+import frCommon from "~/locales/fr-CA/common.json";
+import frForums from "~/locales/fr-CA/forums.json";
 
 export const LOCALES = ["fr-CA", "en-CA"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -11,9 +15,12 @@ export const DEFAULT_LOCALE: Locale = "fr-CA";
 export const TIME_ZONE = "America/Toronto";
 export const LOCALE_COOKIE = "passerelle_lang";
 
+// One file per capability (locales/<lang>/<module>.json), mounted under the module's
+// name; common.json is at the root. fr-CA is the source of truth for the keys.
+const frCA = { ...frCommon, chat: frChat, forums: frForums };
 export type Messages = typeof frCA;
 // Compile-time completeness: en-CA must have every key fr-CA has.
-const en: Messages = enCA;
+const en: Messages = { ...enCommon, chat: enChat, forums: enForums };
 export const MESSAGES: Record<Locale, Messages> = { "fr-CA": frCA, "en-CA": en };
 
 type Leaves<T, P extends string = ""> = {
