@@ -66,14 +66,16 @@ export function SiteFooter() {
   const { t } = useI18n();
   return (
     <footer className="site-footer">
-      <div className="container cluster">
-        <p className="meta">{t("footer.tagline")}</p>
-        <nav aria-label={t("footer.label")}>
-          <ul className="cluster">
-            <li><a href="/privacy">{t("footer.privacy")}</a></li>
-            <li><a href="/terms">{t("footer.terms")}</a></li>
-          </ul>
-        </nav>
+      <div className="container">
+        <div className="cluster">
+          <p className="meta">{t("footer.tagline")}</p>
+          <nav aria-label={t("footer.label")}>
+            <ul className="cluster">
+              <li><a href="/privacy">{t("footer.privacy")}</a></li>
+              <li><a href="/terms">{t("footer.terms")}</a></li>
+            </ul>
+          </nav>
+        </div>
       </div>
     </footer>
   );

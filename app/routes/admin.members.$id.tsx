@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getMemberForAdmin, setRoles, verifyMember } from "~/modules/accounts/accounts.server";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { invariantResponse, requireRole, requireViewer } from "~/modules/accounts/guards.server";
+import { SPONSOR_VERIFIED_DISCIPLINES } from "~/modules/accounts/reference";
 import { LIMITS, ROLES, rolesSchema, verifySchema } from "~/modules/accounts/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -45,9 +46,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return json({ intent: "unknown", result: null }, { status: 400 });
 }
 
-function errorsOf(result: { error?: Record<string, string[] | null> | null } | null | undefined): string[] {
-  if (!result?.error) return [];
-  return Object.values(result.error).flatMap((v) => v ?? []);
+type Reply = { error?: Record<string, string[] | null> | null } | null | undefined;
+
+/** Errors of one field ("" is the form-level key in conform's reply). */
+function errorsFor(result: Reply, name: string): string[] {
+  return result?.error?.[name] ?? [];
 }
 
 export default function AdminMember() {
@@ -58,8 +61,12 @@ export default function AdminMember() {
   const options = useProfileOptions();
   const { profile } = member;
   const verified = profile.verification_status === "verified";
-  const verifyErrors = data?.intent === "verify" ? errorsOf(data.result) : [];
-  const roleErrors = data?.intent === "roles" ? errorsOf(data.result) : [];
+  const verifyResult = data?.intent === "verify" ? data.result : null;
+  const roleResult = data?.intent === "roles" ? data.result : null;
+  const noteErrors = errorsFor(verifyResult, "note");
+  const verifyFormErrors = [...errorsFor(verifyResult, ""), ...errorsFor(verifyResult, "decision"), ...errorsFor(verifyResult, "method")];
+  const roleErrors = [...errorsFor(roleResult, ""), ...errorsFor(roleResult, "roles")];
+  const vouchable = SPONSOR_VERIFIED_DISCIPLINES.includes(profile.discipline);
   return (
     <div className="container container--narrow stack stack--l">
       <p><Link to="/admin">← {t("admin.back")}</Link></p>
@@ -83,7 +90,13 @@ export default function AdminMember() {
         <p className="field__hint">{t("admin.verifyHint")}</p>
         <Form method="post" className="form stack">
           <input type="hidden" name="intent" value="verify" />
-          {verifyErrors.length ? <div className="form-errors" role="alert"><p>{verifyErrors.map((e) => tx(e)).join(" ")}</p></div> : null}
+          {verifyFormErrors.length || noteErrors.length ? (
+            <div className="form-errors" role="alert">
+              <h3>{t("form.errorSummary")}</h3>
+              {verifyFormErrors.length ? <p>{verifyFormErrors.map((e) => tx(e)).join(" ")}</p> : null}
+              {noteErrors.length ? <ul><li><a href="#verify-note">{t("admin.note")} : {tx(noteErrors[0] ?? "errors.invalid")}</a></li></ul> : null}
+            </div>
+          ) : null}
           <fieldset className="field radio-list">
             <legend className="field__label">{t("admin.decision")}</legend>
             <label className="radio"><input type="radio" name="decision" value="verified" defaultChecked={!verified} /> <span>{t("admin.decisionVerify")}</span></label>
@@ -91,13 +104,16 @@ export default function AdminMember() {
           </fieldset>
           <fieldset className="field radio-list">
             <legend className="field__label">{t("admin.method")}</legend>
-            <label className="radio"><input type="radio" name="method" value="order_register" defaultChecked /> <span>{t("admin.methodRegister")}</span></label>
-            <label className="radio"><input type="radio" name="method" value="admin_review" /> <span>{t("admin.methodOther")}</span></label>
+            <label className="radio"><input type="radio" name="method" value="order_register" defaultChecked={!vouchable && Boolean(member.private?.order_code)} /> <span>{t("admin.methodRegister")}</span></label>
+            <label className="radio"><input type="radio" name="method" value="admin_review" defaultChecked={vouchable || !member.private?.order_code} /> <span>{t("admin.methodOther")}</span></label>
           </fieldset>
-          <div className="field">
+          <div className={noteErrors.length ? "field field--invalid" : "field"}>
             <label className="field__label" htmlFor="verify-note">{t("admin.note")}</label>
             <p className="field__hint" id="verify-note-hint">{t("admin.noteHint")}</p>
-            <textarea id="verify-note" name="note" className="input" rows={3} maxLength={LIMITS.note} aria-describedby="verify-note-hint" disabled={self} />
+            <textarea id="verify-note" name="note" className="input" rows={3} maxLength={LIMITS.note} disabled={self}
+              aria-invalid={noteErrors.length ? true : undefined}
+              aria-describedby={noteErrors.length ? "verify-note-hint verify-note-error" : "verify-note-hint"} />
+            {noteErrors.length ? <p className="field__error" id="verify-note-error">{noteErrors.map((e) => tx(e)).join(" ")}</p> : null}
           </div>
           <div className="form-actions"><button type="submit" className="btn btn--primary" disabled={self}>{t("admin.verifySubmit")}</button></div>
         </Form>
@@ -107,9 +123,9 @@ export default function AdminMember() {
         <h2 id="roles-title" className="section-title">{t("admin.rolesTitle")}</h2>
         <Form method="post" className="form stack">
           <input type="hidden" name="intent" value="roles" />
-          {roleErrors.length ? <div className="form-errors" role="alert"><p>{roleErrors.map((e) => tx(e)).join(" ")}</p></div> : null}
+          {roleErrors.length ? <div className="form-errors" role="alert"><h3>{t("form.errorSummary")}</h3><p>{roleErrors.map((e) => tx(e)).join(" ")}</p></div> : null}
           <fieldset className="field checkbox-list">
-            <legend className="field__label">{t("admin.roles")}</legend>
+            <legend className="field__label">{t("admin.rolesLegend")}</legend>
             {ROLES.map((role) => (
               <label className="checkbox" key={role}>
                 <input type="checkbox" name="roles" value={role} defaultChecked={member.roles.includes(role)} />

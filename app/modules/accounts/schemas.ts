@@ -20,9 +20,12 @@ export const LIMITS = {
 } as const;
 
 const required = { required_error: "errors.required", invalid_type_error: "errors.invalid" };
+// A wrong type (a field sent twice, a checkbox with a made-up value) gets a key too,
+// never zod's English default message.
+const typed = { invalid_type_error: "errors.invalid" };
 const email = z.string(required).trim().toLowerCase().max(LIMITS.email, "errors.too_long").email("errors.email");
 const password = z.string(required).min(LIMITS.passwordMin, "errors.password_short").max(LIMITS.passwordMax, "errors.too_long");
-const optionalText = (max: number) => z.string().trim().max(max, "errors.too_long").optional();
+const optionalText = (max: number) => z.string(typed).trim().max(max, "errors.too_long").optional();
 const oneOf = (values: [string, ...string[]]) => z.enum(values, { errorMap: () => ({ message: "errors.choice" }) });
 
 const profileFields = {
@@ -32,10 +35,10 @@ const profileFields = {
   establishment: optionalText(LIMITS.establishment),
   establishmentKind: oneOf(codes(ESTABLISHMENT_KINDS)).optional(),
   orderCode: oneOf(codes(PROFESSIONAL_ORDERS)).optional(),
-  permitNumber: z.string().trim().max(LIMITS.permitNumber, "errors.too_long")
+  permitNumber: z.string(typed).trim().max(LIMITS.permitNumber, "errors.too_long")
     .regex(/^[A-Za-z0-9-]+$/, "errors.permit_format").optional(),
   languages: z.array(oneOf([...LANGUAGES]), required).min(1, "errors.languages_min").max(LIMITS.languages, "errors.too_many"),
-  topics: z.array(oneOf(codes(TOPICS))).max(LIMITS.topics, "errors.too_many").default([]),
+  topics: z.array(oneOf(codes(TOPICS)), typed).max(LIMITS.topics, "errors.too_many").default([]),
 };
 
 // A permit number only means something with its order.
@@ -50,7 +53,7 @@ export const signupSchema = z
     email,
     password,
     ...profileFields,
-    directoryOptIn: z.boolean().default(false),
+    directoryOptIn: z.boolean(typed).default(false),
     // Two separate consents, each asked on its own (Law 25).
     acceptTerms: z.literal(true, { errorMap: () => ({ message: "errors.consent_terms" }) }),
     acceptPrivacy: z.literal(true, { errorMap: () => ({ message: "errors.consent_privacy" }) }),
@@ -62,7 +65,7 @@ export const profileSchema = z
   .object({
     ...profileFields,
     bio: optionalText(LIMITS.bio),
-    directoryOptIn: z.boolean().default(false),
+    directoryOptIn: z.boolean(typed).default(false),
     locale: z.enum(["fr-CA", "en-CA"], { errorMap: () => ({ message: "errors.choice" }) }),
   })
   .superRefine(permitNeedsOrder);
