@@ -89,6 +89,14 @@ export function createHttpApp(options: {
       res.status(403).type("text/plain; charset=utf-8").send("Origine refusée / Origin not allowed");
       return;
     }
+    // Remix refuses (with a 500) an action whose Origin differs from the Host it was
+    // sent to; browsers never do that, so answer it here as the refusal it is.
+    const forwardedHost = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+    const host = forwardedHost || req.get("host");
+    if (req.get("origin") && host !== new URL(origin).host) {
+      res.status(403).type("text/plain; charset=utf-8").send("Origine refusée / Origin not allowed");
+      return;
+    }
     // Remix reads the body itself: refuse what we cannot size before it does.
     if (req.get("transfer-encoding") && !req.get("content-length")) {
       res.status(411).type("text/plain; charset=utf-8").send("Longueur requise / Length required");

@@ -75,9 +75,13 @@ export async function createServices(env: Env, logger: Logger): Promise<CoreServ
   return {
     db, auth, env, logger, mail, migrations,
     async close() {
-      await mail.stop();
-      await db.close();
-      releaseLock();
+      try {
+        await mail.stop();
+        await db.close();
+      } finally {
+        // Whatever happened to the database, the data directory is free again.
+        releaseLock();
+      }
     },
   };
 }

@@ -60,7 +60,9 @@ export function translate(locale: Locale, key: MessageKey | string, vars?: Vars)
 }
 
 export function formatDate(locale: Locale, value: Date | string, style: "long" | "short" | "datetime" = "long"): string {
-  const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T12:00:00` : value) : value;
+  // A calendar date is noon UTC (07:00 or 08:00 in Toronto): the same day whatever
+  // the time zone of the machine that renders it (server or browser).
+  const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
   const options: Intl.DateTimeFormatOptions =
     style === "datetime"
       ? { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }

@@ -341,6 +341,7 @@ describe("admin member page (/admin/members/:id)", () => {
       ["no decision", verify({ decision: undefined }), { decision: ["errors.choice"] }],
       ["bad method", verify({ method: "intuition" }), { method: ["errors.choice"] }],
       ["unknown role", { intent: "roles", roles: ["mentor", "superuser"] }, { "roles[1]": ["errors.choice"] }],
+      ["more roles than exist", { intent: "roles", roles: Array<string>(5).fill("mentor") }, { roles: ["errors.too_many"] }],
     ];
     for (const [label, form, errors] of cases) {
       const res = await admin.action(path, route, form);

@@ -132,8 +132,11 @@ export class Client {
         },
       );
       // The server may answer (413, 403) and close before the whole body is written.
-      req.on("error", (error) => {
-        if (!answered) reject(error);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        if (answered) return;
+        if (error.code === "EADDRNOTAVAIL") {
+          reject(new Error(`cannot send from ${this.ip}: these tests need the whole 127.0.0.0/8 loopback range (Linux has it; on macOS add aliases with ifconfig lo0 alias)`));
+        } else reject(error);
       });
       if (body !== undefined) req.end(body);
       else req.end();

@@ -169,6 +169,25 @@ describe("Origin check on mutations", () => {
   });
 });
 
+describe("Origin vs Host", () => {
+  // An Origin we allow (http://localhost:PORT) sent to a Host of 127.0.0.1:PORT, or
+  // with a forged X-Forwarded-Host: browsers never send these pairs. Remix's own check
+  // would answer 500; server/http.ts answers 403 and nothing changes.
+  it("a document POST whose allowed Origin does not match the Host (or X-Forwarded-Host) answers 403, not 500", async () => {
+    const port = new URL(app.url).port;
+    const cases: Array<[string, Record<string, string>]> = [
+      ["Host 127.0.0.1", { Host: `127.0.0.1:${port}` }],
+      ["forged X-Forwarded-Host", { "X-Forwarded-Host": "evil.example" }],
+    ];
+    for (const [label, headers] of cases) {
+      const client = new Client(app.url);
+      const res = await client.post("/lang", { locale: "en-CA", redirectTo: "/" }, { headers });
+      expect(res.status, label).toBe(403);
+      expect(res.setCookies, label).toEqual([]);
+    }
+  });
+});
+
 describe("body size limits", () => {
   const padded = (bytes: number) => {
     const head = "locale=en-CA&redirectTo=%2F&pad=";

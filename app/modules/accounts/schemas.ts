@@ -110,7 +110,8 @@ export const vouchSchema = z.object({
 export const ROLES = ["mentor", "moderator", "curator", "admin"] as const;
 export const rolesSchema = z.object({
   userId: z.string(required).uuid("errors.invalid"),
-  roles: z.array(z.enum(ROLES, { errorMap: () => ({ message: "errors.choice" }) })).max(ROLES.length).default([]),
+  roles: z.array(z.enum(ROLES, { errorMap: () => ({ message: "errors.choice" }) }), typed)
+    .max(ROLES.length, "errors.too_many").default([]),
 });
 
 export const localeSchema = z.object({
