@@ -5,11 +5,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { PRIVACY_VERSION, TERMS_VERSION } from "../app/modules/accounts/consent";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../server/demo-data";
+import { TOOL_SEED_EXTRAS } from "../app/modules/tools/seed-data";
 
 const lit = (v: string | null | undefined) => (v == null ? "null" : `'${v.replaceAll("'", "''")}'`);
 const arr = (xs: string[]) => `array[${xs.map(lit).join(", ")}]::text[]`;
 const data = JSON.parse(readFileSync(new URL("../supabase/data/library-and-events.json", import.meta.url), "utf8")) as {
-  tools: Array<{ title: string; publisher: string; published: string; kind: string; topics?: string[]; url: string }>;
+  tools: Array<{ title: string; publisher: string; published: string; kind: string; topics?: string[]; url?: string }>;
   events: Array<{ title: string; kind: string; series?: string; date: string; start?: string; end?: string; topics?: string[] }>;
 };
 
@@ -55,9 +56,13 @@ DEMO_ACCOUNTS.forEach((a, i) => {
   values (ids[${i + 1}], 'verified', 'order_register', admin_id, 'Permis vérifié au registre public de l''ordre (démonstration)');\n`;
   }
 });
-out += "end\n$$;\n\ninsert into public.tools (title, publisher, published_on, kind, topics, url, status)\nselect * from (values\n";
-out += data.tools.map((t) => `  (${lit(t.title)}, ${lit(t.publisher)}, ${lit(t.published)}, ${lit(t.kind)}, ${arr(t.topics ?? [])}, ${lit(t.url)}, 'published')`).join(",\n");
-out += "\n) as v(title, publisher, published_on, kind, topics, url, status)\nwhere not exists (select 1 from public.tools);\n\n";
+out += "end\n$$;\n\ninsert into public.tools (title, publisher, published_on, kind, topics, url, status,\n  summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\n";
+out += "select title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines,\n  last_reviewed_on::date, review_due_on::date from (values\n";
+out += data.tools.map((t) => {
+  const x = TOOL_SEED_EXTRAS[t.title];
+  return `  (${lit(t.title)}, ${lit(t.publisher)}, ${lit(t.published)}, ${lit(t.kind)}, ${arr(t.topics ?? [])}, ${lit(t.url)}, 'published',\n   ${lit(x?.summaryFr ?? "")}, ${lit(x?.summaryEn ?? "")}, ${lit(x?.language ?? "fr")}, ${arr(x?.disciplines ?? [])}, ${lit(x?.lastReviewedOn)}, ${lit(x?.reviewDueOn)})`;
+}).join(",\n");
+out += "\n) as v(title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\nwhere not exists (select 1 from public.tools);\n\n";
 out += "insert into public.events (title, kind, series, starts_on, start_time, end_time, topics)\nselect title, kind, series, starts_on::date, start_time::time, end_time::time, topics from (values\n";
 out += data.events.map((e) => `  (${lit(e.title)}, ${lit(e.kind)}, ${lit(e.series)}, ${lit(e.date)}, ${lit(e.start)}, ${lit(e.end)}, ${arr(e.topics ?? [])})`).join(",\n");
 out += "\n) as v(title, kind, series, starts_on, start_time, end_time, topics)\nwhere not exists (select 1 from public.events);\n";

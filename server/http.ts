@@ -12,8 +12,9 @@ import helmet from "helmet";
 import type { AuthIssuer } from "~/utils/auth/types";
 import type { AppServices } from "~/utils/context";
 import type { UserClaims } from "~/utils/db.server";
+import { isUploadPath, MAX_UPLOAD_BODY_BYTES } from "~/modules/tools/limits";
 
-/** Largest request body accepted (forms; uploads get their own route and limit later). */
+/** Largest request body accepted (forms; the tools upload routes have MAX_UPLOAD_BODY_BYTES). */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Sign-in attempts per minute and per IP (the account lockout is separate). */
 export const SIGN_IN_PER_MINUTE = 6;
@@ -103,8 +104,12 @@ export function createHttpApp(options: {
       return;
     }
     const length = Number(req.get("content-length") ?? "0");
-    if (!Number.isFinite(length) || length > MAX_BODY_BYTES) {
-      res.status(413).type("text/plain; charset=utf-8").send("Requête trop volumineuse / Request too large");
+    // The tools upload forms take a file (their own, larger limit; the form reports a file over MAX_FILE_BYTES).
+    const upload = isUploadPath(req.path);
+    if (!Number.isFinite(length) || length > (upload ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
+      res.status(413).type("text/plain; charset=utf-8").send(upload
+        ? `Fichier trop volumineux (${MAX_UPLOAD_BODY_BYTES >> 20} Mo au plus) / File too large (${MAX_UPLOAD_BODY_BYTES >> 20} MB at most)`
+        : "Requête trop volumineuse / Request too large");
       return;
     }
     next();

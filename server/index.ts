@@ -10,6 +10,9 @@ import pino from "pino";
 import { ConfigError, parseEnv, type Env } from "~/utils/env.server";
 import { createHttpApp } from "./http";
 import pg from "pg";
+import { createRealtimeBridge } from "./realtime/bridge";
+import { registerChatHandlers } from "./realtime/chat";
+import { registerForumHandlers } from "./realtime/forums";
 import { attachRealtime, type Realtime } from "./realtime/index";
 import { createServices } from "./services";
 
@@ -46,8 +49,9 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
   // The app's request listener goes first: engine.io only shields the listeners that
   // exist when it attaches, and the long-polling handshake must not reach Remix.
   let realtime: Realtime | null = null;
+  const bridge = createRealtimeBridge(() => realtime);
   const app = createHttpApp({
-    services: { ...services, realtime: { disconnectUser: async (id) => void (await realtime?.disconnectUser(id)) } },
+    services: { ...services, realtime: bridge },
     getBuild,
     production,
   });
@@ -62,6 +66,8 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
     adapter: env.REDIS_URL ? { kind: "redis", url: env.REDIS_URL }
       : adapterPool ? { kind: "postgres", pool: adapterPool } : { kind: "memory" },
   });
+  registerForumHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, env });
+  const chat = registerChatHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, publicUrl: env.publicUrl });
   const live = realtime;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -75,6 +81,7 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
   const close = () =>
     (closing ??= (async () => {
       await live.close();
+      await chat.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await adapterPool?.end();

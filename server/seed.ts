@@ -5,11 +5,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { PRIVACY_VERSION, TERMS_VERSION } from "~/modules/accounts/consent";
+import { seedForums } from "~/modules/forums/seed.server";
+import { TOOL_SEED_EXTRAS } from "~/modules/tools/seed-data";
 import type { Database } from "~/utils/db.server";
 import type { Role } from "~/utils/db-schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-data";
 
-interface ToolSeed { title: string; publisher: string; published: string; kind: string; topics?: string[]; url: string }
+interface ToolSeed { title: string; publisher: string; published: string; kind: string; topics?: string[]; url?: string }
 interface EventSeed { title: string; kind: string; series?: string; date: string; start?: string; end?: string; topics?: string[] }
 
 export async function seedDemo(db: Database, options: { hashPassword(p: string): Promise<string>; root?: string }): Promise<boolean> {
@@ -62,10 +64,14 @@ export async function seedDemo(db: Database, options: { hashPassword(p: string):
         }).execute();
       }
     }
+    // Published, with summaries in our own words and review dates (TOOL_SEED_EXTRAS).
     for (const tool of data.tools) {
+      const extra = TOOL_SEED_EXTRAS[tool.title];
       await tx.insertInto("tools").values({
         title: tool.title, publisher: tool.publisher, published_on: tool.published, kind: tool.kind,
-        topics: tool.topics ?? [], url: tool.url, status: "published",
+        topics: tool.topics ?? [], url: tool.url ?? null, status: "published",
+        summary_fr: extra?.summaryFr ?? "", summary_en: extra?.summaryEn ?? "", language: extra?.language ?? "fr",
+        disciplines: extra?.disciplines ?? [], last_reviewed_on: extra?.lastReviewedOn ?? null, review_due_on: extra?.reviewDueOn ?? null,
       }).execute();
     }
     for (const event of data.events) {
@@ -75,6 +81,7 @@ export async function seedDemo(db: Database, options: { hashPassword(p: string):
         topics: event.topics ?? [],
       }).execute();
     }
+    await seedForums(tx, ids);
   });
   return true;
 }

@@ -9,6 +9,8 @@ import { createPGliteDatabase, createPostgresDatabase, type Database } from "~/u
 import type { Env } from "~/utils/env.server";
 import { createMailer } from "~/utils/mail.server";
 import { migrate } from "~/utils/migrate.server";
+import { createLocalStorage, createSupabaseStorage, type FileStorage } from "~/utils/storage.server";
+import { purgeDeletedFiles, sweepOrphanFiles } from "~/modules/tools/tools.server";
 import { resetPasswordEmail } from "~/modules/accounts/emails.server";
 import { acquireDataDirLock } from "./lockfile";
 import { seedDemo } from "./seed";
@@ -46,6 +48,10 @@ export async function createServices(env: Env, logger: Logger): Promise<CoreServ
   const health = await db.health();
   const migrations = health.ok ? health.migrations : 0;
   const mail = createMailer({ db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, logger });
+  // Uploads: a private Supabase Storage bucket when a service key is given, else local disk.
+  const storage: FileStorage = env.SUPABASE_URL && env.SUPABASE_SERVICE_ROLE_KEY
+    ? createSupabaseStorage({ url: env.SUPABASE_URL, serviceKey: env.SUPABASE_SERVICE_ROLE_KEY })
+    : createLocalStorage(path.join(path.resolve(env.DATA_DIR), "uploads"));
 
   let auth: AuthIssuer;
   const local = createLocalAuth({
@@ -71,9 +77,15 @@ export async function createServices(env: Env, logger: Logger): Promise<CoreServ
     if (seeded) logger.info("demo content seeded (accounts: admin@, mentor@, membre@, nouveau@passerelle.test)");
   }
   mail.start();
+  // Blobs whose rows were deleted while the storage was unreachable, and uploads a crash
+  // left without a row. In the background: storage may be remote and slow to answer.
+  void (async () => {
+    await purgeDeletedFiles({ db, storage, logger });
+    await sweepOrphanFiles({ db, storage, logger });
+  })().catch((error: unknown) => logger.warn({ err: error }, "files: start-up housekeeping failed"));
 
   return {
-    db, auth, env, logger, mail, migrations,
+    db, auth, env, logger, mail, storage, migrations,
     async close() {
       try {
         await mail.stop();

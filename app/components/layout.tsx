@@ -1,4 +1,8 @@
 import { Form, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
+import { UnreadBadge } from "~/modules/chat/components/conversation-list";
+import { startLive, useLive } from "~/modules/chat/live";
+import { NotificationBell } from "~/modules/notifications/components/bell";
 import { useI18n } from "~/utils/i18n";
 
 interface RootShape {
@@ -12,13 +16,20 @@ function useRoot(): RootShape | undefined {
 }
 
 export function SiteHeader() {
-  const { t, locale } = useI18n();
+  const { t, tx, locale } = useI18n();
   const root = useRoot();
   const location = useLocation();
   const viewer = root?.viewer ?? null;
   const isAdmin = viewer?.roles.includes("admin") ?? false;
   const canVouch = Boolean(viewer?.verified && viewer.roles.some((r) => r === "mentor" || r === "moderator" || r === "admin"));
   const here = location.pathname + location.search;
+  const live = useLive();
+  const viewerId = viewer?.id ?? null;
+  // Signed-in people are live on every page: unread badges and the bell follow.
+  useEffect(() => {
+    if (viewerId) startLive(viewerId);
+  }, [viewerId]);
+  const unreadChats = Object.values(live.unread ?? {}).reduce((sum, n) => sum + n, 0);
   const link = (to: string, label: string) => (
     <li>
       <NavLink className="site-nav__link" to={to} end={to === "/"}>{label}</NavLink>
@@ -31,7 +42,17 @@ export function SiteHeader() {
         <nav className="site-nav" aria-label={t("nav.label")}>
           <ul className="site-nav__list">
             {link("/", t("nav.home"))}
+            {link("/forums", t("forums.nav"))}
+            {link("/tools", t("tools.nav"))}
             {viewer?.verified ? link("/members", t("nav.members")) : null}
+            {viewer?.verified ? (
+              <li>
+                <NavLink className="site-nav__link" to="/chat">
+                  {t("chat.nav")}
+                  <UnreadBadge count={unreadChats} label={tx("chat.unread", { count: unreadChats })} />
+                </NavLink>
+              </li>
+            ) : null}
             {viewer ? link("/profile", t("nav.profile")) : null}
             {canVouch ? link("/vouch", t("nav.vouch")) : null}
             {isAdmin ? link("/admin", t("nav.admin")) : null}
@@ -39,6 +60,11 @@ export function SiteHeader() {
           </ul>
         </nav>
         <div className="site-nav__actions cluster">
+          <form method="get" action="/search" className="header-search" role="search">
+            <label className="visually-hidden" htmlFor="header-search">{t("forums.search.placeholder")}</label>
+            <input className="input" id="header-search" name="q" type="search" placeholder={t("forums.search.placeholder")} maxLength={200} />
+            <button type="submit" className="btn btn--small btn--secondary">{t("forums.search.submit")}</button>
+          </form>
           <Form method="post" action="/lang" className="lang-switch">
             <input type="hidden" name="redirectTo" value={here} />
             <input type="hidden" name="locale" value={locale === "fr-CA" ? "en-CA" : "fr-CA"} />
@@ -46,6 +72,7 @@ export function SiteHeader() {
               {t("nav.switchLanguage")}
             </button>
           </Form>
+          {viewer ? <NotificationBell /> : null}
           {viewer ? (
             <Form method="post" action="/logout">
               <button type="submit" className="btn btn--small btn--link">{t("nav.signOut")}</button>

@@ -6,6 +6,7 @@ import type { AuthIssuer } from "./auth/types";
 import type { Database } from "./db.server";
 import type { Env } from "./env.server";
 import type { Mailer } from "./mail.server";
+import type { FileStorage } from "./storage.server";
 
 export interface AppServices {
   db: Database;
@@ -13,7 +14,28 @@ export interface AppServices {
   env: Env;
   logger: Logger;
   mail: Mailer;
-  realtime: { disconnectUser(userId: string): Promise<void> };
+  /** Uploaded files (local disk or Supabase Storage); who may read them is decided by RLS on `files`. */
+  storage: FileStorage;
+  realtime: RealtimeBridge;
+}
+
+/**
+ * Live connections as the app sees them (server/realtime/bridge.ts). Every call goes
+ * through the Socket.IO adapter, so it reaches the sockets of every server process.
+ */
+export interface RealtimeBridge {
+  /** Sign-out, suspension: closes every socket of the person. */
+  disconnectUser(userId: string): Promise<void>;
+  /** To every socket of these people (their `user:<id>` rooms). */
+  emitToUsers(userIds: string[], event: string, payload: unknown): void;
+  /**
+   * To every socket in a room, but `except.socketId` (the socket that caused it, which
+   * has its answer in the ack) and every socket of `except.userId` (told in person).
+   */
+  emitToRoom(room: string, event: string, payload: unknown, except?: { socketId?: string; userId?: string }): void;
+  /** Membership changes: the person's sockets join or leave the room at once. */
+  joinRoom(userId: string, room: string): void;
+  leaveRoom(userId: string, room: string): void;
 }
 
 declare module "@remix-run/node" {

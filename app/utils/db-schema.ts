@@ -82,6 +82,13 @@ export interface ToolsTable {
   id: Generated<string>; title: string; publisher: string | null; published_on: string | null; kind: string;
   topics: string[]; url: string | null; status: Generated<"draft" | "in_review" | "published" | "archived">;
   created_at: DefaultTimestamp;
+  // Extended by supabase/migrations/20261123000300_tools.sql:
+  summary_fr: Generated<string>; summary_en: Generated<string>; language: Generated<"fr" | "en" | "bilingual">;
+  disciplines: Generated<string[]>; version_label: string | null; supersedes_id: string | null;
+  superseded_by: string | null; superseded_at: Timestamp | null;
+  last_reviewed_on: string | null; review_due_on: string | null; file_id: string | null; file_text: Generated<string>;
+  created_by: string | null; updated_at: DefaultTimestamp; published_at: Timestamp | null;
+  archived_at: Timestamp | null; title_search: Generated<string>; search_vector: Generated<string>;
 }
 export interface EventsTable {
   id: Generated<string>; title: string; kind: "webinar" | "managers_meeting" | "virtual_event" | "training" | "conference";
@@ -93,6 +100,126 @@ export interface AuthUsersTable {
   email_confirmed_at: Timestamp | null; raw_user_meta_data: ColumnType<unknown, string | undefined, string>;
   banned_until: Timestamp | null; last_sign_in_at: Timestamp | null;
   created_at: DefaultTimestamp; updated_at: DefaultTimestamp;
+}
+
+// ── Chat (supabase/migrations/20261123000100_chat.sql) ─────────────────────────
+export type ConversationKind = "direct" | "group" | "channel";
+export type ConversationVisibility = "members" | "verified";
+export interface ConversationsTable {
+  id: Generated<string>; kind: ConversationKind; visibility: Generated<ConversationVisibility>;
+  title: string | null; topic: string | null; region_code: string | null; direct_key: string | null;
+  created_by: string | null; created_at: DefaultTimestamp; updated_at: DefaultTimestamp;
+}
+export interface ConversationMembersTable {
+  conversation_id: string; user_id: string; role: Generated<"owner" | "member">; added_by: string | null;
+  joined_at: DefaultTimestamp; last_read_message_id: Generated<number>; last_read_at: Timestamp | null;
+}
+export interface MessagesTable {
+  id: Generated<number>; conversation_id: string; author_id: string | null; client_id: string;
+  parent_id: number | null; body: string; mentions: Generated<string[]>; created_at: DefaultTimestamp;
+  edited_at: Timestamp | null; deleted_at: Timestamp | null; removed_at: Timestamp | null; removed_by: string | null;
+  reply_count: Generated<number>; last_reply_at: Timestamp | null; updated_at: DefaultTimestamp;
+}
+export interface MessageReactionsTable {
+  conversation_id: string; message_id: number; user_id: string; emoji: string; created_at: DefaultTimestamp;
+}
+export interface MessageReportsTable {
+  id: Generated<number>; conversation_id: string; message_id: number; reporter_id: string; reason: string;
+  author_id: Generated<string | null>; body_snapshot: Generated<string>;
+  status: Generated<"open" | "dismissed" | "removed">; resolved_by: string | null; resolved_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+export interface PresenceTable { user_id: string; visible: Generated<boolean>; last_seen_at: Timestamp | null }
+export interface NotificationsTable {
+  id: Generated<number>; user_id: string; kind: string;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  dedupe_key: string | null; count: Generated<number>; created_at: DefaultTimestamp;
+  read_at: Timestamp | null; emailed_at: Timestamp | null;
+}
+export interface NotificationSettingsTable {
+  user_id: string; email_delay_minutes: Generated<number | null>; updated_at: DefaultTimestamp;
+}
+
+// ── Spaces and forums (supabase/migrations/20261123000200_forums.sql) ────────────
+export type SpaceVisibility = "public" | "verified" | "members";
+export type ForumStatus = "pending" | "published" | "hidden";
+export type WatchLevel = "watching" | "tracking" | "normal" | "muted";
+type Json<T> = ColumnType<T, string, string>;
+export interface SpacesTable {
+  id: Generated<string>; slug: string; kind: string; visibility: SpaceVisibility; name_fr: string; name_en: string;
+  description_fr: Generated<string>; description_en: Generated<string>; region_code: string | null;
+  discipline_code: string | null; position: Generated<number>; created_by: string | null; created_at: DefaultTimestamp;
+  archived_at: Timestamp | null;
+}
+export interface SpaceMembersTable {
+  space_id: string; user_id: string; role: Generated<"member" | "moderator">; added_by: string | null; created_at: DefaultTimestamp;
+}
+export interface ForumCategoriesTable {
+  id: Generated<string>; space_id: string; slug: string; name_fr: string; name_en: string;
+  description_fr: Generated<string>; description_en: Generated<string>; position: Generated<number>;
+  topic_code: string | null; created_by: string | null; created_at: DefaultTimestamp; archived_at: Timestamp | null;
+  topic_count: Generated<number>; post_count: Generated<number>; last_posted_at: Timestamp | null;
+}
+export interface ForumTopicsTable {
+  id: Generated<number>; category_id: string; space_id: Generated<string>; author_id: string | null; title: string;
+  title_search: Generated<string>; tags: Generated<string[]>; region_code: string | null; status: Generated<ForumStatus>;
+  pinned_at: Timestamp | null; locked_at: Timestamp | null; deleted_at: Timestamp | null; accepted_post_id: number | null;
+  reply_count: Generated<number>; highest_post_number: Generated<number>; last_posted_at: DefaultTimestamp;
+  last_post_id: number | null; last_poster_id: string | null; created_at: DefaultTimestamp; updated_at: DefaultTimestamp;
+}
+export interface ForumPostsTable {
+  id: Generated<number>; topic_id: number; space_id: Generated<string>; post_number: Generated<number>;
+  author_id: string | null; reply_to_post_id: number | null; body: Json<unknown>; body_text: string;
+  search_title: string | null; search_vector: Generated<string>; status: Generated<ForumStatus>;
+  hidden_reason: string | null; deleted_at: Timestamp | null; deleted_by: string | null; edited_at: Timestamp | null;
+  edit_count: Generated<number>; created_at: DefaultTimestamp;
+}
+export interface ForumPostRevisionsTable {
+  id: Generated<number>; post_id: number; editor_id: string | null; title: string | null; body: Json<unknown>;
+  body_text: string; created_at: DefaultTimestamp;
+}
+export type ReactionKind = "like" | "thanks" | "helpful" | "support";
+export interface ForumReactionsTable { post_id: number; user_id: string; kind: ReactionKind; created_at: DefaultTimestamp }
+export interface ForumBookmarksTable { user_id: string; post_id: number; created_at: DefaultTimestamp }
+export interface ForumDraftsTable {
+  user_id: string; draft_key: string; title: string | null; body: Json<unknown>; updated_at: DefaultTimestamp;
+}
+export interface ForumTopicReadsTable {
+  user_id: string; topic_id: number; last_read_post_number: Generated<number>; updated_at: DefaultTimestamp;
+}
+export interface ForumTopicWatchesTable {
+  user_id: string; topic_id: number; level: WatchLevel; reason: Generated<"manual" | "auto">; updated_at: DefaultTimestamp;
+}
+export interface ForumCategoryWatchesTable { user_id: string; category_id: string; level: WatchLevel; updated_at: DefaultTimestamp }
+export type ForumEmailMode = "each" | "daily" | "weekly" | "off";
+export interface ForumEmailSettingsTable {
+  user_id: string; mode: Generated<ForumEmailMode>; digest_sent_at: Timestamp | null; updated_at: DefaultTimestamp;
+}
+export type FlagReason = "identifiable_info" | "inappropriate" | "stigmatizing" | "spam" | "off_topic" | "other";
+export interface ForumFlagsTable {
+  id: Generated<number>; post_id: number; reporter_id: string | null; reason: FlagReason; note: string | null;
+  status: Generated<"open" | "actioned" | "dismissed">; created_at: DefaultTimestamp; resolved_by: string | null;
+  resolved_at: Timestamp | null; resolution_note: string | null;
+}
+export interface ForumSanctionsTable {
+  id: Generated<number>; user_id: string; kind: "warning" | "silence"; reason: string; ends_at: Timestamp | null;
+  created_by: string | null; created_at: DefaultTimestamp; lifted_at: Timestamp | null; lifted_by: string | null;
+}
+
+// ── Tools library and files (supabase/migrations/20261123000300_tools.sql) ─────
+export interface FilesTable {
+  id: Generated<string>; purpose: "tool"; storage_key: string; original_name: string; content_type: string;
+  byte_size: number; sha256: string; uploaded_by: string | null; created_at: DefaultTimestamp;
+}
+export interface FilePurgesTable { storage_key: string; queued_at: DefaultTimestamp }
+export interface ToolBookmarksTable { user_id: string; tool_id: string; created_at: DefaultTimestamp }
+export interface ToolSuggestionsTable {
+  id: Generated<string>; suggested_by: string | null; title: string; url: string | null; publisher: string | null;
+  note: Generated<string>; status: Generated<"open" | "accepted" | "declined">; tool_id: string | null;
+  resolved_by: string | null; resolved_at: Timestamp | null; created_at: DefaultTimestamp;
+}
+export interface ToolCitationsTable {
+  tool_id: string; source_kind: "forum_post" | "case"; source_id: string; created_at: DefaultTimestamp;
 }
 
 export interface DB {
@@ -113,6 +240,34 @@ export interface DB {
   login_failures: LoginFailuresTable;
   outbox: OutboxTable;
   tools: ToolsTable;
+  files: FilesTable;
+  file_purges: FilePurgesTable;
+  tool_bookmarks: ToolBookmarksTable;
+  tool_suggestions: ToolSuggestionsTable;
+  tool_citations: ToolCitationsTable;
   events: EventsTable;
   "auth.users": AuthUsersTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
+  message_reactions: MessageReactionsTable;
+  message_reports: MessageReportsTable;
+  presence: PresenceTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  spaces: SpacesTable;
+  space_members: SpaceMembersTable;
+  forum_categories: ForumCategoriesTable;
+  forum_topics: ForumTopicsTable;
+  forum_posts: ForumPostsTable;
+  forum_post_revisions: ForumPostRevisionsTable;
+  forum_reactions: ForumReactionsTable;
+  forum_bookmarks: ForumBookmarksTable;
+  forum_drafts: ForumDraftsTable;
+  forum_topic_reads: ForumTopicReadsTable;
+  forum_topic_watches: ForumTopicWatchesTable;
+  forum_category_watches: ForumCategoryWatchesTable;
+  forum_email_settings: ForumEmailSettingsTable;
+  forum_flags: ForumFlagsTable;
+  forum_sanctions: ForumSanctionsTable;
 }

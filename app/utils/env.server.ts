@@ -21,6 +21,8 @@ export const envSchema = z
     MIGRATION_DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
     SUPABASE_URL: optionalUrl(["http://", "https://"]),
     SUPABASE_ANON_KEY: z.string().min(20).optional(),
+    /** Server-side only: uploads go to a private Supabase Storage bucket (else local disk). */
+    SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
     SEED_DEMO: bool.optional(),
     REDIS_URL: optionalUrl(["redis://", "rediss://"]),
     SMTP_URL: optionalUrl(["smtp://", "smtps://"]),
@@ -32,6 +34,8 @@ export const envSchema = z
     /** Set by `remix dev --manual`; the server then tells it when a rebuild is live. */
     REMIX_DEV_ORIGIN: z.string().url().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Signs one-click links (e.g. unsubscribe). Unset: generated once and kept in DATA_DIR/app-secret. */
+    APP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.SUPABASE_URL) !== Boolean(env.SUPABASE_ANON_KEY)) {
@@ -40,6 +44,9 @@ export const envSchema = z
         path: [env.SUPABASE_URL ? "SUPABASE_ANON_KEY" : "SUPABASE_URL"],
         message: "SUPABASE_URL and SUPABASE_ANON_KEY go together",
       });
+    }
+    if (env.SUPABASE_SERVICE_ROLE_KEY && !env.SUPABASE_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["SUPABASE_SERVICE_ROLE_KEY"], message: "needs SUPABASE_URL" });
     }
   });
 

@@ -5,9 +5,11 @@ import { createContext, useContext, useMemo, type ReactNode } from "react";
 import enChat from "~/locales/en-CA/chat.json";
 import enCommon from "~/locales/en-CA/common.json";
 import enForums from "~/locales/en-CA/forums.json";
+import enTools from "~/locales/en-CA/tools.json";
 import frChat from "~/locales/fr-CA/chat.json";
 import frCommon from "~/locales/fr-CA/common.json";
 import frForums from "~/locales/fr-CA/forums.json";
+import frTools from "~/locales/fr-CA/tools.json";
 
 export const LOCALES = ["fr-CA", "en-CA"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -17,10 +19,10 @@ export const LOCALE_COOKIE = "passerelle_lang";
 
 // One file per capability (locales/<lang>/<module>.json), mounted under the module's
 // name; common.json is at the root. fr-CA is the source of truth for the keys.
-const frCA = { ...frCommon, chat: frChat, forums: frForums };
+const frCA = { ...frCommon, chat: frChat, forums: frForums, tools: frTools };
 export type Messages = typeof frCA;
 // Compile-time completeness: en-CA must have every key fr-CA has.
-const en: Messages = { ...enCommon, chat: enChat, forums: enForums };
+const en: Messages = { ...enCommon, chat: enChat, forums: enForums, tools: enTools };
 export const MESSAGES: Record<Locale, Messages> = { "fr-CA": frCA, "en-CA": en };
 
 type Leaves<T, P extends string = ""> = {

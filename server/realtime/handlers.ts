@@ -12,6 +12,17 @@ import type { RealtimeServer, RealtimeSocket } from "./types";
 
 type Dispatch = (socket: RealtimeSocket, args: unknown[]) => void;
 
+/**
+ * Thrown by a handler to refuse an event with a domain code ("forbidden",
+ * "not_found"…): acked `{ ok: false, error: code }` and not logged as a failure.
+ */
+export class AckError extends Error {
+  constructor(readonly code: string, readonly fields?: Record<string, string[]>) {
+    super(code);
+    this.name = "AckError";
+  }
+}
+
 interface Registry {
   logger: Logger;
   dispatchers: Map<string, Dispatch>;
@@ -44,6 +55,14 @@ export function bindHandlers(io: RealtimeServer, socket: RealtimeSocket): void {
   const registry = registries.get(io);
   if (!registry) return;
   for (const [event, dispatch] of registry.dispatchers) bind(socket, event, dispatch);
+  // An event nobody handles still gets an answer when the client asked for one.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof event === "string" && !registry.dispatchers.has(event) && isAckCallback(ack)) {
+      const failure: AckFailure = { ok: false, error: ACK_ERRORS.unknownEvent };
+      ack(failure);
+    }
+  });
 }
 
 function bind(socket: RealtimeSocket, event: string, dispatch: Dispatch) {
@@ -82,6 +101,11 @@ export function registerHandler<Schema extends z.ZodTypeAny, Result extends Hand
       .then(
         (result) => reply({ ...result, ok: true }),
         (err: unknown) => {
+          if (err instanceof AckError) {
+            const failure: AckFailure = { ok: false, error: err.code, ...(err.fields ? { fields: err.fields } : {}) };
+            reply(failure);
+            return;
+          }
           logger.error({ err, event, userId: socket.data.claims?.sub, socketId: socket.id }, "realtime handler failed");
           const failure: AckFailure = { ok: false, error: ACK_ERRORS.serverError };
           reply(failure);

@@ -2,8 +2,10 @@
 // bounded. Ratios compare against a baseline measured in the same process run.
 import { sql } from "kysely";
 import { startTestApp } from "../e2e/helpers";
+import { benchChat } from "./chat";
 import type { Database } from "../../app/utils/db.server";
 import { createPostgresDatabase } from "../../app/utils/db.server";
+import { runForumBench } from "./forums";
 
 type Unit = "ms" | "rps" | "per_s" | "bytes" | "ratio" | "count";
 const emit = (bench: string, value: number, unit: Unit, extra: Record<string, unknown> = {}) =>
@@ -66,6 +68,9 @@ try {
   await app.close();
 }
 
+// Chat: 1 000 sockets against the server in a child process, then a bare Socket.IO baseline.
+await benchChat(emit);
+
 const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (pgUrl) {
   // A throwaway database migrated and seeded the same way as the embedded one.
@@ -87,3 +92,5 @@ if (pgUrl) {
     await admin.close();
   }
 }
+
+await runForumBench(emit);

@@ -27,6 +27,8 @@ export const ACK_ERRORS = {
   invalidPayload: "invalid_payload",
   serverError: "server_error",
   rateLimited: "rate_limited",
+  /** An event name no handler is registered for (acked only when the client asked for an ack). */
+  unknownEvent: "unknown_event",
 } as const;
 
 export const ackFailureSchema = z.object({

@@ -1,0 +1,122 @@
+// A rich-text form field that works without JavaScript: a plain <textarea> (the
+// markup documented in plain-text.ts) submitted as `body`. When someone starts
+// writing and JavaScript runs, the tiptap editor is imported (only then) and takes
+// the textarea's place; it submits its JSON as `bodyJson`. The server validates
+// either against the one schema.
+import { useEffect, useRef, useState, type ComponentType } from "react";
+import { useI18n } from "~/utils/i18n";
+import type { RichTextEditorProps } from "./editor.client";
+
+export interface RichTextFieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  /** Textarea markup to start from (a draft, a quote, an existing post). */
+  defaultText?: string;
+  /** The same content as the editor's JSON, when known (editing a stored post). */
+  defaultJson?: string;
+  name?: string;
+  jsonName?: string;
+  mentionsUrl?: string;
+  referencesUrl?: string;
+  rows?: number;
+  /** Called with the editor's JSON on every change (autosave). */
+  onEditorChange?(json: string): void;
+}
+
+let editorModule: Promise<{ default: ComponentType<RichTextEditorProps> }> | null = null;
+const loadEditor = () => (editorModule ??= import("./editor.client"));
+
+export function RichTextField(props: RichTextFieldProps) {
+  const { t, tx } = useI18n();
+  const { id, name = "body", jsonName = "bodyJson" } = props;
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [Editor, setEditor] = useState<ComponentType<RichTextEditorProps> | null>(null);
+  const [seed, setSeed] = useState<{ text: string; json?: string } | null>(null);
+  const [json, setJson] = useState("");
+  const invalid = Boolean(props.errors?.length);
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [props.hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined;
+
+  useEffect(() => {
+    // A new server value (after a submission): the textarea shows it again.
+    setEditor(null);
+    setSeed(null);
+    setJson("");
+  }, [props.defaultText, props.defaultJson]);
+
+  const start = () => {
+    if (Editor) return;
+    loadEditor().then(
+      (mod) => {
+        const text = textarea.current?.value ?? props.defaultText ?? "";
+        setSeed({ text, json: text === (props.defaultText ?? "") ? props.defaultJson : undefined });
+        setEditor(() => mod.default);
+      },
+      () => {
+        // Offline or blocked: the textarea keeps working.
+      },
+    );
+  };
+
+  return (
+    <div className={invalid ? "field field--invalid rich-text-field" : "field rich-text-field"}>
+      <label className="field__label" id={`${id}-label`} htmlFor={id}>{props.label}</label>
+      {props.hint ? <p className="field__hint" id={hintId}>{props.hint}</p> : null}
+      {Editor && seed ? (
+        <>
+          <Editor
+            id={id}
+            labelId={`${id}-label`}
+            describedBy={describedBy}
+            invalid={invalid}
+            initialText={seed.text}
+            initialJson={seed.json}
+            mentionsUrl={props.mentionsUrl}
+            referencesUrl={props.referencesUrl}
+            onChange={(value) => {
+              setJson(value);
+              props.onEditorChange?.(value);
+            }}
+          />
+          <input type="hidden" name={jsonName} value={json} />
+        </>
+      ) : (
+        <>
+          <textarea
+            ref={textarea}
+            id={id}
+            name={name}
+            className="input rich-text-field__textarea"
+            rows={props.rows ?? 8}
+            defaultValue={props.defaultText ?? ""}
+            aria-invalid={invalid || undefined}
+            aria-describedby={describedBy}
+            onFocus={start}
+            onPointerDown={start}
+          />
+          <details className="rich-text-field__syntax">
+            <summary>{t("forums.editor.syntaxTitle")}</summary>
+            <ul className="meta">
+              <li>{t("forums.editor.syntax.paragraph")}</li>
+              <li>{t("forums.editor.syntax.emphasis")}</li>
+              <li>{t("forums.editor.syntax.headings")}</li>
+              <li>{t("forums.editor.syntax.lists")}</li>
+              <li>{t("forums.editor.syntax.quote")}</li>
+              <li>{t("forums.editor.syntax.links")}</li>
+              <li>{t("forums.editor.syntax.mentions")}</li>
+            </ul>
+          </details>
+        </>
+      )}
+      {invalid ? <p className="field__error" id={errorId}>{props.errors?.map((e) => tx(e)).join(" ")}</p> : null}
+    </div>
+  );
+}
+
+/** Server-rendered HTML of stored rich text (render.server.ts): escaped, schema-only, no script or style. */
+export function RichTextView({ html, className }: { html: string; className?: string }) {
+  return <div className={className ? `rich-text ${className}` : "rich-text"} dangerouslySetInnerHTML={{ __html: html }} />;
+}

@@ -1,0 +1,211 @@
+// Notifications: one table for every module (DESIGN.md §3b). A module creates them
+// after its own authorisation check — through the system path (createNotifications)
+// or a self-authorising security definer function of its migration (chat's
+// notify_chat_message) — then pushes them live to the person's sockets
+// (publishNotifications). People read and mark their own, through RLS. Unread ones
+// are emailed once the person has been offline for their chosen delay
+// (sendDueNotificationEmails, run by the realtime server). Emails never carry what
+// was said, only who and where: the text stays behind the sign-in.
+import { sql } from "kysely";
+import type { RealtimeBridge } from "~/utils/context";
+import type { Database, Tx, UserClaims } from "~/utils/db.server";
+import { isLocale, translate, type Locale } from "~/utils/i18n";
+import type { Mailer } from "~/utils/mail.server";
+import {
+  DEFAULT_EMAIL_DELAY_MINUTES, NOTIFICATION_EVENTS, NOTIFICATIONS_PAGE_SIZE, notificationKey, notificationVars,
+  type NotificationItem,
+} from "./schemas";
+
+export interface NewNotification {
+  userId: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  /** Unread notifications with the same key collapse into one whose count goes up. */
+  dedupeKey?: string;
+}
+
+export interface CreatedNotification extends NotificationItem {
+  userId: string;
+}
+
+export interface NotificationRow {
+  id: number;
+  user_id: string;
+  kind: string;
+  payload: unknown;
+  count: number;
+  created_at: Date | string;
+  read_at?: Date | string | null;
+}
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+const asPayload = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+
+export function toCreated(row: NotificationRow): CreatedNotification {
+  return {
+    id: row.id, userId: row.user_id, kind: row.kind, payload: asPayload(row.payload), count: row.count,
+    createdAt: iso(row.created_at), readAt: row.read_at ? iso(row.read_at) : null,
+  };
+}
+
+/**
+ * System path only (`tx` from db.asSystem), after the calling module checked that
+ * its actor may notify these people.
+ */
+export async function createNotifications(tx: Tx, items: NewNotification[]): Promise<CreatedNotification[]> {
+  const created: CreatedNotification[] = [];
+  for (const item of items) {
+    const { rows } = await sql<NotificationRow>`
+      insert into public.notifications as n (user_id, kind, payload, dedupe_key)
+      values (${item.userId}, ${item.kind}, ${JSON.stringify(item.payload)}::jsonb, ${item.dedupeKey ?? null})
+      on conflict (user_id, dedupe_key) where read_at is null and dedupe_key is not null
+      do update set count = n.count + 1, payload = excluded.payload, created_at = now()
+      returning n.id, n.user_id, n.kind, n.payload, n.count, n.created_at, n.read_at`.execute(tx);
+    for (const row of rows) created.push(toCreated(row));
+  }
+  return created;
+}
+
+/** Unread counts of several people (system path: the counts go to their own sockets). */
+export async function unreadCountsOf(tx: Tx, userIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map(userIds.map((id) => [id, 0]));
+  if (userIds.length === 0) return counts;
+  const rows = await tx.selectFrom("notifications").select(["user_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("user_id", "in", userIds).where("read_at", "is", null).groupBy("user_id").execute();
+  for (const row of rows) counts.set(row.user_id, Number(row.n));
+  return counts;
+}
+
+/** Pushes each notification to its person's sockets, with their new unread count. */
+export async function publishNotifications(db: Database, realtime: Pick<RealtimeBridge, "emitToUsers">, created: CreatedNotification[]) {
+  if (created.length === 0) return;
+  const counts = await db.asSystem("notifications: unread counts to push", (tx) =>
+    unreadCountsOf(tx, [...new Set(created.map((n) => n.userId))]));
+  for (const { userId, ...notification } of created) {
+    realtime.emitToUsers([userId], NOTIFICATION_EVENTS.new, { notification, unread: counts.get(userId) ?? 0 });
+  }
+}
+
+export async function unreadNotificationCount(tx: Tx, userId: string): Promise<number> {
+  const row = await tx.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId).where("read_at", "is", null).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function listNotifications(db: Database, claims: UserClaims, options: { before?: number } = {}) {
+  return db.withUser(claims, async (tx) => {
+    let query = tx.selectFrom("notifications").select(["id", "user_id", "kind", "payload", "count", "created_at", "read_at"])
+      .where("user_id", "=", claims.sub);
+    if (options.before) query = query.where("id", "<", options.before);
+    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(NOTIFICATIONS_PAGE_SIZE + 1).execute();
+    const unread = await unreadNotificationCount(tx, claims.sub);
+    return {
+      notifications: rows.slice(0, NOTIFICATIONS_PAGE_SIZE).map((row) => {
+        const { userId: _userId, ...item } = toCreated(row);
+        return item;
+      }),
+      hasMore: rows.length > NOTIFICATIONS_PAGE_SIZE,
+      unread,
+    };
+  }, { readOnly: true });
+}
+
+/** Marks some (or all) of the person's notifications read; returns their unread count. */
+export async function markNotificationsRead(db: Database, claims: UserClaims, which: { ids: number[] } | "all"): Promise<number> {
+  return db.withUser(claims, async (tx) => {
+    let query = tx.updateTable("notifications").set({ read_at: new Date() })
+      .where("user_id", "=", claims.sub).where("read_at", "is", null);
+    if (which !== "all") {
+      if (which.ids.length === 0) return unreadNotificationCount(tx, claims.sub);
+      query = query.where("id", "in", which.ids);
+    }
+    await query.execute();
+    return unreadNotificationCount(tx, claims.sub);
+  });
+}
+
+export async function getNotificationSettings(db: Database, claims: UserClaims): Promise<{ emailDelayMinutes: number | null }> {
+  return db.withUser(claims, async (tx) => {
+    const row = await tx.selectFrom("notification_settings").select("email_delay_minutes")
+      .where("user_id", "=", claims.sub).executeTakeFirst();
+    return { emailDelayMinutes: row ? row.email_delay_minutes : DEFAULT_EMAIL_DELAY_MINUTES };
+  }, { readOnly: true });
+}
+
+export async function updateNotificationSettings(db: Database, claims: UserClaims, emailDelayMinutes: number | null) {
+  await db.withUser(claims, (tx) =>
+    tx.insertInto("notification_settings").values({ user_id: claims.sub, email_delay_minutes: emailDelayMinutes })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: emailDelayMinutes })).execute());
+}
+
+// ── Email when offline ──────────────────────────────────────────────────────────
+
+/** Notifications claimed per run (the next run takes the rest). */
+export const EMAIL_BATCH = 500;
+
+interface DueRow extends NotificationRow {
+  locale: string | null;
+  contact_email: string | null;
+}
+
+/**
+ * Emails each person whose unread notifications are older than their delay and who
+ * has had no live connection for as long: one message listing them, written to the
+ * outbox in the same transaction that marks them emailed (several processes may run
+ * this at once: `skip locked` gives each notification to one of them).
+ */
+export async function sendDueNotificationEmails(options: { db: Database; mail: Mailer; publicUrl: string }): Promise<number> {
+  const { db, mail, publicUrl } = options;
+  return db.asSystem("notifications: email unread after a delay offline", async (tx) => {
+    const { rows } = await sql<DueRow>`
+      with due as (
+        select n.id
+          from public.notifications n
+          left join public.notification_settings s on s.user_id = n.user_id
+          left join public.presence p on p.user_id = n.user_id
+          cross join lateral (
+            select case when s.user_id is null then ${DEFAULT_EMAIL_DELAY_MINUTES}::int else s.email_delay_minutes end as minutes
+          ) delay
+         where n.read_at is null and n.emailed_at is null
+           and delay.minutes is not null
+           and n.created_at <= now() - make_interval(mins => delay.minutes)
+           and (p.last_seen_at is null or p.last_seen_at <= now() - make_interval(mins => delay.minutes))
+         order by n.id
+         limit ${EMAIL_BATCH}
+         for update of n skip locked
+      )
+      update public.notifications n set emailed_at = now()
+        from due, public.profiles pr
+        left join public.profile_private pp on pp.user_id = pr.id
+       where n.id = due.id and pr.id = n.user_id
+      returning n.id, n.user_id, n.kind, n.payload, n.count, n.created_at, pr.locale, pp.contact_email`.execute(tx);
+    const byPerson = new Map<string, DueRow[]>();
+    for (const row of rows) {
+      if (!row.contact_email) continue;
+      const list = byPerson.get(row.user_id) ?? [];
+      list.push(row);
+      byPerson.set(row.user_id, list);
+    }
+    for (const list of byPerson.values()) {
+      const first = list[0];
+      if (!first?.contact_email) continue;
+      const locale: Locale = isLocale(first.locale) ? first.locale : "fr-CA";
+      await mail.enqueue({ to: first.contact_email, kind: "notifications_digest", ...notificationDigestEmail(locale, list.map(toCreated), publicUrl) }, tx);
+    }
+    return byPerson.size;
+  });
+}
+
+export function notificationDigestEmail(locale: Locale, items: NotificationItem[], publicUrl: string) {
+  const lines = items.map((n) => `• ${translate(locale, notificationKey(n.kind), notificationVars(n))}`);
+  return {
+    subject: translate(locale, "chat.notificationCentre.email.subject", { count: items.length }),
+    text: translate(locale, "chat.notificationCentre.email.body", {
+      count: items.length,
+      items: lines.join("\n"),
+      link: `${publicUrl}/notifications`,
+      settings: `${publicUrl}/notifications#settings`,
+    }),
+  };
+}

@@ -1,0 +1,27 @@
+// The search form (GET /search?q=…): one schema for the browser and the server.
+import { z } from "zod";
+
+export const SEARCH_LIMITS = { queryMin: 2, queryMax: 200, authorMax: 80, pageSize: 20, maxOffset: 1_000 } as const;
+export const SEARCH_SOURCES = ["all", "forum", "tool"] as const;
+/** Tools shown beside the forum results (all of them, up to a page, with source=tool). */
+export const TOOL_HITS_BESIDE_FORUMS = 5;
+
+const optionalCode = (pattern: RegExp) => z.string().trim().regex(pattern).optional().catch(undefined);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`))).optional().catch(undefined);
+
+export const searchSchema = z.object({
+  q: z.string().trim().max(SEARCH_LIMITS.queryMax).default(""),
+  category: optionalCode(/^[a-z0-9][a-z0-9-]{1,62}$/),
+  region: optionalCode(/^[0-9]{2}$/),
+  tag: optionalCode(/^[a-z_]{2,40}$/),
+  author: z.string().trim().max(SEARCH_LIMITS.authorMax).optional().catch(undefined),
+  from: isoDate,
+  to: isoDate,
+  offset: z.coerce.number().int().min(0).max(SEARCH_LIMITS.maxOffset).default(0).catch(0),
+  /** Which sources: forums and the tools library (app/modules/tools/site-search.server.ts). */
+  source: z.enum(SEARCH_SOURCES).default("all").catch("all"),
+});
+export type SearchQuery = z.infer<typeof searchSchema>;
+
+/** An excerpt as text runs; `mark` runs matched the query. Rendered as text (escaped), never as HTML. */
+export type Excerpt = Array<{ text: string; mark: boolean }>;

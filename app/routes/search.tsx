@@ -1,0 +1,143 @@
+// /search?q=… — a GET form that works without JavaScript; results are what the person may read.
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useProfileOptions } from "~/modules/accounts/components/use-options";
+import { getOptionalViewer } from "~/modules/accounts/guards.server";
+import { search, searchFilters } from "~/modules/search/search.server";
+import { SEARCH_LIMITS, SEARCH_SOURCES, searchSchema, type Excerpt } from "~/modules/search/schemas";
+import { useI18n } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "forums.search.title");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await getOptionalViewer(request, context);
+  const url = new URL(request.url);
+  const query = searchSchema.parse(Object.fromEntries(url.searchParams));
+  const claims = viewer?.claims ?? null;
+  const [results, filters] = await Promise.all([search(context.db, claims, query), searchFilters(context.db, claims)]);
+  return json({ query, results, filters });
+}
+
+function Runs({ runs }: { runs: Excerpt }) {
+  return <>{runs.map((r, i) => (r.mark ? <mark key={i}>{r.text}</mark> : <span key={i}>{r.text}</span>))}</>;
+}
+
+export default function Search() {
+  const { t, tx, label, date } = useI18n();
+  const { query, results, filters } = useLoaderData<typeof loader>();
+  const options = useProfileOptions();
+  const nextParams = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "" && k !== "offset") nextParams.set(k, String(v));
+  nextParams.set("offset", String(query.offset + SEARCH_LIMITS.pageSize));
+  const tooShort = query.q.length > 0 && query.q.length < SEARCH_LIMITS.queryMin;
+  return (
+    <div className="container stack stack--l">
+      <h1>{t("forums.search.title")}</h1>
+      <Form method="get" action="/search" className="form search-form" role="search">
+        <div className="cluster">
+          <div className="field">
+            <label className="field__label" htmlFor="search-q">{t("forums.search.label")}</label>
+            <input className="input" id="search-q" name="q" type="search" defaultValue={query.q} maxLength={SEARCH_LIMITS.queryMax}
+              aria-describedby={tooShort ? "search-q-error" : undefined} aria-invalid={tooShort || undefined} />
+            {tooShort ? <p className="field__error" id="search-q-error">{t("forums.search.tooShort")}</p> : null}
+          </div>
+          <button type="submit" className="btn btn--primary">{t("forums.search.submit")}</button>
+        </div>
+        <details open={Boolean(query.category || query.region || query.tag || query.author || query.from || query.to || query.source !== "all")}>
+          <summary>{t("forums.search.filters")}</summary>
+          <div className="grid">
+            <div className="field">
+              <label className="field__label" htmlFor="search-source">{t("tools.siteSearch.source")}</label>
+              <select className="select" id="search-source" name="source" defaultValue={query.source}>
+                {SEARCH_SOURCES.map((s) => <option key={s} value={s}>{tx(`tools.siteSearch.sources.${s}`)}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-category">{t("forums.search.category")}</label>
+              <select className="select" id="search-category" name="category" defaultValue={query.category ?? ""}>
+                <option value="">{t("forums.search.any")}</option>
+                {filters.categories.map((c) => <option key={c.slug} value={c.slug}>{label(c)}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-region">{t("forums.search.region")}</label>
+              <select className="select" id="search-region" name="region" defaultValue={query.region ?? ""}>
+                <option value="">{t("forums.search.any")}</option>
+                {options.regions.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-tag">{t("forums.search.tag")}</label>
+              <select className="select" id="search-tag" name="tag" defaultValue={query.tag ?? ""}>
+                <option value="">{t("forums.search.any")}</option>
+                {options.topics.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-author">{t("forums.search.author")}</label>
+              <p className="field__hint" id="search-author-hint">{t("forums.search.authorHint")}</p>
+              <input className="input" id="search-author" name="author" defaultValue={query.author ?? ""} aria-describedby="search-author-hint" maxLength={SEARCH_LIMITS.authorMax} />
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-from">{t("forums.search.from")}</label>
+              <input className="input" id="search-from" name="from" type="date" defaultValue={query.from ?? ""} />
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="search-to">{t("forums.search.to")}</label>
+              <input className="input" id="search-to" name="to" type="date" defaultValue={query.to ?? ""} />
+            </div>
+          </div>
+        </details>
+      </Form>
+
+      {results.searched && results.tools.hits.length > 0 ? (
+        <section className="stack" aria-labelledby="tool-results-title">
+          <h2 id="tool-results-title" className="section-title">{t("tools.siteSearch.title")}</h2>
+          <p className="meta">{tx("tools.siteSearch.count", { count: results.tools.total, query: query.q })}</p>
+          <ul className="result-list">
+            {results.tools.hits.map((hit) => (
+              <li key={hit.url}>
+                <p className="topic-list__title"><Link to={hit.url} lang={hit.language === "en" ? "en-CA" : "fr-CA"}><Runs runs={hit.title} /></Link></p>
+                <p className="meta">{[tx(`toolKinds.${hit.kind}`), hit.publisher].filter(Boolean).join(" · ")}</p>
+                <p lang="fr-CA"><Runs runs={hit.excerpt} /></p>
+              </li>
+            ))}
+          </ul>
+          {results.tools.total > results.tools.hits.length ? (
+            <p><Link to={`/tools?q=${encodeURIComponent(query.q)}`}>{t("tools.siteSearch.all", { count: results.tools.total })}</Link></p>
+          ) : null}
+        </section>
+      ) : results.searched && query.source === "tool" ? <p role="status">{t("tools.siteSearch.none", { query: query.q })}</p> : null}
+
+      {query.source === "tool" ? null : (
+        <section className="stack" aria-labelledby="results-title">
+          <h2 id="results-title" className="section-title">{t("forums.search.results")}</h2>
+          {!results.searched ? <p className="meta">{t("forums.search.prompt")}</p>
+            : results.hits.length === 0 ? <p role="status">{t("forums.search.none", { query: query.q })}</p> : (
+              <>
+                <p className="meta" role="status">
+                  {results.more ? t("forums.search.resultsMany", { count: query.offset + results.hits.length, query: query.q })
+                    : tx("forums.search.results", { count: query.offset + results.hits.length, query: query.q })}
+                </p>
+                <ol className="result-list" start={query.offset + 1}>
+                  {results.hits.map((hit) => (
+                    <li key={hit.url}>
+                      <p className="topic-list__title"><Link to={hit.url}><Runs runs={hit.title} /></Link></p>
+                      <p className="meta">
+                        {hit.kind === "topic" ? t("forums.search.topicMatch") : t("forums.search.replyMatch", { number: hit.postNumber })}
+                        {" · "}{t("forums.search.in", { category: label(hit.category) })}
+                        {hit.author ? ` · ${hit.author}` : ""} · {date(hit.createdAt, "short")}
+                      </p>
+                      <p><Runs runs={hit.excerpt} /></p>
+                    </li>
+                  ))}
+                </ol>
+                {results.more ? <p><Link to={`/search?${nextParams.toString()}`}>{t("forums.search.more")}</Link></p> : null}
+              </>
+            )}
+        </section>
+      )}
+    </div>
+  );
+}

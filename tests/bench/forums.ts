@@ -1,0 +1,236 @@
+// Forum benchmark (issue 3): a realistic forum generated in the database, then the
+// real server (HTTP, server-side rendering, RLS) measured on loopback:
+//   forum.topic_page.p50_ms / p95_ms / rps, forum.category_page.p95_ms,
+//   forum.search.p50_ms / p95_ms, forum.topic_page.js_brotli_bytes,
+// each with the database it ran on and the forum's size. PostgreSQL: 100 000 topics
+// and 1 000 000 replies by default (BENCH_FORUM_TOPICS / BENCH_FORUM_REPLIES);
+// PGlite: 2 000 topics and 20 000 replies. Reads are by a verified member (RLS on).
+import { brotliCompressSync } from "node:zlib";
+import { sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../../app/utils/db.server";
+import { startTestApp, type TestApp } from "../e2e/helpers";
+
+type Unit = "ms" | "rps" | "per_s" | "bytes" | "ratio" | "count";
+export type Emit = (bench: string, value: number, unit: Unit, extra?: Record<string, unknown>) => void;
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+/** Words of clinical discussions (French with some English), to build bodies that search meaningfully. */
+const WORDS = `induction buprénorphine naloxone méthadone dose manquée pharmacie prescripteur suivi téléphonique domicile
+  sevrage opioïdes fentanyl surdose trousse formation refuge itinérance hébergement équipe infirmière médecin travailleuse
+  sociale pair aidant réduction méfaits approvisionnement sécuritaire hydromorphone morphine libération lente injectable
+  entretien motivationnel santé mentale troubles concomitants anxiété dépression douleur chronique hépatite dépistage
+  traitement agonistes région éloignée Côte-Nord Gaspésie Nunavik Abitibi Montréal corridor urgence trajectoire accès
+  délai rendez-vous téléconsultation protocole ordonnance collective consentement confidentialité famille proches jeunes
+  autochtones stigmatisation approche traumatismes alcool programme gestion polyconsommation stimulants cocaïne crystal
+  thérapies groupe élèves école mentorat soutien clinique guide proposition évaluation intervention accompagnement
+  logement stabilité rétention abandon reprise rechute rétablissement urine analyses interaction QT électrocardiogramme
+  patient personne usager clinique question expérience conseil avez-vous comment pourquoi merci semaine jour matin soir
+  harm reduction safer supply overdose prevention outreach shelter housing first treatment retention withdrawal`.split(/\s+/).filter(Boolean);
+
+const QUERIES = [
+  "induction buprenorphine domicile", "naloxone refuge", "methadone dose manquee", "therapie groupe eleves",
+  "sevrage opioides protocole", "approvisionnement securitaire hydromorphone", "douleur chronique morphine",
+  "hepatite depistage", "safer supply shelter", "pair aidant equipe", "ordonnance collective infirmiere",
+  "corridor urgence trajectoire", "entretien motivationnel", "Gaspésie téléconsultation", "fentanyl surdose trousse",
+];
+
+/** Bulk-generates topics and replies with set-based SQL (triggers off, search index built afterwards). */
+async function generatePostgres(adminConnection: string, topics: number, replies: number) {
+  const client = new pg.Client({ connectionString: adminConnection });
+  await client.connect();
+  try {
+    await client.query("set session_replication_role = replica; set maintenance_work_mem = '512MB'; set work_mem = '64MB'");
+    await client.query("drop index if exists forum_posts_search_idx; drop index if exists forum_topics_title_trgm_idx");
+    // Authors: 300 verified members in regions across Quebec.
+    await client.query(`
+      with u as (insert into auth.users (email, encrypted_password, email_confirmed_at)
+                 select 'bench' || g || '@example.org', 'x', now() from generate_series(1, 300) g returning id, email)
+      insert into public.profiles (id, display_name, discipline, region_code, verification_status, verified_at, created_at, directory_opt_in)
+      select id, 'Membre ' || split_part(email, '@', 1), (array['medecin','infirmiere','pharmacien','travail_social','pair_aidant'])[1 + (random() * 4)::int],
+             lpad((1 + (random() * 17)::int)::text, 2, '0'), 'verified', now() - interval '400 days', now() - interval '400 days', true from u`);
+    await client.query(`create temporary table bench_words as select array[${WORDS.map((w) => `'${w.replaceAll("'", "''")}'`).join(",")}]::text[] as w`);
+    await client.query(`create temporary table bench_authors as select array_agg(id) as a from public.profiles where display_name like 'Membre bench%'`);
+    await client.query(`create temporary table bench_categories as
+      select array_agg(c.id order by c.position) as ids, array_agg(c.space_id order by c.position) as spaces
+        from public.forum_categories c join public.spaces s on s.id = c.space_id where s.visibility <> 'members'`);
+    const text = (n: number) => `(select string_agg(w[1 + floor(random() * array_length(w, 1))::int], ' ') from bench_words, generate_series(1, ${n} + (g % 7)) x)`;
+    await client.query(`
+      insert into public.forum_topics (category_id, space_id, author_id, title, tags, status, created_at, last_posted_at, highest_post_number)
+      select c.ids[i], c.spaces[i], a.a[1 + (g % array_length(a.a, 1))], initcap(${text(6)}) || ' ?', '{}', 'published',
+             now() - (g % 1000) * interval '1 day' - random() * interval '1 day', now(), 0
+        from generate_series(1, ${topics}) g, bench_categories c, bench_authors a,
+             lateral (select 1 + (g % array_length(c.ids, 1)) as i) pick`);
+    await client.query(`create temporary table bench_first as select min(id) as id from public.forum_topics where author_id = any ((select a from bench_authors)::uuid[])`);
+    // Opening posts, then replies spread over the topics (some long discussions, most short).
+    await client.query(`
+      insert into public.forum_posts (topic_id, space_id, post_number, author_id, body, body_text, search_title, status, created_at)
+      select t.id, t.space_id, 1, t.author_id, jsonb_build_object('type', 'doc', 'content', jsonb_build_array(jsonb_build_object('type', 'paragraph',
+               'content', jsonb_build_array(jsonb_build_object('type', 'text', 'text', body))))), body, t.title, 'published', t.created_at
+        from public.forum_topics t, lateral (select ${text(40).replace("(g % 7)", "(t.id % 7)")} as body) b
+       where t.id >= (select id from bench_first)`);
+    await client.query(`
+      insert into public.forum_posts (topic_id, space_id, post_number, author_id, body, body_text, status, created_at)
+      select t.id, t.space_id, 1 + row_number() over (partition by t.id order by g), a.a[1 + (g % array_length(a.a, 1))],
+             jsonb_build_object('type', 'doc', 'content', jsonb_build_array(jsonb_build_object('type', 'paragraph',
+               'content', jsonb_build_array(jsonb_build_object('type', 'text', 'text', body))))), body, 'published', t.created_at + g * interval '1 minute'
+        from generate_series(1, ${replies}) g, bench_authors a, bench_first f,
+             -- One reply in ten goes to fifty long discussions; the rest spread over every topic.
+             lateral (select id, space_id, created_at from public.forum_topics
+                       where id = f.id + case when g % 10 = 0 then g % 50 else (g::bigint * 7919) % ${topics} end) t,
+             lateral (select ${text(30)} as body) b`);
+    await client.query(`
+      update public.forum_topics t set reply_count = s.n - 1, highest_post_number = s.maxn, last_posted_at = s.last_at, last_post_id = s.last_id
+        from (select topic_id, count(*)::int as n, max(post_number) as maxn, max(created_at) as last_at, max(id) as last_id
+                from public.forum_posts group by topic_id) s where s.topic_id = t.id`);
+    await client.query(`
+      update public.forum_categories c set topic_count = s.topics, post_count = s.posts, last_posted_at = s.last_at
+        from (select category_id, count(*)::int as topics, sum(reply_count + 1)::int as posts, max(last_posted_at) as last_at
+                from public.forum_topics group by category_id) s where s.category_id = c.id`);
+    await client.query("set session_replication_role = origin");
+    await client.query("create index forum_posts_search_idx on public.forum_posts using gin (search_vector)");
+    await client.query("create index forum_topics_title_trgm_idx on public.forum_topics using gin (title_search extensions.gin_trgm_ops)");
+    for (const statement of ["vacuum analyze public.forum_posts", "vacuum analyze public.forum_topics", "analyze"]) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PGlite: the same shape through the system path (triggers on), smaller. */
+async function generatePGlite(db: Database, topics: number, replies: number) {
+  await db.asSystem("bench: generate a forum", async (tx) => {
+    const categories = (await sql<{ id: string }>`select c.id from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)).rows;
+    const authors = (await sql<{ id: string }>`select id from profiles where verification_status = 'verified'`.execute(tx)).rows.map((r) => r.id);
+    const pick = <T>(xs: T[], i: number) => xs[i % xs.length] as T;
+    const words = (n: number, seed: number) => Array.from({ length: n }, (_, k) => pick(WORDS, (seed * 31 + k * 17 + (seed % 13) * k) % WORDS.length)).join(" ");
+    const doc = (text: string) => JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+    for (let i = 0; i < topics; i++) {
+      const title = `${words(6, i)} ?`;
+      const created = new Date(Date.now() - (i % 1000) * 86_400_000);
+      const topic = await tx.insertInto("forum_topics").values({ category_id: pick(categories, i).id, author_id: pick(authors, i), title, status: "published", created_at: created, last_posted_at: created })
+        .returning("id").executeTakeFirstOrThrow();
+      const body = words(40, i);
+      await tx.insertInto("forum_posts").values({ topic_id: topic.id, author_id: pick(authors, i), body: doc(body), body_text: body, status: "published", created_at: created }).execute();
+      const n = Math.round(replies / topics) + (i % 3) - 1;
+      for (let r = 0; r < n; r++) {
+        const text = words(30, i * 100 + r);
+        await tx.insertInto("forum_posts").values({ topic_id: topic.id, author_id: pick(authors, i + r + 1), body: doc(text), body_text: text, status: "published", created_at: new Date(created.getTime() + (r + 1) * 60_000) }).execute();
+      }
+    }
+  });
+}
+
+async function signIn(url: string, email: string): Promise<string> {
+  const response = await fetch(`${url}/login`, {
+    method: "POST", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: url },
+    body: new URLSearchParams({ email, password: "passerelle-demo", redirectTo: "" }),
+  });
+  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  if (!cookies) throw new Error(`bench: could not sign in as ${email} (${response.status})`);
+  return cookies;
+}
+
+async function timed(url: string, cookie: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { Cookie: cookie } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return performance.now() - started;
+}
+
+async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", size: { topics: number; replies: number }) {
+  const cookie = await signIn(app.url, "membre@passerelle.test");
+  const db = app.server.services.db;
+  const ids = await db.asSystem("bench: sample topics and categories", async (tx) => {
+    const max = (await sql<{ n: number }>`select max(id)::int as n from forum_topics`.execute(tx)).rows[0]?.n ?? 1;
+    const readable = (await sql<{ id: number }>`
+      select t.id from forum_topics t join spaces s on s.id = t.space_id
+       where s.visibility <> 'members' and t.id in (select (1 + floor(random() * ${max}))::int from generate_series(1, 400)) limit 200`.execute(tx)).rows.map((r) => r.id);
+    const slugs = (await sql<{ slug: string }>`select c.slug from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)).rows.map((r) => r.slug);
+    return { topics: readable, slugs };
+  });
+  const extra = { db: label, topics: size.topics, replies: size.replies };
+  // Warm up the server, the build and the database caches.
+  for (const id of ids.topics.slice(0, 20)) await timed(`${app.url}/forums/t/${id}`, cookie);
+
+  const topicTimes: number[] = [];
+  for (const id of ids.topics) topicTimes.push(await timed(`${app.url}/forums/t/${id}`, cookie));
+  emit("forum.topic_page.p50_ms", percentile(topicTimes, 50), "ms", { ...extra, n: topicTimes.length });
+  emit("forum.topic_page.p95_ms", percentile(topicTimes, 95), "ms", { ...extra, n: topicTimes.length });
+
+  const concurrency = 8;
+  const total = Math.max(200, ids.topics.length * 2);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      const id = ids.topics[next % ids.topics.length];
+      next += 1;
+      await timed(`${app.url}/forums/t/${id}`, cookie);
+    }
+  }));
+  emit("forum.topic_page.rps", total / ((performance.now() - started) / 1000), "rps", { ...extra, n: total, concurrency });
+
+  const categoryTimes: number[] = [];
+  for (let i = 0; i < 120; i++) categoryTimes.push(await timed(`${app.url}/forums/c/${ids.slugs[i % ids.slugs.length]}`, cookie));
+  emit("forum.category_page.p95_ms", percentile(categoryTimes, 95), "ms", { ...extra, n: categoryTimes.length });
+
+  const searchTimes: number[] = [];
+  for (const q of QUERIES) await timed(`${app.url}/search?q=${encodeURIComponent(q)}`, cookie);
+  for (let i = 0; i < 150; i++) searchTimes.push(await timed(`${app.url}/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length] ?? "")}`, cookie));
+  emit("forum.search.p50_ms", percentile(searchTimes, 50), "ms", { ...extra, n: searchTimes.length });
+  emit("forum.search.p95_ms", percentile(searchTimes, 95), "ms", { ...extra, n: searchTimes.length });
+
+  // First-load JavaScript of a topic page: the entry, the route chunks it preloads, brotli-compressed.
+  const html = await (await fetch(`${app.url}/forums/t/${ids.topics[0]}`, { headers: { Cookie: cookie } })).text();
+  const scripts = new Set([...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1] ?? ""));
+  const inline = [...html.matchAll(/import\("([^"]+\.js)"\)|from "([^"]+\.js)"|import "([^"]+\.js)"/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+  for (const src of inline) if (src) scripts.add(src);
+  let bytes = 0;
+  for (const src of scripts) {
+    const body = Buffer.from(await (await fetch(new URL(src, app.url))).arrayBuffer());
+    bytes += brotliCompressSync(body).length;
+  }
+  emit("forum.topic_page.js_brotli_bytes", bytes, "bytes", { db: label, files: scripts.size });
+}
+
+export async function runForumBench(emit: Emit) {
+  const small = { topics: Number(process.env.BENCH_FORUM_PGLITE_TOPICS ?? 2_000), replies: Number(process.env.BENCH_FORUM_PGLITE_REPLIES ?? 20_000) };
+  const app = await startTestApp();
+  try {
+    const started = performance.now();
+    await generatePGlite(app.server.services.db, small.topics, small.replies);
+    emit("forum.generate.seconds", (performance.now() - started) / 1000, "count", { db: "pglite", ...small });
+    await measure(app, emit, "pglite", small);
+  } finally {
+    await app.close();
+  }
+
+  const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!pgUrl) return;
+  const size = { topics: Number(process.env.BENCH_FORUM_TOPICS ?? 100_000), replies: Number(process.env.BENCH_FORUM_REPLIES ?? 1_000_000) };
+  const name = `passerelle_bench_forum_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  let pgApp: TestApp | null = null;
+  try {
+    // The server migrates and seeds the demo content; the forum is then generated next to it.
+    pgApp = await startTestApp({ DATABASE_URL: url.toString(), SEED_DEMO: "true" });
+    const started = performance.now();
+    await generatePostgres(url.toString(), size.topics, size.replies);
+    emit("forum.generate.seconds", (performance.now() - started) / 1000, "count", { db: "postgres", ...size });
+    await measure(pgApp, emit, "postgres", size);
+  } finally {
+    await pgApp?.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}

@@ -1,0 +1,23 @@
+import { chromium } from "playwright-core";
+const base = "http://localhost:3999";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const page = await (await browser.newContext()).newPage();
+page.on("console", (m) => console.log("console", m.type(), m.text().slice(0, 150)));
+await page.goto(`${base}/login`);
+await page.fill('input[name="email"]', "admin@passerelle.test");
+await page.fill('input[name="password"]', "passerelle-demo");
+await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('main button[type="submit"]')]);
+await page.goto(`${base}/forums/c/bienvenue/new`);
+await page.click("#topic-body");
+await page.waitForSelector(".ProseMirror#topic-body");
+console.log("--- paste");
+await page.evaluate(() => {
+  const target = document.querySelector(".ProseMirror");
+  const data = new DataTransfer();
+  data.setData("text/html", "<p><b>gras collé</b><img src=x onerror=\"window.__xss=1\"><a href=\"javascript:window.__xss=1\">lien collé</a></p>");
+  data.setData("text/plain", "gras collé");
+  target?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+});
+await page.waitForTimeout(1000);
+console.log("--- done", await page.evaluate(() => (window as any).__xss));
+await browser.close();
