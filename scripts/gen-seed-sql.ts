@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { PRIVACY_VERSION, TERMS_VERSION } from "../app/modules/accounts/consent";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../server/demo-data";
+import { forumStructure } from "../app/modules/forums/seed.server";
 import { TOOL_SEED_EXTRAS } from "../app/modules/tools/seed-data";
 
 const lit = (v: string | null | undefined) => (v == null ? "null" : `'${v.replaceAll("'", "''")}'`);
@@ -66,5 +67,24 @@ out += "\n) as v(title, publisher, published_on, kind, topics, url, status, summ
 out += "insert into public.events (title, kind, series, starts_on, start_time, end_time, topics)\nselect title, kind, series, starts_on::date, start_time::time, end_time::time, topics from (values\n";
 out += data.events.map((e) => `  (${lit(e.title)}, ${lit(e.kind)}, ${lit(e.series)}, ${lit(e.date)}, ${lit(e.start)}, ${lit(e.end)}, ${arr(e.topics ?? [])})`).join(",\n");
 out += "\n) as v(title, kind, series, starts_on, start_time, end_time, topics)\nwhere not exists (select 1 from public.events);\n";
+// The forums' structure (spaces and categories, as app/modules/forums/seed.server.ts seeds them);
+// the demo conversations stay in the embedded seed (their bodies refer to generated account ids).
+out += "\n-- Forums: spaces and categories.\n";
+for (const sp of forumStructure()) {
+  out += `insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select ${lit(sp.slug)}, ${lit(sp.kind)}, ${lit(sp.visibility)}, ${lit(sp.fr)}, ${lit(sp.en)}, ${lit(sp.dfr)}, ${lit(sp.den)}, ${lit(sp.region)}, ${lit(sp.discipline)}, ${sp.position}
+where not exists (select 1 from public.spaces where slug = ${lit(sp.slug)});
+`;
+  for (const c of sp.categories) {
+    out += `insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, ${lit(c.slug)}, ${lit(c.fr)}, ${lit(c.en)}, ${lit(c.dfr)}, ${lit(c.den)}, ${c.position}, ${lit(c.topic)} from public.spaces s
+where s.slug = ${lit(sp.slug)} and not exists (select 1 from public.forum_categories where slug = ${lit(c.slug)});
+`;
+  }
+}
+out += `insert into public.space_members (space_id, user_id, role)
+select s.id, u.id, 'moderator' from public.spaces s, auth.users u
+where s.slug = 'gestionnaires' and u.email = ${lit(DEMO_ACCOUNTS[0].email)} on conflict do nothing;
+`;
 writeFileSync(new URL("../supabase/seed.sql", import.meta.url), out);
 console.log("wrote supabase/seed.sql");

@@ -144,3 +144,212 @@ select title, kind, series, starts_on::date, start_time::time, end_time::time, t
   ('L''offre de service adaptée aux besoins et demandes de la personne en situation de précarité', 'managers_meeting', 'Rencontres des gestionnaires en dépendance et itinérance', '2021-09-13', '13:00', '15:00', array['itinerance']::text[])
 ) as v(title, kind, series, starts_on, start_time, end_time, topics)
 where not exists (select 1 from public.events);
+
+-- Forums: spaces and categories.
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'accueil', 'community', 'public', 'Accueil', 'Welcome', 'Ouvert à toutes et à tous, même avant la vérification du compte.', 'Open to everyone, even before account verification.', null, null, 0
+where not exists (select 1 from public.spaces where slug = 'accueil');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'bienvenue', 'Bienvenue et annonces', 'Welcome and announcements', 'Présentez-vous, posez vos questions sur Passerelle, lisez les annonces de l''équipe.', 'Introduce yourself, ask about Passerelle, read the team''s announcements.', 0, null from public.spaces s
+where s.slug = 'accueil' and not exists (select 1 from public.forum_categories where slug = 'bienvenue');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'quebec', 'community', 'verified', 'Québec — thèmes cliniques', 'Québec — clinical themes', 'Les échanges de toute la province, par thème.', 'Province-wide discussions, by theme.', null, null, 1
+where not exists (select 1 from public.spaces where slug = 'quebec');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'guide-tuo', 'Guide québécois TUO : les 10 propositions', 'Quebec OUD guide: the 10 propositions', 'Mettre en pratique les propositions du guide, une à la fois.', 'Putting the guide''s propositions into practice, one at a time.', 0, null from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'guide-tuo');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'tao', 'Traitement par agonistes opioïdes (TAO)', 'Opioid agonist treatment (OAT)', '', '', 1, 'tao' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'tao');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'safer-supply', 'Approvisionnement plus sécuritaire', 'Safer supply', '', '', 2, 'safer_supply' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'safer-supply');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'reduction-mefaits', 'Réduction des méfaits', 'Harm reduction', '', '', 3, 'reduction_mefaits' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'reduction-mefaits');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'naloxone', 'Naloxone et prévention des surdoses', 'Naloxone and overdose prevention', '', '', 4, 'naloxone' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'naloxone');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'sevrage', 'Gestion du sevrage', 'Withdrawal management', '', '', 5, 'sevrage' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'sevrage');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'douleur-chronique', 'Douleur chronique', 'Chronic pain', '', '', 6, 'douleur_chronique' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'douleur-chronique');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'sante-mentale', 'Santé mentale et troubles concomitants', 'Mental health and concurrent disorders', '', '', 7, 'sante_mentale' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'sante-mentale');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'polyconsommation', 'Polyconsommation et drogues de rue', 'Polysubstance use and street drugs', '', '', 8, 'polyconsommation' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'polyconsommation');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'hepatite-c', 'Hépatite C et infections liées à l''injection', 'Hepatitis C and injection-related infections', '', '', 9, 'hepatite_c' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'hepatite-c');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'itinerance', 'Itinérance et précarité', 'Homelessness and precarity', '', '', 10, 'itinerance' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'itinerance');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'jeunes', 'Jeunes', 'Youth', '', '', 11, 'jeunes' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'jeunes');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'autochtones', 'Communautés autochtones', 'Indigenous communities', '', '', 12, 'autochtones' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'autochtones');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'stigmatisation', 'Stigmatisation et approche sensible aux traumatismes', 'Stigma and trauma-informed care', '', '', 13, 'stigmatisation' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'stigmatisation');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'organisation-services', 'Organisation des services, trajectoires et corridors', 'Service organization, pathways and corridors', '', '', 14, 'organisation_services' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'organisation-services');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'alcool', 'Alcool et programmes de gestion d''alcool', 'Alcohol and managed alcohol programs', '', '', 15, 'alcool' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'alcool');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'proches', 'Proches et familles', 'Families and loved ones', '', '', 16, 'proches' from public.spaces s
+where s.slug = 'quebec' and not exists (select 1 from public.forum_categories where slug = 'proches');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-01', 'region', 'verified', '01 — Bas-Saint-Laurent', '01 — Bas-Saint-Laurent', 'Les ressources, corridors et collègues de la région Bas-Saint-Laurent.', 'Resources, pathways and colleagues of Bas-Saint-Laurent.', '01', null, 11
+where not exists (select 1 from public.spaces where slug = 'region-01');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-01-bas-saint-laurent', 'Bas-Saint-Laurent', 'Bas-Saint-Laurent', '', '', 0, null from public.spaces s
+where s.slug = 'region-01' and not exists (select 1 from public.forum_categories where slug = 'region-01-bas-saint-laurent');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-02', 'region', 'verified', '02 — Saguenay–Lac-Saint-Jean', '02 — Saguenay–Lac-Saint-Jean', 'Les ressources, corridors et collègues de la région Saguenay–Lac-Saint-Jean.', 'Resources, pathways and colleagues of Saguenay–Lac-Saint-Jean.', '02', null, 12
+where not exists (select 1 from public.spaces where slug = 'region-02');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-02-saguenay-lac-saint-jean', 'Saguenay–Lac-Saint-Jean', 'Saguenay–Lac-Saint-Jean', '', '', 0, null from public.spaces s
+where s.slug = 'region-02' and not exists (select 1 from public.forum_categories where slug = 'region-02-saguenay-lac-saint-jean');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-03', 'region', 'verified', '03 — Capitale-Nationale', '03 — Capitale-Nationale', 'Les ressources, corridors et collègues de la région Capitale-Nationale.', 'Resources, pathways and colleagues of Capitale-Nationale.', '03', null, 13
+where not exists (select 1 from public.spaces where slug = 'region-03');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-03-capitale-nationale', 'Capitale-Nationale', 'Capitale-Nationale', '', '', 0, null from public.spaces s
+where s.slug = 'region-03' and not exists (select 1 from public.forum_categories where slug = 'region-03-capitale-nationale');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-04', 'region', 'verified', '04 — Mauricie et Centre-du-Québec', '04 — Mauricie and Centre-du-Québec', 'Les ressources, corridors et collègues de la région Mauricie et Centre-du-Québec.', 'Resources, pathways and colleagues of Mauricie and Centre-du-Québec.', '04', null, 14
+where not exists (select 1 from public.spaces where slug = 'region-04');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-04-mauricie-et-centre-du-quebec', 'Mauricie et Centre-du-Québec', 'Mauricie and Centre-du-Québec', '', '', 0, null from public.spaces s
+where s.slug = 'region-04' and not exists (select 1 from public.forum_categories where slug = 'region-04-mauricie-et-centre-du-quebec');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-05', 'region', 'verified', '05 — Estrie', '05 — Estrie', 'Les ressources, corridors et collègues de la région Estrie.', 'Resources, pathways and colleagues of Estrie.', '05', null, 15
+where not exists (select 1 from public.spaces where slug = 'region-05');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-05-estrie', 'Estrie', 'Estrie', '', '', 0, null from public.spaces s
+where s.slug = 'region-05' and not exists (select 1 from public.forum_categories where slug = 'region-05-estrie');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-06', 'region', 'verified', '06 — Montréal', '06 — Montréal', 'Les ressources, corridors et collègues de la région Montréal.', 'Resources, pathways and colleagues of Montréal.', '06', null, 16
+where not exists (select 1 from public.spaces where slug = 'region-06');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-06-montreal', 'Montréal', 'Montréal', '', '', 0, null from public.spaces s
+where s.slug = 'region-06' and not exists (select 1 from public.forum_categories where slug = 'region-06-montreal');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-07', 'region', 'verified', '07 — Outaouais', '07 — Outaouais', 'Les ressources, corridors et collègues de la région Outaouais.', 'Resources, pathways and colleagues of Outaouais.', '07', null, 17
+where not exists (select 1 from public.spaces where slug = 'region-07');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-07-outaouais', 'Outaouais', 'Outaouais', '', '', 0, null from public.spaces s
+where s.slug = 'region-07' and not exists (select 1 from public.forum_categories where slug = 'region-07-outaouais');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-08', 'region', 'verified', '08 — Abitibi-Témiscamingue', '08 — Abitibi-Témiscamingue', 'Les ressources, corridors et collègues de la région Abitibi-Témiscamingue.', 'Resources, pathways and colleagues of Abitibi-Témiscamingue.', '08', null, 18
+where not exists (select 1 from public.spaces where slug = 'region-08');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-08-abitibi-temiscamingue', 'Abitibi-Témiscamingue', 'Abitibi-Témiscamingue', '', '', 0, null from public.spaces s
+where s.slug = 'region-08' and not exists (select 1 from public.forum_categories where slug = 'region-08-abitibi-temiscamingue');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-09', 'region', 'verified', '09 — Côte-Nord', '09 — Côte-Nord', 'Les ressources, corridors et collègues de la région Côte-Nord.', 'Resources, pathways and colleagues of Côte-Nord.', '09', null, 19
+where not exists (select 1 from public.spaces where slug = 'region-09');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-09-cote-nord', 'Côte-Nord', 'Côte-Nord', '', '', 0, null from public.spaces s
+where s.slug = 'region-09' and not exists (select 1 from public.forum_categories where slug = 'region-09-cote-nord');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-10', 'region', 'verified', '10 — Nord-du-Québec', '10 — Nord-du-Québec', 'Les ressources, corridors et collègues de la région Nord-du-Québec.', 'Resources, pathways and colleagues of Nord-du-Québec.', '10', null, 20
+where not exists (select 1 from public.spaces where slug = 'region-10');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-10-nord-du-quebec', 'Nord-du-Québec', 'Nord-du-Québec', '', '', 0, null from public.spaces s
+where s.slug = 'region-10' and not exists (select 1 from public.forum_categories where slug = 'region-10-nord-du-quebec');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-11', 'region', 'verified', '11 — Gaspésie–Îles-de-la-Madeleine', '11 — Gaspésie–Îles-de-la-Madeleine', 'Les ressources, corridors et collègues de la région Gaspésie–Îles-de-la-Madeleine.', 'Resources, pathways and colleagues of Gaspésie–Îles-de-la-Madeleine.', '11', null, 21
+where not exists (select 1 from public.spaces where slug = 'region-11');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-11-gaspesie-iles-de-la-madeleine', 'Gaspésie–Îles-de-la-Madeleine', 'Gaspésie–Îles-de-la-Madeleine', '', '', 0, null from public.spaces s
+where s.slug = 'region-11' and not exists (select 1 from public.forum_categories where slug = 'region-11-gaspesie-iles-de-la-madeleine');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-12', 'region', 'verified', '12 — Chaudière-Appalaches', '12 — Chaudière-Appalaches', 'Les ressources, corridors et collègues de la région Chaudière-Appalaches.', 'Resources, pathways and colleagues of Chaudière-Appalaches.', '12', null, 22
+where not exists (select 1 from public.spaces where slug = 'region-12');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-12-chaudiere-appalaches', 'Chaudière-Appalaches', 'Chaudière-Appalaches', '', '', 0, null from public.spaces s
+where s.slug = 'region-12' and not exists (select 1 from public.forum_categories where slug = 'region-12-chaudiere-appalaches');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-13', 'region', 'verified', '13 — Laval', '13 — Laval', 'Les ressources, corridors et collègues de la région Laval.', 'Resources, pathways and colleagues of Laval.', '13', null, 23
+where not exists (select 1 from public.spaces where slug = 'region-13');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-13-laval', 'Laval', 'Laval', '', '', 0, null from public.spaces s
+where s.slug = 'region-13' and not exists (select 1 from public.forum_categories where slug = 'region-13-laval');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-14', 'region', 'verified', '14 — Lanaudière', '14 — Lanaudière', 'Les ressources, corridors et collègues de la région Lanaudière.', 'Resources, pathways and colleagues of Lanaudière.', '14', null, 24
+where not exists (select 1 from public.spaces where slug = 'region-14');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-14-lanaudiere', 'Lanaudière', 'Lanaudière', '', '', 0, null from public.spaces s
+where s.slug = 'region-14' and not exists (select 1 from public.forum_categories where slug = 'region-14-lanaudiere');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-15', 'region', 'verified', '15 — Laurentides', '15 — Laurentides', 'Les ressources, corridors et collègues de la région Laurentides.', 'Resources, pathways and colleagues of Laurentides.', '15', null, 25
+where not exists (select 1 from public.spaces where slug = 'region-15');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-15-laurentides', 'Laurentides', 'Laurentides', '', '', 0, null from public.spaces s
+where s.slug = 'region-15' and not exists (select 1 from public.forum_categories where slug = 'region-15-laurentides');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-16', 'region', 'verified', '16 — Montérégie', '16 — Montérégie', 'Les ressources, corridors et collègues de la région Montérégie.', 'Resources, pathways and colleagues of Montérégie.', '16', null, 26
+where not exists (select 1 from public.spaces where slug = 'region-16');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-16-monteregie', 'Montérégie', 'Montérégie', '', '', 0, null from public.spaces s
+where s.slug = 'region-16' and not exists (select 1 from public.forum_categories where slug = 'region-16-monteregie');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-17', 'region', 'verified', '17 — Nunavik', '17 — Nunavik', 'Les ressources, corridors et collègues de la région Nunavik.', 'Resources, pathways and colleagues of Nunavik.', '17', null, 27
+where not exists (select 1 from public.spaces where slug = 'region-17');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-17-nunavik', 'Nunavik', 'Nunavik', '', '', 0, null from public.spaces s
+where s.slug = 'region-17' and not exists (select 1 from public.forum_categories where slug = 'region-17-nunavik');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'region-18', 'region', 'verified', '18 — Terres-Cries-de-la-Baie-James', '18 — Cree Territory of James Bay', 'Les ressources, corridors et collègues de la région Terres-Cries-de-la-Baie-James.', 'Resources, pathways and colleagues of Cree Territory of James Bay.', '18', null, 28
+where not exists (select 1 from public.spaces where slug = 'region-18');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'region-18-terres-cries-de-la-baie-james', 'Terres-Cries-de-la-Baie-James', 'Cree Territory of James Bay', '', '', 0, null from public.spaces s
+where s.slug = 'region-18' and not exists (select 1 from public.forum_categories where slug = 'region-18-terres-cries-de-la-baie-james');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'pharmaciens', 'discipline', 'verified', 'Pharmaciennes et pharmaciens', 'Pharmacists', 'Entre pharmaciens : TAO en pharmacie communautaire, doses manquées, communication avec les prescripteurs.', 'Among pharmacists: OAT in community pharmacy, missed doses, working with prescribers.', null, 'pharmacien', 40
+where not exists (select 1 from public.spaces where slug = 'pharmaciens');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'espace-pharmaciens', 'Pharmaciennes et pharmaciens', 'Pharmacists', '', '', 0, null from public.spaces s
+where s.slug = 'pharmaciens' and not exists (select 1 from public.forum_categories where slug = 'espace-pharmaciens');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'pairs-aidants', 'discipline', 'verified', 'Pairs aidants', 'Peer support workers', 'Un espace pour les pairs aidants et celles et ceux qui travaillent avec eux.', 'A space for peer support workers and those who work with them.', null, 'pair_aidant', 41
+where not exists (select 1 from public.spaces where slug = 'pairs-aidants');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'espace-pairs-aidants', 'Pairs aidants', 'Peer support workers', '', '', 0, null from public.spaces s
+where s.slug = 'pairs-aidants' and not exists (select 1 from public.forum_categories where slug = 'espace-pairs-aidants');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'infirmieres', 'discipline', 'verified', 'Infirmières, infirmiers et IPS', 'Nurses and nurse practitioners', 'Pratique infirmière en dépendance : induction, suivi, ordonnances collectives.', 'Nursing practice in addiction care: induction, follow-up, collective prescriptions.', null, 'infirmiere', 42
+where not exists (select 1 from public.spaces where slug = 'infirmieres');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'espace-infirmieres', 'Infirmières, infirmiers et IPS', 'Nurses and nurse practitioners', '', '', 0, null from public.spaces s
+where s.slug = 'infirmieres' and not exists (select 1 from public.forum_categories where slug = 'espace-infirmieres');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'medecins', 'discipline', 'verified', 'Médecins', 'Physicians', 'Questions cliniques entre médecins qui prescrivent le TAO.', 'Clinical questions among physicians who prescribe OAT.', null, 'medecin', 43
+where not exists (select 1 from public.spaces where slug = 'medecins');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'espace-medecins', 'Médecins', 'Physicians', '', '', 0, null from public.spaces s
+where s.slug = 'medecins' and not exists (select 1 from public.forum_categories where slug = 'espace-medecins');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'intervention-psychosociale', 'discipline', 'verified', 'Intervention psychosociale et travail social', 'Psychosocial intervention and social work', 'Accompagnement, logement, trajectoires : entre intervenantes et intervenants.', 'Support, housing, pathways: among psychosocial workers.', null, 'intervenant_psychosocial', 44
+where not exists (select 1 from public.spaces where slug = 'intervention-psychosociale');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'espace-intervention-psychosociale', 'Intervention psychosociale et travail social', 'Psychosocial intervention and social work', '', '', 0, null from public.spaces s
+where s.slug = 'intervention-psychosociale' and not exists (select 1 from public.forum_categories where slug = 'espace-intervention-psychosociale');
+insert into public.spaces (slug, kind, visibility, name_fr, name_en, description_fr, description_en, region_code, discipline_code, position)
+select 'gestionnaires', 'group', 'members', 'Gestionnaires', 'Managers', 'Espace privé des gestionnaires : organisation des services, rencontres, indicateurs.', 'Private space for managers: service organization, meetings, indicators.', null, null, 60
+where not exists (select 1 from public.spaces where slug = 'gestionnaires');
+insert into public.forum_categories (space_id, slug, name_fr, name_en, description_fr, description_en, position, topic_code)
+select s.id, 'rencontres-gestionnaires', 'Rencontres des gestionnaires', 'Managers'' meetings', '', '', 0, null from public.spaces s
+where s.slug = 'gestionnaires' and not exists (select 1 from public.forum_categories where slug = 'rencontres-gestionnaires');
+insert into public.space_members (space_id, user_id, role)
+select s.id, u.id, 'moderator' from public.spaces s, auth.users u
+where s.slug = 'gestionnaires' and u.email = 'admin@passerelle.test' on conflict do nothing;

@@ -44,6 +44,7 @@ export function SiteHeader() {
             {link("/", t("nav.home"))}
             {link("/forums", t("forums.nav"))}
             {link("/tools", t("tools.nav"))}
+            {viewer?.verified ? link("/cases", t("cases.nav")) : null}
             {viewer?.verified ? link("/members", t("nav.members")) : null}
             {viewer?.verified ? (
               <li>

@@ -64,6 +64,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       });
       if (!sent.ok) return refusal(sent.error, intent ?? undefined);
       publishSent(services, sent);
+      // Answering from the page (without JavaScript, no read events): what is above was read.
+      const read = await markRead(context.db, viewer.claims, { conversationId: id, messageId: sent.message.id });
+      if (read.ok) publishRead(context.realtime, viewer.id, id, read);
       return input.parentId
         ? redirect(`/chat/${id}?thread=${input.parentId}#message-${sent.message.id}`)
         : back(`message-${sent.message.id}`);

@@ -60,7 +60,7 @@ export default function NewTopic() {
   const navigation = useNavigation();
   const options = useProfileOptions();
   const formRef = useRef<HTMLFormElement>(null);
-  const { schedule } = useDraftAutosave(formRef, `topic:${category.id}`);
+  const { schedule, cancel: cancelDraft } = useDraftAutosave(formRef, `topic:${category.id}`);
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: newTopicSchema }),
@@ -68,6 +68,7 @@ export default function NewTopic() {
     shouldRevalidate: "onInput",
     defaultValue: { title: draft?.title ?? "", tags: category.topic_code ? [category.topic_code] : [] },
   });
+  const formProps = getFormProps(form);
   const selectedTags = new Set(Array.isArray(fields.tags.initialValue) ? fields.tags.initialValue : []);
   const titleInvalid = Boolean(fields.title.errors?.length);
   return (
@@ -76,7 +77,11 @@ export default function NewTopic() {
       <h1>{t("forums.newTopic.title", { category: label(category) })}</h1>
       {params.get("draft") ? <p className="alert alert--success" role="status">{t("forums.topic.draftSaved")}</p> : null}
       {draft && !params.get("draft") ? <p className="alert alert--info" role="status">{t("forums.topic.draftRestored", { date: date(draft.updatedAt, "datetime") })}</p> : null}
-      <Form method="post" className="form" ref={formRef} {...getFormProps(form)} noValidate onInput={schedule}>
+      <Form method="post" className="form" ref={formRef} {...formProps} noValidate onInput={schedule}
+        onSubmit={(event) => {
+          cancelDraft();
+          formProps.onSubmit(event);
+        }}>
         <FormErrors form={form} fields={[[fields.title, t("forums.newTopic.titleLabel")], [fields.tags, t("forums.newTopic.tagsLabel")], [fields.body, t("forums.newTopic.bodyLabel")]]} />
         <div className={titleInvalid ? "field field--invalid" : "field"}>
           <label className="field__label" htmlFor={fields.title.id}>{t("forums.newTopic.titleLabel")}</label>

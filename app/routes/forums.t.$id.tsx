@@ -61,7 +61,7 @@ export default function TopicPage() {
   };
   const replyResult = actionData?.intent === "reply" ? actionData.result : undefined;
   const formRef = useRef<HTMLFormElement>(null);
-  const { schedule } = useDraftAutosave(formRef, `reply:${topic.id}`);
+  const { schedule, cancel: cancelDraft } = useDraftAutosave(formRef, `reply:${topic.id}`);
   // The server validates (no client-side form library on this read page: its weight counts for every reader).
   const replyErrors = replyResult?.error ?? {};
   const bodyErrors = [...(replyErrors.body ?? []), ...(replyErrors.bodyJson ?? []), ...(replyErrors.replyTo ?? [])];
@@ -129,7 +129,7 @@ export default function TopicPage() {
         ) : !viewer.canReply || !data.reply ? (
           <p className="meta">{topic.locked ? t("forums.topic.lockedNotice") : t("forums.topic.cannotReply")}</p>
         ) : (
-          <Form method="post" className="form" ref={formRef} noValidate onInput={schedule} preventScrollReset key={replyKey}>
+          <Form method="post" className="form" ref={formRef} noValidate onInput={schedule} onSubmit={cancelDraft} preventScrollReset key={replyKey}>
             {replyFormErrors.length || bodyErrors.length ? (
               <div className="form-errors" role="alert" tabIndex={-1}>
                 <h3>{t("form.errorSummary")}</h3>

@@ -271,3 +271,26 @@ export interface DB {
   forum_flags: ForumFlagsTable;
   forum_sanctions: ForumSanctionsTable;
 }
+
+// ── Clinical cases (supabase/migrations/20261123000400_cases.sql) ─────────────
+export type CaseStatus = "draft" | "submitted" | "in_review" | "open" | "recommended" | "follow_up" | "closed";
+export type CasePostKind = "reply" | "recommendation" | "follow_up";
+export interface CasesTable {
+  id: Generated<string>; author_id: Generated<string>; space_id: string | null; status: Generated<CaseStatus>;
+  requires_review: Generated<boolean>; title: string; question: string; care_setting: string;
+  age_decade: number | null; gender: string | null; substances: Generated<string[]>; treatment: string | null;
+  dose_range: string | null; conditions: Generated<string[]>; housing: string | null;
+  social_situation: Generated<string>; what_tried: Generated<string>;
+  details: ColumnType<unknown, string | null | undefined, string | null> | null; details_text: Generated<string>;
+  topics: Generated<string[]>; pseudonym: string | null; attested_at: Timestamp | null;
+  consent_obtained: Generated<boolean>; created_at: DefaultTimestamp; updated_at: DefaultTimestamp;
+  submitted_at: Timestamp | null; opened_at: Timestamp | null; closed_at: Timestamp | null;
+}
+export interface CasePostsTable {
+  id: Generated<number>; case_id: string; author_id: Generated<string>; kind: CasePostKind;
+  body: ColumnType<unknown, string, string>; body_text: string; created_at: DefaultTimestamp;
+}
+export interface DB {
+  cases: CasesTable;
+  case_posts: CasePostsTable;
+}

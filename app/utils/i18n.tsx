@@ -2,10 +2,12 @@
 // same keys (checked by the type below at compile time and by a unit test).
 // Dates and numbers go through Intl in America/Toronto.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
+import enCases from "~/locales/en-CA/cases.json";
 import enChat from "~/locales/en-CA/chat.json";
 import enCommon from "~/locales/en-CA/common.json";
 import enForums from "~/locales/en-CA/forums.json";
 import enTools from "~/locales/en-CA/tools.json";
+import frCases from "~/locales/fr-CA/cases.json";
 import frChat from "~/locales/fr-CA/chat.json";
 import frCommon from "~/locales/fr-CA/common.json";
 import frForums from "~/locales/fr-CA/forums.json";
@@ -19,10 +21,10 @@ export const LOCALE_COOKIE = "passerelle_lang";
 
 // One file per capability (locales/<lang>/<module>.json), mounted under the module's
 // name; common.json is at the root. fr-CA is the source of truth for the keys.
-const frCA = { ...frCommon, chat: frChat, forums: frForums, tools: frTools };
+const frCA = { ...frCommon, cases: frCases, chat: frChat, forums: frForums, tools: frTools };
 export type Messages = typeof frCA;
 // Compile-time completeness: en-CA must have every key fr-CA has.
-const en: Messages = { ...enCommon, chat: enChat, forums: enForums, tools: enTools };
+const en: Messages = { ...enCommon, cases: enCases, chat: enChat, forums: enForums, tools: enTools };
 export const MESSAGES: Record<Locale, Messages> = { "fr-CA": frCA, "en-CA": en };
 
 type Leaves<T, P extends string = ""> = {

@@ -72,57 +72,74 @@ create index space_members_user_idx on public.space_members (user_id);
 -- Policy helpers: stable, security definer, fixed search_path (no recursion through
 -- the tables they protect). Use them as `(select public.readable_space_ids())` in
 -- policies so they run once per statement, not once per row.
+-- PL/pgSQL rather than SQL: their plans are cached for the session, and the caller's
+-- roles are looked up once per call, not once per space (these run in every policy).
 create or replace function public.is_space_member(target uuid) returns boolean
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select exists (select 1 from public.space_members m where m.space_id = target and m.user_id = auth.uid())
-$$;
-
-create or replace function public.can_read_space(target uuid) returns boolean
-language sql stable security definer set search_path = ''
-as $$
-  select exists (
-    select 1 from public.spaces s
-    where s.id = target
-      and (s.visibility = 'public'
-           or public.is_admin()
-           or (s.visibility = 'verified' and public.is_verified())
-           or public.is_space_member(s.id))
-  )
+begin
+  return exists (select 1 from public.space_members m where m.space_id = target and m.user_id = auth.uid());
+end
 $$;
 
 create or replace function public.readable_space_ids() returns uuid[]
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
-  select coalesce(array_agg(s.id), '{}'::uuid[]) from public.spaces s
-  where s.visibility = 'public'
-     or public.is_admin()
-     or (s.visibility = 'verified' and public.is_verified())
-     or exists (select 1 from public.space_members m where m.space_id = s.id and m.user_id = auth.uid())
+declare
+  me uuid := auth.uid();
+  ids uuid[];
+begin
+  if me is null then
+    select coalesce(array_agg(s.id), '{}') into ids from public.spaces s where s.visibility = 'public';
+    return ids;
+  end if;
+  if exists (select 1 from public.user_roles r where r.user_id = me and r.role = 'admin') then
+    select coalesce(array_agg(s.id), '{}') into ids from public.spaces s;
+    return ids;
+  end if;
+  select coalesce(array_agg(s.id), '{}') into ids from public.spaces s
+   where s.visibility = 'public'
+      or (s.visibility = 'verified' and exists (select 1 from public.profiles p where p.id = me and p.verification_status = 'verified'))
+      or s.id in (select m.space_id from public.space_members m where m.user_id = me);
+  return ids;
+end
+$$;
+
+create or replace function public.can_read_space(target uuid) returns boolean
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  return target = any (public.readable_space_ids());
+end
 $$;
 
 -- Global moderators moderate every space except private ones (a private space's own
 -- moderators and admins handle those); admins moderate everything.
-create or replace function public.can_moderate_space(target uuid) returns boolean
-language sql stable security definer set search_path = ''
+create or replace function public.moderated_space_ids() returns uuid[]
+language plpgsql stable security definer set search_path = ''
 as $$
-  select public.is_admin() or exists (
-    select 1 from public.spaces s
-    where s.id = target
-      and ((public.has_role('moderator') and s.visibility <> 'members')
-           or exists (select 1 from public.space_members m
-                      where m.space_id = s.id and m.user_id = auth.uid() and m.role = 'moderator'))
-  )
+declare
+  me uuid := auth.uid();
+  ids uuid[];
+begin
+  if me is null then return '{}'; end if;
+  if exists (select 1 from public.user_roles r where r.user_id = me and r.role = 'admin') then
+    select coalesce(array_agg(s.id), '{}') into ids from public.spaces s;
+    return ids;
+  end if;
+  select coalesce(array_agg(s.id), '{}') into ids from public.spaces s
+   where (s.visibility <> 'members' and exists (select 1 from public.user_roles r where r.user_id = me and r.role = 'moderator'))
+      or s.id in (select m.space_id from public.space_members m where m.user_id = me and m.role = 'moderator');
+  return ids;
+end
 $$;
 
-create or replace function public.moderated_space_ids() returns uuid[]
-language sql stable security definer set search_path = ''
+create or replace function public.can_moderate_space(target uuid) returns boolean
+language plpgsql stable security definer set search_path = ''
 as $$
-  select coalesce(array_agg(s.id), '{}'::uuid[]) from public.spaces s
-  where public.is_admin()
-     or (public.has_role('moderator') and s.visibility <> 'members')
-     or exists (select 1 from public.space_members m
-                where m.space_id = s.id and m.user_id = auth.uid() and m.role = 'moderator')
+begin
+  return target = any (public.moderated_space_ids());
+end
 $$;
 
 -- For the system path (notifications): may this person read this space?
@@ -1127,15 +1144,96 @@ as $$
   ) p
 $$;
 
+-- Search candidates. The text-search match (@@) and trigram similarity (<%) are not
+-- leakproof, so under RLS PostgreSQL evaluates them after the policies, row by row,
+-- and never uses their GIN indexes. This function runs the indexed lookups as owner
+-- and applies the read rule itself (readable space, published, not deleted); the
+-- caller then reads the rows through RLS again. Only the 500 most recent matches of a
+-- query are ranked (a bounded cost for very common words), and titles are searched by
+-- similarity (typos) only when the full text finds too little.
+create or replace function public.forum_search_posts(
+  q text, category_slug text default null, region text default null, tag text default null,
+  authors uuid[] default null, from_date date default null, to_date date default null,
+  max_rows int default 20, skip int default 0)
+returns table (post_id bigint, score real)
+language plpgsql stable security definer set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  readable uuid[] := public.readable_space_ids();
+  tsq tsquery;
+  plain text := public.immutable_unaccent(lower(coalesce(q, '')));
+  wanted int := least(greatest(max_rows, 1), 101) + greatest(skip, 0);
+  ids bigint[];
+  scores real[];
+begin
+  if char_length(coalesce(q, '')) not between 2 and 200 then return; end if;
+  tsq := websearch_to_tsquery('public.passerelle_fr', q) || websearch_to_tsquery('public.passerelle_en', q);
+  if numnode(tsq) > 0 then
+    -- Dynamic, so it is planned with the actual query: the planner then knows (from the
+    -- index statistics) whether the words are rare (bitmap on the GIN index) or common
+    -- (newest posts first, stopping at 500).
+    execute $sql$
+    select coalesce(array_agg(m.id), '{}'), coalesce(array_agg(m.score), '{}') from (
+      select p.id, ts_rank_cd(p.search_vector, $1, 1) as score
+        from public.forum_posts p
+        join public.forum_topics t on t.id = p.topic_id
+        join public.forum_categories cat on cat.id = t.category_id
+       where p.search_vector @@ $1
+         and p.status = 'published' and p.deleted_at is null and p.space_id = any ($2)
+         and t.status = 'published' and t.deleted_at is null
+         and ($3::date is null or p.created_at >= $3) and ($4::date is null or p.created_at < $4 + 1)
+         and ($5::uuid[] is null or p.author_id = any ($5))
+         and ($6::text is null or cat.slug = $6)
+         and ($7::text is null or t.region_code = $7)
+         and ($8::text is null or t.tags @> array[$8])
+       order by p.id desc
+       limit 500
+    ) m $sql$
+    into ids, scores
+    using tsq, readable, from_date, to_date, authors, category_slug, region, tag;
+  else
+    ids := '{}';
+    scores := '{}';
+  end if;
+  if coalesce(array_length(ids, 1), 0) < wanted and char_length(plain) >= 4 then
+    perform set_config('pg_trgm.word_similarity_threshold', '0.4', true);
+    select ids || coalesce(array_agg(f.id), '{}'), scores || coalesce(array_agg(f.score), '{}') into ids, scores from (
+      select p.id, (extensions.word_similarity(plain, t.title_search) * 0.1)::real as score
+        from public.forum_topics t
+        join public.forum_posts p on p.topic_id = t.id and p.post_number = 1
+        join public.forum_categories cat on cat.id = t.category_id
+       where t.title_search operator(extensions.%>) plain
+         and p.status = 'published' and p.deleted_at is null and p.space_id = any (readable)
+         and t.status = 'published' and t.deleted_at is null
+         and (from_date is null or p.created_at >= from_date) and (to_date is null or p.created_at < to_date + 1)
+         and (authors is null or p.author_id = any (authors))
+         and (category_slug is null or cat.slug = category_slug)
+         and (region is null or t.region_code = region)
+         and (tag is null or t.tags @> array[tag])
+       limit 100
+    ) f;
+  end if;
+  return query
+    select c.id, max(c.score)::real
+      from unnest(ids, scores) as c(id, score)
+     group by c.id
+     order by max(c.score) desc, c.id desc
+     limit least(greatest(max_rows, 1), 101) offset greatest(skip, 0);
+end
+$$;
+
 revoke all on function public.forum_is_silenced(uuid), public.forum_is_new_member(uuid), public.forum_can_create_topic(uuid),
   public.forum_can_reply(bigint), public.forum_refresh_topic(bigint), public.forum_refresh_category(uuid),
   public.forum_moderate_post(bigint, text, text), public.forum_moderate_topic(bigint, text, uuid, text),
   public.forum_split_topic(bigint, bigint[], text, uuid), public.forum_resolve_flag(bigint, text, text),
   public.forum_sanction_member(uuid, text, text, int), public.forum_lift_sanction(bigint),
   public.forum_profile_cards(uuid[]), public.forum_mention_candidates(text, uuid, int),
-  public.forum_resolve_mentions(uuid[], uuid), public.forum_moderation_names(uuid[]), public.forum_authors_named(text) from public;
+  public.forum_resolve_mentions(uuid[], uuid), public.forum_moderation_names(uuid[]), public.forum_authors_named(text),
+  public.forum_search_posts(text, text, text, text, uuid[], date, date, int, int) from public;
 grant execute on function public.forum_is_silenced(uuid), public.forum_is_new_member(uuid), public.forum_can_create_topic(uuid),
-  public.forum_can_reply(bigint), public.forum_profile_cards(uuid[]), public.forum_authors_named(text) to anon, authenticated, service_role;
+  public.forum_can_reply(bigint), public.forum_profile_cards(uuid[]), public.forum_authors_named(text),
+  public.forum_search_posts(text, text, text, text, uuid[], date, date, int, int) to anon, authenticated, service_role;
 grant execute on function public.forum_moderate_post(bigint, text, text), public.forum_moderate_topic(bigint, text, uuid, text),
   public.forum_split_topic(bigint, bigint[], text, uuid), public.forum_resolve_flag(bigint, text, text),
   public.forum_sanction_member(uuid, text, text, int), public.forum_lift_sanction(bigint),

@@ -32,6 +32,18 @@ const WORDS = `induction buprénorphine naloxone méthadone dose manquée pharma
   patient personne usager clinique question expérience conseil avez-vous comment pourquoi merci semaine jour matin soir
   harm reduction safer supply overdose prevention outreach shelter housing first treatment retention withdrawal`.split(/\s+/).filter(Boolean);
 
+/** Everyday words: a few thousand made-up French-looking words (no real corpus ships with the repository). */
+const FILLER = (() => {
+  const onsets = ["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "ch", "tr", "pl", "gr", "br"];
+  const vowels = ["a", "e", "i", "o", "u", "é", "ou", "ai", "an", "on"];
+  const codas = ["", "", "r", "s", "l", "n", "t", "nt", "x"];
+  const out: string[] = [];
+  for (const a of onsets) for (const b of vowels) for (const c of onsets.slice(0, 9)) for (const d of vowels.slice(0, 4)) {
+    out.push(`${a}${b}${c}${d}${codas[(a.length + b.length + c.length + d.length) % codas.length]}`);
+  }
+  return out;
+})();
+
 const QUERIES = [
   "induction buprenorphine domicile", "naloxone refuge", "methadone dose manquee", "therapie groupe eleves",
   "sevrage opioides protocole", "approvisionnement securitaire hydromorphone", "douleur chronique morphine",
@@ -40,7 +52,7 @@ const QUERIES = [
 ];
 
 /** Bulk-generates topics and replies with set-based SQL (triggers off, search index built afterwards). */
-async function generatePostgres(adminConnection: string, topics: number, replies: number) {
+export async function generatePostgres(adminConnection: string, topics: number, replies: number) {
   const client = new pg.Client({ connectionString: adminConnection });
   await client.connect();
   try {
@@ -53,12 +65,16 @@ async function generatePostgres(adminConnection: string, topics: number, replies
       insert into public.profiles (id, display_name, discipline, region_code, verification_status, verified_at, created_at, directory_opt_in)
       select id, 'Membre ' || split_part(email, '@', 1), (array['medecin','infirmiere','pharmacien','travail_social','pair_aidant'])[1 + (random() * 4)::int],
              lpad((1 + (random() * 17)::int)::text, 2, '0'), 'verified', now() - interval '400 days', now() - interval '400 days', true from u`);
-    await client.query(`create temporary table bench_words as select array[${WORDS.map((w) => `'${w.replaceAll("'", "''")}'`).join(",")}]::text[] as w`);
+    await client.query(`create temporary table bench_words as select array[${WORDS.map((w) => `'${w.replaceAll("'", "''")}'`).join(",")}]::text[] as w,
+      array[${FILLER.map((w) => `'${w}'`).join(",")}]::text[] as f`);
     await client.query(`create temporary table bench_authors as select array_agg(id) as a from public.profiles where display_name like 'Membre bench%'`);
     await client.query(`create temporary table bench_categories as
       select array_agg(c.id order by c.position) as ids, array_agg(c.space_id order by c.position) as spaces
         from public.forum_categories c join public.spaces s on s.id = c.space_id where s.visibility <> 'members'`);
-    const text = (n: number) => `(select string_agg(w[1 + floor(random() * array_length(w, 1))::int], ' ') from bench_words, generate_series(1, ${n} + (g % 7)) x)`;
+    // One word in five is a clinical term (each in a few percent of posts); the rest follows a power law
+    // over a few thousand everyday words, as in real writing.
+    const text = (n: number) => `(select string_agg(case when random() < 0.2 then w[1 + floor(random() * array_length(w, 1))::int]
+      else f[1 + floor(power(random(), 2.5) * array_length(f, 1))::int] end, ' ') from bench_words, generate_series(1, ${n} + (g % 7)) x)`;
     await client.query(`
       insert into public.forum_topics (category_id, space_id, author_id, title, tags, status, created_at, last_posted_at, highest_post_number)
       select c.ids[i], c.spaces[i], a.a[1 + (g % array_length(a.a, 1))], initcap(${text(6)}) || ' ?', '{}', 'published',
@@ -106,7 +122,10 @@ async function generatePGlite(db: Database, topics: number, replies: number) {
     const categories = (await sql<{ id: string }>`select c.id from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)).rows;
     const authors = (await sql<{ id: string }>`select id from profiles where verification_status = 'verified'`.execute(tx)).rows.map((r) => r.id);
     const pick = <T>(xs: T[], i: number) => xs[i % xs.length] as T;
-    const words = (n: number, seed: number) => Array.from({ length: n }, (_, k) => pick(WORDS, (seed * 31 + k * 17 + (seed % 13) * k) % WORDS.length)).join(" ");
+    let state = 42;
+    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const words = (n: number, _seed: number) => Array.from({ length: n }, () =>
+      (random() < 0.2 ? pick(WORDS, Math.floor(random() * WORDS.length)) : pick(FILLER, Math.floor(random() ** 2.5 * FILLER.length)))).join(" ");
     const doc = (text: string) => JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
     for (let i = 0; i < topics; i++) {
       const title = `${words(6, i)} ?`;
@@ -185,6 +204,17 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
   for (let i = 0; i < 150; i++) searchTimes.push(await timed(`${app.url}/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length] ?? "")}`, cookie));
   emit("forum.search.p50_ms", percentile(searchTimes, 50), "ms", { ...extra, n: searchTimes.length });
   emit("forum.search.p95_ms", percentile(searchTimes, 95), "ms", { ...extra, n: searchTimes.length });
+  // How many posts the benchmark's queries match (the figure that drives the cost of ranking).
+  const matches = await db.asSystem("bench: count the matches of the queries", async (tx) => {
+    const counts: number[] = [];
+    for (const q of QUERIES) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from forum_posts
+        where search_vector @@ (websearch_to_tsquery('public.passerelle_fr', ${q}) || websearch_to_tsquery('public.passerelle_en', ${q}))`.execute(tx);
+      counts.push(rows[0]?.n ?? 0);
+    }
+    return counts;
+  });
+  emit("forum.search.matched_posts.p50", percentile(matches, 50), "count", { ...extra, queries: QUERIES.length, max: Math.max(...matches) });
 
   // First-load JavaScript of a topic page: the entry, the route chunks it preloads, brotli-compressed.
   const html = await (await fetch(`${app.url}/forums/t/${ids.topics[0]}`, { headers: { Cookie: cookie } })).text();
@@ -193,7 +223,9 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
   for (const src of inline) if (src) scripts.add(src);
   let bytes = 0;
   for (const src of scripts) {
-    const body = Buffer.from(await (await fetch(new URL(src, app.url))).arrayBuffer());
+    const response = await fetch(new URL(src, app.url));
+    if (!response.ok) throw new Error(`bench: ${src} answered ${response.status} (was the build replaced while the bench ran?)`);
+    const body = Buffer.from(await response.arrayBuffer());
     bytes += brotliCompressSync(body).length;
   }
   emit("forum.topic_page.js_brotli_bytes", bytes, "bytes", { db: label, files: scripts.size });

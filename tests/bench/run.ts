@@ -86,6 +86,8 @@ if (pgUrl) {
     await migrate(db);
     await seedDemo(db, { hashPassword: async () => "bench-not-a-real-hash" });
     await benchWithUser(db, "postgres", 1000);
+    // The same chat load on PostgreSQL (the Postgres adapter carries the rooms).
+    await benchChat(emit, { databaseUrl: url.toString() });
   } finally {
     await db.close();
     await sql.raw(`drop database if exists ${name}`).execute(admin.kysely);

@@ -176,6 +176,39 @@ describe("forums journey", () => {
     }
   }, 180_000);
 
+  it("every other forum page passes axe, in French and in English", async () => {
+    const admin = await person("admin@passerelle.test");
+    const { page } = admin;
+    await page.goto(`${app.url}/forums`);
+    await page.click('a:has-text("Induction à la buprénorphine")');
+    await page.waitForURL(/\/forums\/t\/\d+/);
+    const topic = page.url().split("#")[0] ?? "";
+    const firstPost = await page.locator("#p-1 a:has-text('Modifier')").getAttribute("href");
+    await page.click('#p-1 button:has-text("Ajouter aux signets")');
+    await expect.poll(() => page.locator('#p-1 button[aria-pressed="true"]').count()).toBe(1);
+    const pages = [
+      "/forums/latest", "/forums/bookmarks", "/forums/settings", "/forums/manage", "/forums/moderation", firstPost ?? "/forums",
+      `${firstPost?.replace("/edit", "/flag") ?? "/forums"}`, topic.replace(app.url, ""), "/search?q=induction&region=09",
+    ];
+    for (const locale of ["fr-CA", "en-CA"]) {
+      for (const path of pages) {
+        await page.goto(`${app.url}${path}`);
+        await expectAccessible(page, `${path} (${locale})`);
+      }
+      if (locale === "fr-CA") {
+        await page.click('button:has-text("English")');
+        await page.waitForFunction(() => document.documentElement.lang === "en-CA");
+      }
+    }
+    // The topic tools (moderator) open and pass too.
+    await page.goto(topic);
+    await page.click("summary:has-text('Topic moderation tools')");
+    await expectAccessible(page, "topic tools (en)");
+    await page.click('button:has-text("Français")');
+    expect(admin.problems).toEqual([]);
+    await admin.context.close();
+  }, 120_000);
+
   it("reads and replies without JavaScript: the textarea markup becomes the same rich text", async () => {
     const reader = await person("membre@passerelle.test", { javaScriptEnabled: false });
     await reader.page.goto(`${app.url}/forums`);

@@ -40,14 +40,17 @@ async function idOf(email: string): Promise<string> {
  * Clicks, then waits for the address: with JavaScript, Remix navigates on the client
  * (history.pushState), which waitForURL does not always see after a form post.
  */
-async function clickTo(page: Page, selector: string, url: RegExp) {
-  // A click that lands while React is still hydrating the page can be lost: wait until
-  // the element carries React's props (its handlers are attached).
+/** A click that lands while React is still hydrating can be lost: wait until the element carries React's props. */
+async function whenHydrated(page: Page, selector: string) {
   await page.locator(selector).first().evaluate((el) => new Promise<void>((resolve) => {
     const hydrated = () => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
     const check = () => (hydrated() ? resolve() : requestAnimationFrame(check));
     check();
   }));
+}
+
+async function clickTo(page: Page, selector: string, url: RegExp) {
+  await whenHydrated(page, selector);
   await page.click(selector);
   try {
     await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(url);
@@ -104,6 +107,7 @@ describe("tools library journey", () => {
     // A malicious file first: refused, with the message next to the field.
     await fillGuide(curator);
     await curator.setInputFiles('input[name="file"]', { name: "guide.pdf", mimeType: "application/pdf", buffer: Buffer.from(fixtures.htmlAsPdf()) });
+    await whenHydrated(curator, 'button:has-text("Créer le brouillon")');
     await curator.click('button:has-text("Créer le brouillon")');
     await expect.poll(() => curator.locator("#tool-file-error").isVisible()).toBe(true);
     expect(await curator.textContent("#tool-file-error")).toContain("Ce type de fichier n'est pas accepté");
@@ -200,6 +204,7 @@ describe("tools library journey", () => {
     expect(await member.textContent(".tool-notice")).toContain("30 juin 2025");
     await expectAccessible(member, "past-due item");
     // …in English too.
+    await whenHydrated(member, 'button:has-text("English")');
     await member.click('button:has-text("English")');
     await member.waitForFunction(() => document.documentElement.lang === "en-CA");
     expect(await member.textContent(".tool-notice")).toContain("Review overdue");

@@ -323,10 +323,12 @@ async function membersAsPeople(tx: Tx, conversationId: string): Promise<Person[]
   return rows.map((r) => ({ id: r.id, name: r.display_name }));
 }
 
-async function mentionsIn(tx: Tx, conversationId: string, body: string, me: string): Promise<string[]> {
+/** The members the text mentions (people, so their names need no second query). */
+async function mentionsIn(tx: Tx, conversationId: string, body: string, me: string): Promise<Person[]> {
   if (!body.includes("@")) return [];
   const people = await membersAsPeople(tx, conversationId);
-  return findMentions(body, people).filter((id) => id !== me).slice(0, MAX_MENTIONS);
+  const ids = new Set(findMentions(body, people).filter((id) => id !== me).slice(0, MAX_MENTIONS));
+  return people.filter((p) => ids.has(p.id));
 }
 
 export interface Sent {
@@ -340,15 +342,26 @@ export interface Sent {
 
 /**
  * Persists a message once per (author, client id): a retry after a lost ack returns
- * the stored message, never a second copy.
+ * the stored message, never a second copy. The common path is two statements (who
+ * and where, then the insert): this is the hot path of the whole chat.
  */
 export async function sendMessage(db: Database, claims: UserClaims, input: SendInput): Promise<ChatResult<Sent>> {
   return attempt(() => db.withUser(claims, async (tx): Promise<Sent> => {
     const me = claims.sub;
-    const existing = await tx.selectFrom("messages").selectAll()
-      .where("author_id", "=", me).where("client_id", "=", input.clientId).executeTakeFirst();
-    if (existing) return retried(tx, existing, input);
-    await requireMember(tx, input.conversationId);
+    // Membership (through the same set the policies use), the conversation's kind, the author's name.
+    const { rows } = await sql<{ kind: ConversationKind; author: string }>`
+      select c.kind, p.display_name as author
+        from public.conversations c, public.profiles p
+       where c.id = ${input.conversationId}::uuid and p.id = (select auth.uid())
+         and c.id in (select public.my_conversation_ids())`.execute(tx);
+    const context = rows[0];
+    if (!context) {
+      // Not a member, or a retry arriving after the person left: the stored message answers the retry.
+      const stored = await tx.selectFrom("messages").selectAll()
+        .where("author_id", "=", me).where("client_id", "=", input.clientId).executeTakeFirst();
+      if (stored) return retried(tx, stored, input);
+      throw new Refusal(CHAT_ERRORS.forbidden);
+    }
     if (input.parentId !== undefined) {
       const parent = await tx.selectFrom("messages").select(["conversation_id", "parent_id"])
         .where("id", "=", input.parentId).executeTakeFirst();
@@ -356,24 +369,32 @@ export async function sendMessage(db: Database, claims: UserClaims, input: SendI
         throw new Refusal(CHAT_ERRORS.invalidParent);
       }
     }
+    const mentioned = await mentionsIn(tx, input.conversationId, input.body, me);
     const inserted = await tx.insertInto("messages").values({
       conversation_id: input.conversationId, author_id: me, client_id: input.clientId,
-      parent_id: input.parentId ?? null, body: input.body, mentions: await mentionsIn(tx, input.conversationId, input.body, me),
+      parent_id: input.parentId ?? null, body: input.body, mentions: mentioned.map((p) => p.id),
     }).onConflict((oc) => oc.columns(["author_id", "client_id"]).doNothing()).returningAll().executeTakeFirst();
     if (!inserted) {
-      // The same message, sent twice at once: the other attempt stored it first.
+      // Sent before (a retry after a lost ack), or twice at once: the stored one answers.
       const stored = await tx.selectFrom("messages").selectAll()
         .where("author_id", "=", me).where("client_id", "=", input.clientId).executeTakeFirstOrThrow();
       return retried(tx, stored, input);
     }
-    const { rows } = await sql<NotificationRow>`
-      select id, user_id, kind, payload, count, created_at from public.notify_chat_message(${inserted.id}::bigint)`.execute(tx);
-    const [message] = await toMessages(tx, [inserted]);
-    if (!message) throw new Error("message vanished");
+    const notified = context.kind === "direct" || mentioned.length > 0
+      ? (await sql<NotificationRow>`
+          select id, user_id, kind, payload, count, created_at from public.notify_chat_message(${inserted.id}::bigint)`.execute(tx)).rows
+      : [];
+    // A new message has no reactions yet, and every name it shows is already known.
+    const message: ChatMessage = {
+      id: inserted.id, conversationId: inserted.conversation_id, authorId: me, authorName: context.author,
+      clientId: inserted.client_id, parentId: inserted.parent_id, body: inserted.body,
+      mentions: mentioned.map((p) => ({ id: p.id, name: p.name })), createdAt: iso(inserted.created_at),
+      editedAt: null, state: "active", replyCount: 0, lastReplyAt: null, reactions: [],
+    };
     return {
       message, created: true,
       parent: inserted.parent_id ? await messageById(tx, inserted.parent_id) : null,
-      notifications: rows.map(toCreated),
+      notifications: notified.map(toCreated),
     };
   }));
 }
@@ -400,7 +421,7 @@ export async function editMessage(db: Database, claims: UserClaims, input: { mes
   return attempt(() => db.withUser(claims, async (tx) => {
     const row = await ownMessage(tx, claims.sub, input.messageId);
     const updated = await tx.updateTable("messages")
-      .set({ body: input.body, mentions: await mentionsIn(tx, row.conversation_id, input.body, claims.sub) })
+      .set({ body: input.body, mentions: (await mentionsIn(tx, row.conversation_id, input.body, claims.sub)).map((p) => p.id) })
       .where("id", "=", row.id).returningAll().executeTakeFirstOrThrow();
     const [message] = await toMessages(tx, [updated]);
     if (!message) throw new Error("message vanished");

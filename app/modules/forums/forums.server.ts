@@ -168,7 +168,7 @@ export async function getCategory(db: Database, claims: Claims, slug: string) {
         sql<boolean>`public.forum_can_create_topic(c.id)`.as("can_post"),
         sql<boolean>`public.can_moderate_space(c.space_id)`.as("can_moderate"),
         claims
-          ? sql<string | null>`(select w.level from public.forum_category_watches w where w.category_id = c.id and w.user_id = auth.uid())`.as("watch_level")
+          ? sql<string | null>`(select w.level from public.forum_category_watches w where w.category_id = c.id and w.user_id = ${claims.sub}::uuid)`.as("watch_level")
           : sql<string | null>`null::text`.as("watch_level"),
       ])
       .where("c.slug", "=", slug).executeTakeFirst();
@@ -223,12 +223,14 @@ interface TopicRow {
   joined_at: Date | null; category_slug: string; category_name_fr: string; category_name_en: string;
 }
 
-async function topicRows(tx: Tx, where: ReturnType<typeof sql>, limit: number, signedIn: boolean): Promise<TopicRow[]> {
+async function topicRows(tx: Tx, where: ReturnType<typeof sql>, limit: number, userId: string | null): Promise<TopicRow[]> {
   // Read markers are a member's own rows; an anonymous visitor has none (and no access to them).
-  const reads = signedIn
-    ? sql`r.last_read_post_number as last_read, (select p.created_at from public.profiles p where p.id = auth.uid()) as joined_at`
+  // The id is a literal, not auth.uid(): RLS evaluates its policy before non-leakproof conditions,
+  // so `id = auth.uid()` would check the profiles policy on every profile instead of using the key.
+  const reads = userId
+    ? sql`r.last_read_post_number as last_read, (select p.created_at from public.profiles p where p.id = ${userId}::uuid) as joined_at`
     : sql`null::int as last_read, null::timestamptz as joined_at`;
-  const join = signedIn ? sql`left join public.forum_topic_reads r on r.topic_id = t.id and r.user_id = auth.uid()` : sql``;
+  const join = userId ? sql`left join public.forum_topic_reads r on r.topic_id = t.id and r.user_id = ${userId}::uuid` : sql``;
   const { rows } = await sql<TopicRow>`
     select t.id, t.title, t.tags, t.status, t.pinned_at, t.locked_at, t.deleted_at, t.accepted_post_id, t.reply_count,
            t.created_at, t.last_posted_at, t.last_posted_at::text as cursor_at, t.author_id, t.last_poster_id,
@@ -271,9 +273,9 @@ async function toListItems(tx: Tx, rows: TopicRow[], withCategory: boolean): Pro
 /** One page of a category's topics by latest activity; pinned ones come first on the first page. */
 export async function listCategoryTopics(db: Database, claims: Claims, categoryId: string, cursor: Cursor | null, limit = TOPICS_PAGE_SIZE) {
   return db.withUser(claims, async (tx) => {
-    const pinned = cursor ? [] : await topicRows(tx, sql`t.category_id = ${categoryId}::uuid and t.pinned_at is not null`, 10, Boolean(claims));
+    const pinned = cursor ? [] : await topicRows(tx, sql`t.category_id = ${categoryId}::uuid and t.pinned_at is not null`, 10, claims?.sub ?? null);
     const after = cursor ? sql`and (t.last_posted_at, t.id) < (${cursor.at}::timestamptz, ${cursor.id}::bigint)` : sql``;
-    const rows = await topicRows(tx, sql`t.category_id = ${categoryId}::uuid and t.pinned_at is null ${after}`, limit + 1, Boolean(claims));
+    const rows = await topicRows(tx, sql`t.category_id = ${categoryId}::uuid and t.pinned_at is null ${after}`, limit + 1, claims?.sub ?? null);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -288,7 +290,7 @@ export async function listCategoryTopics(db: Database, claims: Claims, categoryI
 export async function listLatestTopics(db: Database, claims: Claims, cursor: Cursor | null, limit = TOPICS_PAGE_SIZE) {
   return db.withUser(claims, async (tx) => {
     const after = cursor ? sql`(t.last_posted_at, t.id) < (${cursor.at}::timestamptz, ${cursor.id}::bigint)` : sql`true`;
-    const rows = await topicRows(tx, after, limit + 1, Boolean(claims));
+    const rows = await topicRows(tx, after, limit + 1, claims?.sub ?? null);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { topics: await toListItems(tx, page, true), nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null };
@@ -310,17 +312,17 @@ interface PostRow {
   reply_to_post_id: number | null; reply_to_number: number | null; reply_to_author: string | null;
 }
 
-async function postViews(tx: Tx, rows: PostRow[], viewerId: string | null, acceptedId: number | null): Promise<PostView[]> {
+async function postViews(tx: Tx, rows: PostRow[], viewerId: string | null, acceptedId: number | null, extraPeople: Array<string | null> = []): Promise<{ views: PostView[]; people: Map<string, AuthorCard> }> {
   const ids = rows.map((r) => r.id);
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return { views: [], people: await cards(tx, extraPeople) };
   const { rows: reactions } = await sql<{ post_id: number; kind: ReactionKind; n: number; mine: boolean }>`
     select post_id, kind, count(*)::int as n, coalesce(bool_or(user_id = auth.uid()), false) as mine
       from public.forum_reactions where post_id = any (${ids}::bigint[]) group by post_id, kind`.execute(tx);
   const bookmarks = viewerId
     ? new Set((await tx.selectFrom("forum_bookmarks").select("post_id").where("post_id", "in", ids).execute()).map((b) => b.post_id))
     : new Set<number>();
-  const people = await cards(tx, rows.flatMap((r) => [r.author_id, r.reply_to_author]));
-  return rows.map((r) => ({
+  const people = await cards(tx, [...rows.flatMap((r) => [r.author_id, r.reply_to_author]), ...extraPeople]);
+  const views = rows.map((r): PostView => ({
     id: r.id, post_number: r.post_number,
     html: r.deleted_at !== null && r.author_id !== viewerId ? "" : renderRichTextSafe(r.body, r.body_text),
     status: r.status, hidden_reason: r.hidden_reason, deleted: r.deleted_at !== null, edited: r.edited_at !== null,
@@ -336,12 +338,13 @@ async function postViews(tx: Tx, rows: PostRow[], viewerId: string | null, accep
     bookmarked: bookmarks.has(r.id),
     accepted: acceptedId === r.id,
   }));
+  return { views, people };
 }
 
 const POST_COLUMNS = sql`p.id, p.post_number, p.author_id, p.body, p.body_text, p.status, p.hidden_reason, p.deleted_at,
   p.edited_at, p.edit_count, p.created_at, p.reply_to_post_id, rp.post_number as reply_to_number, rp.author_id as reply_to_author`;
 
-export async function getTopicPage(db: Database, claims: Claims, topicId: number, options: { after?: number; limit?: number } = {}) {
+export async function getTopicPage(db: Database, claims: Claims, topicId: number, options: { after?: number; limit?: number; draft?: boolean } = {}) {
   const limit = options.limit ?? POSTS_PAGE_SIZE;
   const after = Math.max(0, options.after ?? 0);
   return db.withUser(claims, async (tx) => {
@@ -357,13 +360,13 @@ export async function getTopicPage(db: Database, claims: Claims, topicId: number
         sql<boolean>`public.can_moderate_space(t.space_id)`.as("can_moderate"),
         sql<boolean>`public.forum_is_silenced()`.as("silenced"),
         claims
-          ? sql<string | null>`(select w.level from public.forum_topic_watches w where w.topic_id = t.id and w.user_id = auth.uid())`.as("watch_level")
+          ? sql<string | null>`(select w.level from public.forum_topic_watches w where w.topic_id = t.id and w.user_id = ${claims.sub}::uuid)`.as("watch_level")
           : sql<string | null>`null::text`.as("watch_level"),
         claims
-          ? sql<string | null>`(select w.level from public.forum_category_watches w where w.category_id = t.category_id and w.user_id = auth.uid())`.as("category_watch_level")
+          ? sql<string | null>`(select w.level from public.forum_category_watches w where w.category_id = t.category_id and w.user_id = ${claims.sub}::uuid)`.as("category_watch_level")
           : sql<string | null>`null::text`.as("category_watch_level"),
         claims
-          ? sql<number | null>`(select r.last_read_post_number from public.forum_topic_reads r where r.topic_id = t.id and r.user_id = auth.uid())`.as("last_read")
+          ? sql<number | null>`(select r.last_read_post_number from public.forum_topic_reads r where r.topic_id = t.id and r.user_id = ${claims.sub}::uuid)`.as("last_read")
           : sql<number | null>`null::int`.as("last_read"),
       ])
       .where("t.id", "=", topicId).executeTakeFirst();
@@ -374,8 +377,12 @@ export async function getTopicPage(db: Database, claims: Claims, topicId: number
        where p.topic_id = ${topicId} and p.post_number > ${after}
        order by p.post_number limit ${limit + 1}`.execute(tx);
     const viewerId = claims?.sub ?? null;
-    const posts = await postViews(tx, rows.slice(0, limit), viewerId, topic.accepted_post_id);
-    const authorCard = (await cards(tx, [topic.author_id])).get(topic.author_id ?? "") ?? null;
+    const { views: posts, people } = await postViews(tx, rows.slice(0, limit), viewerId, topic.accepted_post_id, [topic.author_id]);
+    const authorCard = people.get(topic.author_id ?? "") ?? null;
+    // The reader's saved reply, in the same transaction (one round trip less per page).
+    const draft = options.draft && claims
+      ? await tx.selectFrom("forum_drafts").select(["title", "body", "updated_at"]).where("user_id", "=", claims.sub).where("draft_key", "=", `reply:${topicId}`).executeTakeFirst()
+      : undefined;
     return {
       topic: {
         id: topic.id, title: topic.title, tags: topic.tags, status: topic.status, region_code: topic.region_code,
@@ -392,6 +399,7 @@ export async function getTopicPage(db: Database, claims: Claims, topicId: number
         watchExplicit: topic.watch_level !== null, lastRead: topic.last_read ?? 0,
       },
       posts,
+      draft: draft ? { text: docToText(draft.body as RichDoc), json: JSON.stringify(draft.body), updatedAt: iso(draft.updated_at) ?? "" } : null,
       after,
       nextAfter: rows.length > limit ? posts[posts.length - 1]?.post_number ?? null : null,
     };
@@ -409,7 +417,7 @@ export async function getPostView(db: Database, claims: Claims, postId: number) 
        where p.id = ${postId}`.execute(tx);
     const row = rows[0];
     if (!row) return null;
-    const [view] = await postViews(tx, [row], claims?.sub ?? null, row.accepted_post_id);
+    const { views: [view] } = await postViews(tx, [row], claims?.sub ?? null, row.accepted_post_id);
     return view ? { topicId: row.topic_id, post: view } : null;
   }, { readOnly: true });
 }

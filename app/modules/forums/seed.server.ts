@@ -56,6 +56,49 @@ function body(markup: string): { doc: string; text: string } {
   return { doc: JSON.stringify(doc), text: docToPlainText(doc) };
 }
 
+export interface SpaceSeed {
+  slug: string; kind: string; visibility: "public" | "verified" | "members"; fr: string; en: string; dfr: string; den: string;
+  region: string | null; discipline: string | null; position: number;
+  categories: Array<{ slug: string; fr: string; en: string; dfr: string; den: string; topic: string | null; position: number }>;
+}
+
+/** The forums' structure (also written to supabase/seed.sql by scripts/gen-seed-sql.ts). */
+export function forumStructure(): SpaceSeed[] {
+  const topicNames = new Map(quebec.topics.map((t) => [t.code, t]));
+  const themes = THEME_TOPICS.flatMap((code, i) => {
+    const topic = topicNames.get(code);
+    return topic ? [{ slug: slugify(code.replace(/_/g, "-")), fr: topic.fr, en: topic.en, dfr: "", den: "", topic: code, position: i + 1 }] : [];
+  });
+  return [
+    { slug: "accueil", kind: "community", visibility: "public", fr: "Accueil", en: "Welcome", position: 0, region: null, discipline: null,
+      dfr: "Ouvert à toutes et à tous, même avant la vérification du compte.", den: "Open to everyone, even before account verification.",
+      categories: [{ slug: "bienvenue", fr: "Bienvenue et annonces", en: "Welcome and announcements", topic: null, position: 0,
+        dfr: "Présentez-vous, posez vos questions sur Passerelle, lisez les annonces de l'équipe.",
+        den: "Introduce yourself, ask about Passerelle, read the team's announcements." }] },
+    { slug: "quebec", kind: "community", visibility: "verified", fr: "Québec — thèmes cliniques", en: "Québec — clinical themes", position: 1,
+      region: null, discipline: null, dfr: "Les échanges de toute la province, par thème.", den: "Province-wide discussions, by theme.",
+      categories: [
+        { slug: "guide-tuo", fr: "Guide québécois TUO : les 10 propositions", en: "Quebec OUD guide: the 10 propositions", topic: null, position: 0,
+          dfr: "Mettre en pratique les propositions du guide, une à la fois.", den: "Putting the guide's propositions into practice, one at a time." },
+        ...themes,
+      ] },
+    ...quebec.regions.map((region): SpaceSeed => ({
+      slug: `region-${region.code}`, kind: "region", visibility: "verified", fr: `${region.code} — ${region.fr}`, en: `${region.code} — ${region.en}`,
+      region: region.code, discipline: null, position: 10 + Number(region.code),
+      dfr: `Les ressources, corridors et collègues de la région ${region.fr}.`, den: `Resources, pathways and colleagues of ${region.en}.`,
+      categories: [{ slug: `region-${region.code}-${slugify(region.fr)}`, fr: region.fr, en: region.en, dfr: "", den: "", topic: null, position: 0 }],
+    })),
+    ...DISCIPLINE_SPACES.map((d, i): SpaceSeed => ({
+      slug: d.slug, kind: "discipline", visibility: "verified", fr: d.fr, en: d.en, dfr: d.dfr, den: d.den, region: null, discipline: d.discipline,
+      position: 40 + i, categories: [{ slug: `espace-${d.slug}`, fr: d.fr, en: d.en, dfr: "", den: "", topic: null, position: 0 }],
+    })),
+    { slug: "gestionnaires", kind: "group", visibility: "members", fr: "Gestionnaires", en: "Managers", position: 60, region: null, discipline: null,
+      dfr: "Espace privé des gestionnaires : organisation des services, rencontres, indicateurs.",
+      den: "Private space for managers: service organization, meetings, indicators.",
+      categories: [{ slug: "rencontres-gestionnaires", fr: "Rencontres des gestionnaires", en: "Managers' meetings", dfr: "", den: "", topic: null, position: 0 }] },
+  ];
+}
+
 /** `idsByEmail`: the demo accounts just created (email → profile id). */
 export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>): Promise<void> {
   const pick = (email: string) => {
@@ -66,64 +109,36 @@ export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>
   const ids: SeedIds = {
     admin: pick(DEMO_AUTHORS.admin), mentor: pick(DEMO_AUTHORS.mentor), member: pick(DEMO_AUTHORS.member), newcomer: pick(DEMO_AUTHORS.newcomer),
   };
-  const topicNames = new Map(quebec.topics.map((t) => [t.code, t]));
   // The demo community has been around for a while: its members are past the slower
   // pace of new members (unverified accounts stay new whatever their age).
   await tx.updateTable("profiles").set({ created_at: daysAgo(60) }).where("id", "in", Object.values(ids)).execute();
   await tx.updateTable("profiles").set({ verified_at: daysAgo(59) }).where("id", "in", Object.values(ids)).where("verification_status", "=", "verified").execute();
 
   // ── Spaces and categories ──
-  const space = async (values: { slug: string; kind: string; visibility: "public" | "verified" | "members"; fr: string; en: string;
-    dfr?: string; den?: string; region?: string; discipline?: string; position: number }) =>
-    (await tx.insertInto("spaces").values({
-      slug: values.slug, kind: values.kind, visibility: values.visibility, name_fr: values.fr, name_en: values.en,
-      description_fr: values.dfr ?? "", description_en: values.den ?? "", region_code: values.region ?? null,
-      discipline_code: values.discipline ?? null, position: values.position, created_by: ids.admin,
+  const categoryIds = new Map<string, string>();
+  const spaceIds = new Map<string, string>();
+  for (const sp of forumStructure()) {
+    const spaceId = (await tx.insertInto("spaces").values({
+      slug: sp.slug, kind: sp.kind, visibility: sp.visibility, name_fr: sp.fr, name_en: sp.en, description_fr: sp.dfr, description_en: sp.den,
+      region_code: sp.region, discipline_code: sp.discipline, position: sp.position, created_by: ids.admin,
     }).returning("id").executeTakeFirstOrThrow()).id;
-  const category = async (spaceId: string, values: { slug: string; fr: string; en: string; dfr?: string; den?: string; topic?: string; position: number }) =>
-    (await tx.insertInto("forum_categories").values({
-      space_id: spaceId, slug: values.slug, name_fr: values.fr, name_en: values.en, description_fr: values.dfr ?? "",
-      description_en: values.den ?? "", position: values.position, topic_code: values.topic ?? null, created_by: ids.admin,
-    }).returning("id").executeTakeFirstOrThrow()).id;
-
-  const welcomeSpace = await space({ slug: "accueil", kind: "community", visibility: "public", fr: "Accueil", en: "Welcome", position: 0,
-    dfr: "Ouvert à toutes et à tous, même avant la vérification du compte.", den: "Open to everyone, even before account verification." });
-  const welcome = await category(welcomeSpace, { slug: "bienvenue", fr: "Bienvenue et annonces", en: "Welcome and announcements", position: 0,
-    dfr: "Présentez-vous, posez vos questions sur Passerelle, lisez les annonces de l'équipe.",
-    den: "Introduce yourself, ask about Passerelle, read the team's announcements." });
-
-  const quebecSpace = await space({ slug: "quebec", kind: "community", visibility: "verified", fr: "Québec — thèmes cliniques", en: "Québec — clinical themes", position: 1,
-    dfr: "Les échanges de toute la province, par thème.", den: "Province-wide discussions, by theme." });
-  const themes = new Map<string, string>();
-  for (const [position, code] of THEME_TOPICS.entries()) {
-    const topic = topicNames.get(code);
-    if (!topic) continue;
-    themes.set(code, await category(quebecSpace, { slug: slugify(code.replace(/_/g, "-")), fr: topic.fr, en: topic.en, topic: code, position: position + 1 }));
+    spaceIds.set(sp.slug, spaceId);
+    for (const c of sp.categories) {
+      categoryIds.set(c.slug, (await tx.insertInto("forum_categories").values({
+        space_id: spaceId, slug: c.slug, name_fr: c.fr, name_en: c.en, description_fr: c.dfr, description_en: c.den,
+        position: c.position, topic_code: c.topic, created_by: ids.admin,
+      }).returning("id").executeTakeFirstOrThrow()).id);
+    }
   }
-  const guide = await category(quebecSpace, {
-    slug: "guide-tuo", fr: "Guide québécois TUO : les 10 propositions", en: "Quebec OUD guide: the 10 propositions", position: 0,
-    dfr: "Mettre en pratique les propositions du guide, une à la fois.", den: "Putting the guide's propositions into practice, one at a time.",
-  });
-
-  const regions = new Map<string, string>();
-  for (const region of quebec.regions) {
-    const id = await space({ slug: `region-${region.code}`, kind: "region", visibility: "verified", fr: `${region.code} — ${region.fr}`, en: `${region.code} — ${region.en}`,
-      region: region.code, position: 10 + Number(region.code),
-      dfr: `Les ressources, corridors et collègues de la région ${region.fr}.`, den: `Resources, pathways and colleagues of ${region.en}.` });
-    regions.set(region.code, await category(id, { slug: `region-${region.code}-${slugify(region.fr)}`, fr: region.fr, en: region.en, position: 0 }));
-  }
-
-  const disciplines = new Map<string, string>();
-  for (const [i, d] of DISCIPLINE_SPACES.entries()) {
-    const id = await space({ slug: d.slug, kind: "discipline", visibility: "verified", fr: d.fr, en: d.en, dfr: d.dfr, den: d.den, discipline: d.discipline, position: 40 + i });
-    disciplines.set(d.slug, await category(id, { slug: `espace-${d.slug}`, fr: d.fr, en: d.en, position: 0 }));
-  }
-
-  const managersSpace = await space({ slug: "gestionnaires", kind: "group", visibility: "members", fr: "Gestionnaires", en: "Managers", position: 60,
-    dfr: "Espace privé des gestionnaires : organisation des services, rencontres, indicateurs.",
-    den: "Private space for managers: service organization, meetings, indicators." });
-  const managers = await category(managersSpace, { slug: "rencontres-gestionnaires", fr: "Rencontres des gestionnaires", en: "Managers' meetings", position: 0 });
-  await tx.insertInto("space_members").values({ space_id: managersSpace, user_id: ids.admin, role: "moderator", added_by: ids.admin }).execute();
+  const category = (slug: string) => {
+    const id = categoryIds.get(slug);
+    if (!id) throw new Error(`seedForums: no category ${slug}`);
+    return id;
+  };
+  const welcome = category("bienvenue");
+  const guide = category("guide-tuo");
+  const managers = category("rencontres-gestionnaires");
+  await tx.insertInto("space_members").values({ space_id: spaceIds.get("gestionnaires") ?? "", user_id: ids.admin, role: "moderator", added_by: ids.admin }).execute();
 
   // ── Demo conversations ──
   const tool = await tx.selectFrom("tools").select(["id", "title"]).where("status", "=", "published").orderBy("published_on", "desc").executeTakeFirst();
@@ -168,7 +183,7 @@ export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>
     "Quelle proposition est la plus difficile à appliquer dans votre milieu ?",
   ].join("\n"), daysAgo(35), { pinned: true });
 
-  const induction = await topic(regions.get("09") ?? welcome, ids.member, "Induction à la buprénorphine en région éloignée : vos façons de faire ?", ["buprenorphine", "tao"], [
+  const induction = await topic(category("region-09-cote-nord"), ids.member, "Induction à la buprénorphine en région éloignée : vos façons de faire ?", ["buprenorphine", "tao"], [
     "Bonjour à toutes et à tous,",
     "",
     "À Sept-Îles, nous accueillons de plus en plus de personnes ayant un TUO qui souhaitent commencer la buprénorphine/naloxone, mais le médecin prescripteur n'est présent que deux jours par semaine.",
@@ -195,7 +210,7 @@ export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>
   await post(induction.id, ids.member, "Merci beaucoup, l'appel du matin du jour 1 est une excellente idée. Nous allons l'essayer avec la pharmacie de Sept-Îles.", daysAgo(5, 2), reply);
   await tx.updateTable("forum_topics").set({ accepted_post_id: reply }).where("id", "=", induction.id).execute();
 
-  const safer = await topic(themes.get("safer_supply") ?? welcome, ids.mentor, "Approvisionnement plus sécuritaire : comment en parler avec la personne ?", ["safer_supply", "reduction_mefaits"], [
+  const safer = await topic(category("safer-supply"), ids.mentor, "Approvisionnement plus sécuritaire : comment en parler avec la personne ?", ["safer_supply", "reduction_mefaits"], [
     "Je cherche des formulations **simples et non stigmatisantes** pour présenter les bénéfices et les risques de l'approvisionnement plus sécuritaire.",
     "",
     "> L'objectif est de réduire le recours à l'approvisionnement non réglementé, pas d'imposer l'abstinence.",
@@ -204,7 +219,7 @@ export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>
   ].join("\n"), daysAgo(3, 5));
   await post(safer.id, ids.member, "En entretien motivationnel, je commence par demander à la personne ce qu'elle sait déjà et ce qui l'inquiète. Ça ouvre la discussion sans jugement.", daysAgo(2, 8), safer.first);
 
-  await topic(disciplines.get("pharmaciens") ?? welcome, ids.mentor, "Doses manquées de méthadone : à partir de quand contacter le prescripteur ?", ["methadone", "tao"], [
+  await topic(category("espace-pharmaciens"), ids.mentor, "Doses manquées de méthadone : à partir de quand contacter le prescripteur ?", ["methadone", "tao"], [
     "Question pour nos collègues pharmaciens : quelles sont vos pratiques quand une personne manque **trois doses consécutives** de méthadone ?",
     "",
     "Je sais que les recommandations varient selon la dose; j'aimerais connaître ce qui se fait concrètement en pharmacie communautaire.",

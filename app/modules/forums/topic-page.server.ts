@@ -10,7 +10,7 @@ import type { Viewer } from "~/modules/accounts/accounts.server";
 import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
 import { translate, type Locale } from "~/utils/i18n";
 import {
-  createReply, deletePost, getDraft, getPostSummary, getTopicPage, markRead, saveDraft, setAcceptedAnswer, setTopicWatch,
+  createReply, deletePost, getPostSummary, getTopicPage, markRead, saveDraft, setAcceptedAnswer, setTopicWatch,
   tagLabels, toggleBookmark, toggleReaction, type Outcome,
 } from "./forums.server";
 import { POSTS_PAGE_SIZE } from "./limits";
@@ -33,7 +33,8 @@ const topicUrl = (id: number, postNumber: number, flag?: string) => {
 };
 
 /** The reply box's starting content: a quoted passage (checked to come from the post), else the saved draft. */
-async function replyStart(context: LoaderFunctionArgs["context"], viewer: Viewer, topicId: number, url: URL) {
+async function replyStart(context: LoaderFunctionArgs["context"], viewer: Viewer, topicId: number, url: URL,
+  draft: { text: string; json: string; updatedAt: string } | null) {
   const quoteId = parseId(url.searchParams.get("quote") ?? undefined);
   if (quoteId) {
     const summary = await getPostSummary(context.db, viewer.claims, quoteId);
@@ -58,7 +59,6 @@ async function replyStart(context: LoaderFunctionArgs["context"], viewer: Viewer
     }
   }
   const replyTo = parseId(url.searchParams.get("replyTo") ?? undefined);
-  const draft = await getDraft(context.db, viewer.claims, `reply:${topicId}`);
   return { text: draft?.text ?? "", json: draft?.json, replyTo, draftAt: draft?.updatedAt ?? null };
 }
 
@@ -70,9 +70,9 @@ export async function topicPageLoader({ request, context, params }: LoaderFuncti
   const postParam = Number.parseInt(url.searchParams.get("post") ?? "0", 10);
   const after = postParam > 0 ? pageStart(postParam) : Number.isFinite(afterParam) && afterParam > 0 ? Math.min(afterParam, 1_000_000) : 0;
   const viewer = await getOptionalViewer(request, context);
-  const page = await getTopicPage(context.db, viewer?.claims ?? null, id, { after });
+  const page = await getTopicPage(context.db, viewer?.claims ?? null, id, { after, draft: true });
   invariantResponse(page, "not_found");
-  const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url) : null;
+  const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url, page.draft) : null;
   const moveTargets = viewer && page.viewer.canModerate ? await listMoveTargets(context.db, viewer) : [];
   return json({ ...page, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer) });
 }

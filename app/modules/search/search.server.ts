@@ -21,9 +21,6 @@ export interface SearchHit {
   createdAt: string;
 }
 
-/** Word similarity from which a title counts as a near miss of the query. */
-export const TITLE_SIMILARITY = 0.4;
-
 const START = "\u0002";
 const STOP = "\u0003";
 
@@ -45,59 +42,31 @@ interface Row {
 }
 
 async function searchForums(tx: Tx, query: SearchQuery, limit: number): Promise<{ hits: SearchHit[]; more: boolean }> {
-  const filters = [
-    query.category ? sql`and c.slug = ${query.category}` : sql``,
-    query.region ? sql`and t.region_code = ${query.region}` : sql``,
-    query.tag ? sql`and t.tags @> array[${query.tag}]::text[]` : sql``,
-    query.from ? sql`and p.created_at >= ${query.from}::date` : sql``,
-    query.to ? sql`and p.created_at < ${query.to}::date + 1` : sql``,
-    query.author ? sql`and p.author_id = any (public.forum_authors_named(${query.author}))` : sql``,
-  ];
+  // Candidates through the indexed, read-rule-checking function (see the migration);
+  // the details are then read through RLS like any other read.
+  const authors = query.author ? sql`public.forum_authors_named(${query.author})` : sql`null::uuid[]`;
   const { rows } = await sql<Row>`
-    with q as (
-      select websearch_to_tsquery('public.passerelle_fr', ${query.q}) || websearch_to_tsquery('public.passerelle_en', ${query.q}) as query,
-             public.immutable_unaccent(lower(${query.q})) as plain
+    with best as (
+      select post_id, score from public.forum_search_posts(
+        ${query.q}, ${query.category ?? null}, ${query.region ?? null}, ${query.tag ?? null}, ${authors},
+        ${query.from ?? null}::date, ${query.to ?? null}::date, ${limit + 1}, ${query.offset})
     ),
-    matches as (
-      select p.id, ts_rank_cd(p.search_vector, q.query, 1) as score
-        from public.forum_posts p
-        join public.forum_topics t on t.id = p.topic_id
-        join public.forum_categories c on c.id = t.category_id
-        cross join q
-       where numnode(q.query) > 0 and p.search_vector @@ q.query
-         and p.status = 'published' and p.deleted_at is null and t.status = 'published' and t.deleted_at is null
-         ${filters[0]} ${filters[1]} ${filters[2]} ${filters[3]} ${filters[4]} ${filters[5]}
-      union all
-      -- Near misses on titles (typos): the topic's opening post, ranked below exact matches.
-      select p.id, extensions.word_similarity(q.plain, t.title_search) * 0.1 as score
-        from public.forum_topics t
-        join public.forum_posts p on p.topic_id = t.id and p.post_number = 1
-        join public.forum_categories c on c.id = t.category_id
-        cross join q
-       where char_length(q.plain) >= 4 and q.plain operator(extensions.<%) t.title_search
-         and p.status = 'published' and p.deleted_at is null and t.status = 'published' and t.deleted_at is null
-         ${filters[0]} ${filters[1]} ${filters[2]} ${filters[3]} ${filters[4]} ${filters[5]}
-    ),
-    best as (
-      select id, max(score) as score from matches group by id
-       order by max(score) desc, id desc
-       limit ${limit + 1} offset ${query.offset}
-    )
+    q as (select websearch_to_tsquery('public.passerelle_fr', ${query.q}) || websearch_to_tsquery('public.passerelle_en', ${query.q}) as query)
     select p.id, p.topic_id, p.post_number, p.created_at, p.author_id, c.slug, c.name_fr, c.name_en,
            ts_headline('public.passerelle_fr', t.title, q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) as title_hl,
            ts_headline('public.passerelle_fr', left(p.body_text, 5000), q.query,
                        ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as body_hl
       from best
-      join public.forum_posts p on p.id = best.id
+      join public.forum_posts p on p.id = best.post_id
       join public.forum_topics t on t.id = p.topic_id
       join public.forum_categories c on c.id = t.category_id
       cross join q
      order by best.score desc, p.id desc`.execute(tx);
   const page = rows.slice(0, limit);
-  const authors = [...new Set(page.map((r) => r.author_id).filter((id): id is string => Boolean(id)))];
+  const authorIds = [...new Set(page.map((r) => r.author_id).filter((id): id is string => Boolean(id)))];
   const names = new Map<string, string>();
-  if (authors.length > 0) {
-    const { rows: cards } = await sql<{ id: string; display_name: string }>`select id, display_name from public.forum_profile_cards(${authors}::uuid[])`.execute(tx);
+  if (authorIds.length > 0) {
+    const { rows: cards } = await sql<{ id: string; display_name: string }>`select id, display_name from public.forum_profile_cards(${authorIds}::uuid[])`.execute(tx);
     for (const c of cards) names.set(c.id, c.display_name);
   }
   return {
@@ -115,8 +84,6 @@ export async function search(db: Database, claims: Claims, query: SearchQuery) {
   const noTools = { hits: [] as ToolSearchHit[], total: 0 };
   if (query.q.length < SEARCH_LIMITS.queryMin) return { hits: [], more: false, searched: false, tools: noTools };
   return db.withUser(claims, async (tx) => {
-    // Near misses on titles: word similarity from 0.4 (pg_trgm's default 0.6 misses two typos in two words).
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TITLE_SIMILARITY)}, true)`.execute(tx);
     const forums = query.source === "tool" ? { hits: [], more: false } : await searchForums(tx, query, SEARCH_LIMITS.pageSize);
     // Tools are listed beside the forum hits, on the first page only; forum-only filters leave them out.
     const forumFilters = Boolean(query.category || query.region || query.tag || query.author || query.from || query.to);

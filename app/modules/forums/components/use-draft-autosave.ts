@@ -27,8 +27,11 @@ export function useDraftAutosave(formRef: RefObject<HTMLFormElement>, key: strin
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(save, DRAFT_DELAY_MS);
   }, [save]);
-  useEffect(() => () => {
+  /** On submit: what is being published must not come back as a draft a moment later. */
+  const cancel = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
   }, []);
-  return { schedule, saving: fetcher.state !== "idle", saved: fetcher.state === "idle" && Boolean(fetcher.data) };
+  useEffect(() => cancel, [cancel]);
+  return { schedule, cancel, saving: fetcher.state !== "idle", saved: fetcher.state === "idle" && Boolean(fetcher.data) };
 }

@@ -1,0 +1,142 @@
+// Clinical cases in chromium (issue 5, "Done when"), without JavaScript: a verified
+// member drafts a case with a NAM, a phone number and a date of birth; the save is
+// refused with the three listed; they fix it and submit; a mentor replies and writes
+// the recommendations; the presenter posts a follow-up; an unverified member and a
+// private space's outsider cannot see the case, title included. axe on each page.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namCheckDigit } from "~/modules/cases/identifiers";
+import { expectAccessible, launchBrowser, startTestApp, type TestApp } from "./helpers";
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await checker?.page.context().close();
+  await browser?.close();
+  await app?.close();
+});
+
+async function person(email: string, javaScriptEnabled = false) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto(`${app.url}/login`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', "passerelle-demo");
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('main button[type="submit"]')]);
+  return { context, page };
+}
+
+// axe needs JavaScript in the page: accessibility is checked in a JS-enabled context
+// on the same addresses the JS-less journey visits.
+let checker: { page: Page } | null = null;
+async function accessible(url: string, label: string, email = "membre@passerelle.test") {
+  checker ??= await person(email, true);
+  await checker.page.goto(url);
+  await expectAccessible(checker.page, label);
+}
+
+const idOf = async (email: string) => (await app.server.services.db.asSystem("test: find account", (tx) =>
+  tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow())).id;
+
+async function post(page: Page, button: string) {
+  await Promise.all([page.waitForLoadState("load"), page.waitForNavigation(), page.click(`button:has-text("${button}")`)]);
+}
+
+describe("clinical case journey", () => {
+  it("guard, submit, reply, recommendations, follow-up, and who cannot see", async () => {
+    const nam = `TREJ8703121${namCheckDigit("TREJ", 1987, "M", 3, 12, "1")}`;
+    const presenter = await person("membre@passerelle.test");
+    const p = presenter.page;
+    await p.goto(`${app.url}/cases`);
+    await accessible(`${app.url}/cases`, "cases list");
+    await p.goto(`${app.url}/cases/new`);
+    await accessible(`${app.url}/cases/new`, "new case form");
+    await p.fill("#title", "Fentanyl fumé malgré la méthadone");
+    await p.fill("#question", "Comment ajuster le TAO quand la consommation persiste malgré méthadone 80 mg?");
+    await p.selectOption("#careSetting", "street_outreach");
+    await p.selectOption("#ageDecade", "30");
+    await p.check('input[name="substances"][value="fentanyl"]');
+    await p.selectOption("#treatment", "methadone");
+    await p.fill("#details", `Patient ${nam}, joindre au 514 555-1234, né le 12 mars 1987. TAO depuis 2019.`);
+    await p.fill("#pseudonym", "infirmière, région 09");
+    await post(p, "Enregistrer le brouillon");
+    const kinds = await p.locator(".guard-findings li").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
+    expect(kinds).toEqual(["nam", "phone", "date_of_birth"]);
+    expect(await p.locator(".guard-findings mark").allTextContents()).toEqual([nam, "514 555-1234", "12 mars 1987"]);
+    // The refusal page itself (an action response) is checked with JavaScript too.
+    const c = checker!.page;
+    await c.locator("#title").evaluate((el) => new Promise<void>((resolve) => {
+      const check = () => (Object.keys(el).some((k) => k.startsWith("__reactProps$")) ? resolve() : requestAnimationFrame(check));
+      check();
+    }));
+    await c.fill("#title", "Titre de vérification");
+    await c.fill("#question", "Une question assez longue pour le groupe?");
+    await c.selectOption("#careSetting", "clsc");
+    await c.fill("#details", "joindre au 514 555-1234");
+    await c.click('button:has-text("Enregistrer le brouillon")');
+    await c.waitForSelector(".guard-findings li");
+    await expectAccessible(c, "guard refusal");
+    // The values are kept: fix the details only.
+    expect(await p.inputValue("#title")).toBe("Fentanyl fumé malgré la méthadone");
+    await p.fill("#details", "Homme dans la trentaine, TAO depuis 2019, dose de 12/03 manquée.");
+    await p.check('input[name="substances"][value="fentanyl"]');
+    await post(p, "Enregistrer le brouillon");
+    expect(p.url()).toMatch(/\/cases\/[0-9a-f-]{36}$/);
+    const caseUrl = p.url();
+    await p.check('input[name="attestNotIdentifiable"]');
+    await post(p, "Soumettre");
+    expect(await p.textContent("header .meta")).toContain("Ouvert à la discussion");
+    await accessible(caseUrl, "open case");
+
+    const mentor = await person("mentor@passerelle.test");
+    await mentor.page.goto(caseUrl);
+    expect(await mentor.page.textContent("header .meta")).toContain("infirmière, région 09");
+    await mentor.page.fill("#body-reply", "Avez-vous envisagé la morphine à libération lente?");
+    await post(mentor.page, "Répondre");
+    await mentor.page.fill("#body-recommend", "Augmenter de 10 mg aux 5 jours avec ECG de contrôle.");
+    await post(mentor.page, "Publier les recommandations");
+    expect(await mentor.page.textContent("#h-recommendation")).toBe("Recommandations");
+    await accessible(caseUrl, "case with recommendations");
+
+    await p.goto(caseUrl);
+    await p.fill("#body-followUp", "Stabilisé à 110 mg, consommation réduite.");
+    await post(p, "Publier un suivi");
+    expect(await p.textContent("header .meta")).toContain("Suivi publié");
+    expect(await p.locator("section[aria-labelledby='h-follow_up'] article").count()).toBe(1);
+
+    // Unverified: no list, no case, no title.
+    const newcomer = await person("nouveau@passerelle.test");
+    const denied = await newcomer.page.goto(caseUrl);
+    expect(denied?.status()).toBe(403);
+    expect(await newcomer.page.content()).not.toContain("Fentanyl fumé");
+    expect((await newcomer.page.goto(`${app.url}/cases`))?.status()).toBe(403);
+
+    // A private space's case: its members only. The mentor is not a member.
+    const memberId = await idOf("membre@passerelle.test");
+    const privateCase = await app.server.services.db.asSystem("test: private space case", async (tx) => {
+      const space = await tx.insertInto("spaces").values({ slug: "echo-cote-nord-e2e", kind: "group", visibility: "members",
+        name_fr: "ECHO Côte-Nord", name_en: "ECHO North Shore", region_code: null, discipline_code: null, created_by: memberId })
+        .returning("id").executeTakeFirstOrThrow();
+      await tx.insertInto("space_members").values({ space_id: space.id, user_id: memberId, role: "member", added_by: memberId }).execute();
+      return (await tx.insertInto("cases").values({ author_id: memberId, space_id: space.id, title: "Cas privé de la Côte-Nord",
+        question: "Question réservée au groupe ECHO de la région", care_setting: "clsc", status: "draft" })
+        .returning("id").executeTakeFirstOrThrow()).id;
+    });
+    await app.server.services.db.asSystem("test: open it", (tx) =>
+      tx.updateTable("cases").set({ status: "open", attested_at: new Date() }).where("id", "=", privateCase).execute());
+    await p.goto(`${app.url}/cases`);
+    expect(await p.content()).toContain("Cas privé de la Côte-Nord");
+    await mentor.page.goto(`${app.url}/cases`);
+    expect(await mentor.page.content()).not.toContain("Cas privé de la Côte-Nord");
+    const outsider = await mentor.page.goto(`${app.url}/cases/${privateCase}`);
+    expect(outsider?.status()).toBe(404);
+    expect(await mentor.page.content()).not.toContain("Cas privé de la Côte-Nord");
+
+    await Promise.all([presenter.context.close(), mentor.context.close(), newcomer.context.close()]);
+  });
+});

@@ -1,0 +1,237 @@
+// Clinical cases: row-level security per kind of person (anonymous, unverified,
+// verified, a private space's member and an outsider, mentor, moderator, admin), the
+// lifecycle, the audit of moderator reads, and the identifier guard refusing saves
+// with nothing written. Runs on PGlite and on PostgreSQL (TEST_DB=postgres).
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  closeCase, createCase, followUpCase, getCase, listCases, recommendOnCase, replyToCase, submitCase, updateCase,
+} from "~/modules/cases/cases.server";
+import { namCheckDigit } from "~/modules/cases/identifiers";
+import type { Tx } from "~/utils/db.server";
+import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
+
+let t: TestDatabase;
+const p = {} as Record<"presenter" | "unverified" | "verified" | "mentor" | "moderator" | "admin" | "member" | "outsider" | "spaceMod", TestUser>;
+let privateSpace = "";
+const system = <T>(fn: (tx: Tx) => Promise<T>) => t.db.asSystem("test: fixtures and read back", fn);
+const countCases = () => system(async (tx) => Number((await tx.selectFrom("cases").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n));
+const countPosts = () => system(async (tx) => Number((await tx.selectFrom("case_posts").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n));
+const auditCount = (action: string, caseId: string) => system(async (tx) =>
+  Number((await tx.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).where("action", "=", action).where("target_id", "=", caseId).executeTakeFirstOrThrow()).n));
+
+const nam = (() => {
+  const check = namCheckDigit("TREJ", 1987, "M", 3, 12, "1");
+  return `TREJ8703121${check}`;
+})();
+
+const template = (over: Record<string, unknown> = {}) => ({
+  title: "Fentanyl fumé malgré méthadone",
+  question: "Comment ajuster le TAO quand la consommation persiste malgré méthadone 80 mg?",
+  careSetting: "street_outreach",
+  ageDecade: "30",
+  substances: ["fentanyl", "methamphetamine"],
+  treatment: "methadone",
+  doseRange: "medium",
+  conditions: ["hcv"],
+  housing: "homeless",
+  socialSituation: "Itinérance intermittente depuis 2019",
+  whatTried: "Doses fractionnées envisagées; buprénorphine/naloxone 16/4 mg tentée en 2022",
+  details: "TAO depuis mars, dose de 12/03 manquée.",
+  pseudonym: "infirmière, région 09",
+  ...over,
+});
+
+async function openCaseAs(user: TestUser, over: Record<string, unknown> = {}) {
+  const created = await createCase(t.db, user.claims, template(over));
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  const submitted = await submitCase(t.db, user.claims, created.id, { attestNotIdentifiable: "on" });
+  if (!submitted.ok) throw new Error(JSON.stringify(submitted));
+  return { id: created.id, status: submitted.status };
+}
+
+const canSee = async (user: TestUser | null, caseId: string) => {
+  if (!user) {
+    // Anonymous: no grant at all on cases.
+    try {
+      const rows = await t.db.withUser(null, (tx) => tx.selectFrom("cases").select(["id", "title"]).execute());
+      return rows.some((r) => r.id === caseId);
+    } catch (error) {
+      expect(String(error)).toMatch(/permission denied/);
+      return false;
+    }
+  }
+  const listed = (await listCases(t.db, user.claims)).some((c) => c.id === caseId);
+  const view = await getCase(t.db, user.claims, caseId);
+  expect(listed).toBe(view !== null);
+  return view !== null;
+};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  p.presenter = await createUser(t.db, { displayName: "Présentatrice", verified: true });
+  p.unverified = await createUser(t.db, { displayName: "Non vérifié" });
+  p.verified = await createUser(t.db, { displayName: "Pair vérifié", verified: true });
+  p.mentor = await createUser(t.db, { displayName: "Mentore", verified: true, roles: ["mentor"] });
+  p.moderator = await createUser(t.db, { displayName: "Modératrice", verified: true, roles: ["moderator"] });
+  p.admin = await createUser(t.db, { displayName: "Admin", verified: true, roles: ["admin"] });
+  p.member = await createUser(t.db, { displayName: "Membre ECHO 09", verified: true });
+  p.outsider = await createUser(t.db, { displayName: "Autre région", verified: true, region: "06" });
+  p.spaceMod = await createUser(t.db, { displayName: "Coordonnatrice ECHO", verified: true });
+  privateSpace = await system(async (tx) => {
+    const id = (await tx.insertInto("spaces").values({ slug: "echo-cote-nord", kind: "group", visibility: "members", name_fr: "ECHO Côte-Nord",
+      name_en: "ECHO North Shore", region_code: null, discipline_code: null, created_by: p.admin.id }).returning("id").executeTakeFirstOrThrow()).id;
+    await tx.insertInto("space_members").values([
+      { space_id: id, user_id: p.member.id, role: "member", added_by: p.admin.id },
+      { space_id: id, user_id: p.presenter.id, role: "member", added_by: p.admin.id },
+      { space_id: id, user_id: p.spaceMod.id, role: "moderator", added_by: p.admin.id },
+    ]).execute();
+    return id;
+  });
+}, 120_000);
+afterAll(() => t?.cleanup());
+
+describe("the identifier guard refuses saves and nothing is stored", () => {
+  test("a draft with a NAM, a phone number and a date of birth is refused with the three findings", async () => {
+    const before = await countCases();
+    const result = await createCase(t.db, p.presenter.claims, template({
+      details: `Patient ${nam}, joindre au 514 555-1234, né le 12 mars 1987.`,
+    }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.status).toBe(400);
+    expect(result.findings?.map((f) => [f.field, f.kind, f.match])).toEqual([
+      ["details", "nam", nam], ["details", "phone", "514 555-1234"], ["details", "date_of_birth", "12 mars 1987"],
+    ]);
+    expect(result.fieldErrors?.details?.[0]).toMatch(/Identifiant possible — numéro d'assurance maladie/);
+    expect(await countCases()).toBe(before);
+  });
+
+  test("every free-text field is checked, rich text JSON included", async () => {
+    const before = await countCases();
+    const doc = JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Mme Tremblay, H2X 1Y4" }] }] });
+    const result = await createCase(t.db, p.presenter.claims, template({
+      title: "Cas de M. Gagnon", question: "Que faire? Courriel jean@exemple.ca", socialSituation: "habite au 1234, rue Saint-Denis",
+      whatTried: "dossier 1234567", detailsJson: doc, pseudonym: "Julie 92 ans",
+    }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(new Set(result.findings?.map((f) => f.field))).toEqual(new Set(["title", "question", "socialSituation", "whatTried", "details", "pseudonym"]));
+    expect(await countCases()).toBe(before);
+  });
+
+  test("missing required fields: clear errors, nothing saved", async () => {
+    const before = await countCases();
+    const result = await createCase(t.db, p.presenter.claims, { title: "", question: "court", careSetting: "spa" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.status).toBe(400);
+    expect(Object.keys(result.fieldErrors ?? {}).sort()).toEqual(["careSetting", "question", "title"]);
+    expect(await countCases()).toBe(before);
+  });
+
+  test("replies, recommendations and follow-ups are guarded", async () => {
+    const { id } = await openCaseAs(p.presenter);
+    const before = await countPosts();
+    for (const [fn, user] of [[replyToCase, p.verified], [recommendOnCase, p.mentor], [followUpCase, p.presenter]] as const) {
+      const result = await fn(t.db, user.claims, id, { body: "Appelez-la au (418) 555-0199 poste 22" });
+      expect(result).toMatchObject({ ok: false, status: 400 });
+    }
+    expect(await countPosts()).toBe(before);
+  });
+});
+
+describe("lifecycle and rights", () => {
+  test("draft is the author's alone; submitting needs the attestation; open to verified members", async () => {
+    const created = await createCase(t.db, p.presenter.claims, template());
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    for (const u of [p.verified, p.mentor, p.moderator, p.admin]) expect(await canSee(u, created.id)).toBe(false);
+    expect(await canSee(p.presenter, created.id)).toBe(true);
+
+    expect(await submitCase(t.db, p.presenter.claims, created.id, {})).toMatchObject({ ok: false, status: 400 });
+    expect(await submitCase(t.db, p.verified.claims, created.id, { attestNotIdentifiable: "on" })).toMatchObject({ ok: false, status: 404 });
+    expect(await submitCase(t.db, p.presenter.claims, created.id, { attestNotIdentifiable: "on" })).toEqual({ ok: true, status: "open" });
+    for (const u of [p.verified, p.mentor, p.moderator, p.admin, p.presenter]) expect(await canSee(u, created.id)).toBe(true);
+    expect(await canSee(p.unverified, created.id)).toBe(false);
+    expect(await canSee(null, created.id)).toBe(false);
+  });
+
+  test("someone else cannot edit a case; the presenter cannot edit after submission", async () => {
+    const created = await createCase(t.db, p.presenter.claims, template());
+    if (!created.ok) throw new Error("create failed");
+    expect(await updateCase(t.db, p.verified.claims, created.id, template({ title: "Piraté" }))).toMatchObject({ ok: false, status: 403 });
+    expect(await updateCase(t.db, p.presenter.claims, created.id, template({ title: "Titre revu" }))).toEqual({ ok: true, id: created.id });
+    await submitCase(t.db, p.presenter.claims, created.id, { attestNotIdentifiable: "on" });
+    expect(await updateCase(t.db, p.presenter.claims, created.id, template({ title: "Après coup" }))).toMatchObject({ ok: false, status: 403 });
+    const title = await system(async (tx) => (await tx.selectFrom("cases").select("title").where("id", "=", created.id).executeTakeFirstOrThrow()).title);
+    expect(title).toBe("Titre revu");
+  });
+
+  test("reply, recommendations by a mentor only, follow-up by the presenter only, then close", async () => {
+    const { id } = await openCaseAs(p.presenter);
+    expect(await replyToCase(t.db, p.verified.claims, id, { body: "Avez-vous envisagé la morphine à libération lente?" })).toMatchObject({ ok: true });
+    expect(await recommendOnCase(t.db, p.verified.claims, id, { body: "Augmenter à 100 mg" })).toMatchObject({ ok: false, status: 403 });
+    expect(await recommendOnCase(t.db, p.mentor.claims, id, { body: "Augmenter de 10 mg aux 5 jours, ECG de contrôle." })).toMatchObject({ ok: true });
+    expect(await followUpCase(t.db, p.verified.claims, id, { body: "Suivi" })).toMatchObject({ ok: false, status: 403 });
+    expect(await followUpCase(t.db, p.presenter.claims, id, { body: "Stabilisée à 110 mg, consommation réduite." })).toMatchObject({ ok: true });
+    const view = await getCase(t.db, p.verified.claims, id);
+    expect(view?.case.status).toBe("follow_up");
+    expect(view?.posts.map((x) => x.kind)).toEqual(["reply", "recommendation", "follow_up"]);
+    expect(await closeCase(t.db, p.verified.claims, id)).toMatchObject({ ok: false, status: 403 });
+    expect(await closeCase(t.db, p.presenter.claims, id)).toEqual({ ok: true });
+    expect(await replyToCase(t.db, p.verified.claims, id, { body: "Trop tard" })).toMatchObject({ ok: false, status: 403 });
+  });
+
+  test("the pseudonym hides the presenter from peers; moderators see who posted and it is audited", async () => {
+    const { id } = await openCaseAs(p.presenter);
+    const peer = await getCase(t.db, p.verified.claims, id);
+    expect(peer?.presenter).toEqual({ authorId: null, displayName: null, pseudonym: "infirmière, région 09", revealed: false });
+    expect(peer?.mine).toBe(false);
+    // author_id is not even selectable by clients.
+    await expect(t.db.withUser(p.verified.claims, (tx) => sql`select author_id from public.cases`.execute(tx))).rejects.toThrow(/permission denied/);
+
+    expect(await auditCount("case.read_as_moderator", id)).toBe(0);
+    const mod = await getCase(t.db, p.moderator.claims, id);
+    expect(mod?.presenter).toMatchObject({ authorId: p.presenter.id, displayName: "Présentatrice", revealed: true });
+    expect(await auditCount("case.read_as_moderator", id)).toBe(1);
+    expect(await auditCount("case.presenter_revealed", id)).toBe(1);
+    await getCase(t.db, p.admin.claims, id);
+    expect(await auditCount("case.read_as_moderator", id)).toBe(2);
+    // Peers and the presenter leave no moderator trace.
+    await getCase(t.db, p.presenter.claims, id);
+    await getCase(t.db, p.mentor.claims, id);
+    expect(await auditCount("case.read_as_moderator", id)).toBe(2);
+  });
+});
+
+describe("private space cases", () => {
+  test("only the space's members (after review by its coordinator) see the case, title included", async () => {
+    const created = await createCase(t.db, p.presenter.claims, template({ spaceId: privateSpace, title: "Cas ECHO Côte-Nord" }));
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    expect(await submitCase(t.db, p.presenter.claims, created.id, { attestNotIdentifiable: "on" })).toEqual({ ok: true, status: "submitted" });
+    // Waiting for review: the coordinator sees it, members do not yet.
+    expect(await canSee(p.spaceMod, created.id)).toBe(true);
+    expect(await canSee(p.member, created.id)).toBe(false);
+    const opened = await t.db.withUser(p.spaceMod.claims, (tx) => tx.updateTable("cases").set({ status: "open" }).where("id", "=", created.id).returning("status").execute());
+    expect(opened).toEqual([{ status: "open" }]);
+
+    expect(await canSee(p.member, created.id)).toBe(true);
+    expect(await canSee(p.presenter, created.id)).toBe(true);
+    for (const u of [p.outsider, p.verified, p.mentor, p.moderator, p.unverified]) expect(await canSee(u, created.id)).toBe(false);
+    expect(await canSee(null, created.id)).toBe(false);
+    // Outsiders cannot reply either, and the title never leaks through a raw query.
+    expect(await replyToCase(t.db, p.outsider.claims, created.id, { body: "Bonjour" })).toMatchObject({ ok: false, status: 404 });
+    const titles = await t.db.withUser(p.outsider.claims, (tx) => tx.selectFrom("cases").select("title").execute());
+    expect(titles.map((r) => r.title)).not.toContain("Cas ECHO Côte-Nord");
+    const posts = await t.db.withUser(p.outsider.claims, (tx) => tx.selectFrom("case_posts").select("case_id").where("case_id", "=", created.id).execute());
+    expect(posts).toEqual([]);
+  });
+
+  test("a non-member cannot present a case in the space; an unverified member cannot present at all", async () => {
+    const before = await countCases();
+    expect(await createCase(t.db, p.outsider.claims, template({ spaceId: privateSpace }))).toMatchObject({ ok: false, status: 403 });
+    expect(await createCase(t.db, p.unverified.claims, template())).toMatchObject({ ok: false, status: 403 });
+    expect(await countCases()).toBe(before);
+  });
+});
