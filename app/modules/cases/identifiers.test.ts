@@ -126,8 +126,7 @@ const CLINICAL = [
   "injectable opioid agonist treatment",
   "a man in his fifties",
   "urine drug screen positive for fentanyl",
-  "Dr. Google says otherwise",
-].filter((p) => p !== "Dr. Google says otherwise");
+];
 
 type Row = [text: string, kind: string, match: string];
 
