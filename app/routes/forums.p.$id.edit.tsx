@@ -84,7 +84,7 @@ export default function EditPost() {
           </>
         ) : null}
         <RichTextField id="edit-body" label={t("forums.newTopic.bodyLabel")} errors={fields.body.errors} defaultText={post.text} defaultJson={post.json}
-          referencesUrl="/forums/api/references" rows={12} />
+          mentionsUrl={`/forums/api/mentions?space=${post.spaceId}`} referencesUrl="/forums/api/references" rows={12} />
         <div className="form-actions">
           <button type="submit" className="btn btn--primary">{t("forums.edit.submit")}</button>
           <Link className="btn" to={`/forums/p/${post.id}`}>{t("forums.newTopic.cancel")}</Link>

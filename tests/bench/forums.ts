@@ -65,16 +65,17 @@ export async function generatePostgres(adminConnection: string, topics: number, 
       insert into public.profiles (id, display_name, discipline, region_code, verification_status, verified_at, created_at, directory_opt_in)
       select id, 'Membre ' || split_part(email, '@', 1), (array['medecin','infirmiere','pharmacien','travail_social','pair_aidant'])[1 + (random() * 4)::int],
              lpad((1 + (random() * 17)::int)::text, 2, '0'), 'verified', now() - interval '400 days', now() - interval '400 days', true from u`);
-    await client.query(`create temporary table bench_words as select array[${WORDS.map((w) => `'${w.replaceAll("'", "''")}'`).join(",")}]::text[] as w,
-      array[${FILLER.map((w) => `'${w}'`).join(",")}]::text[] as f`);
+    // The word lists are constants of the statements (a table column would be de-TOASTed at every subscript).
+    const w = `(array[${WORDS.map((x) => `'${x.replaceAll("'", "''")}'`).join(",")}]::text[])`;
+    const f = `(array[${FILLER.map((x) => `'${x}'`).join(",")}]::text[])`;
     await client.query(`create temporary table bench_authors as select array_agg(id) as a from public.profiles where display_name like 'Membre bench%'`);
     await client.query(`create temporary table bench_categories as
       select array_agg(c.id order by c.position) as ids, array_agg(c.space_id order by c.position) as spaces
         from public.forum_categories c join public.spaces s on s.id = c.space_id where s.visibility <> 'members'`);
     // One word in five is a clinical term (each in a few percent of posts); the rest follows a power law
     // over a few thousand everyday words, as in real writing.
-    const text = (n: number) => `(select string_agg(case when random() < 0.2 then w[1 + floor(random() * array_length(w, 1))::int]
-      else f[1 + floor(power(random(), 2.5) * array_length(f, 1))::int] end, ' ') from bench_words, generate_series(1, ${n} + (g % 7)) x)`;
+    const text = (n: number) => `(select string_agg(case when random() < 0.2 then ${w}[1 + floor(random() * ${WORDS.length})::int]
+      else ${f}[1 + floor(power(random(), 2.5) * ${FILLER.length})::int] end, ' ') from generate_series(1, ${n} + (g % 7)) x)`;
     await client.query(`
       insert into public.forum_topics (category_id, space_id, author_id, title, tags, status, created_at, last_posted_at, highest_post_number)
       select c.ids[i], c.spaces[i], a.a[1 + (g % array_length(a.a, 1))], initcap(${text(6)}) || ' ?', '{}', 'published',

@@ -525,13 +525,13 @@ export async function markRead(db: Database, viewer: Viewer, topicId: number, up
 export async function getPostForEdit(db: Database, viewer: Viewer, postId: number) {
   return db.withUser(viewer.claims, async (tx) => {
     const row = await tx.selectFrom("forum_posts as p").innerJoin("forum_topics as t", "t.id", "p.topic_id")
-      .select(["p.id", "p.topic_id", "p.post_number", "p.author_id", "p.body", "p.status", "p.deleted_at", "t.title", "t.tags", "t.locked_at",
+      .select(["p.id", "p.topic_id", "p.post_number", "p.author_id", "p.body", "p.status", "p.deleted_at", "p.space_id", "t.title", "t.tags", "t.locked_at",
         sql<boolean>`public.can_moderate_space(p.space_id)`.as("can_moderate")])
       .where("p.id", "=", postId).executeTakeFirst();
     if (!row) return null;
     const doc = row.body as RichDoc;
     return {
-      id: row.id, topicId: row.topic_id, postNumber: row.post_number, title: row.title, tags: row.tags,
+      id: row.id, topicId: row.topic_id, postNumber: row.post_number, spaceId: row.space_id, title: row.title, tags: row.tags,
       text: docToText(doc), json: JSON.stringify(doc), isAuthor: row.author_id === viewer.id, canModerate: row.can_moderate,
       locked: row.locked_at !== null, unavailable: row.deleted_at !== null || row.status === "hidden",
     };
