@@ -6,65 +6,12 @@
 // rate limit is per IP and per server.
 //
 // TEST_DB=postgres runs it on a fresh PostgreSQL database.
-import pg from "pg";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminUrl, quoteIdent, uniqueDbName, withDatabase } from "../setup/db-env";
-import { launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { forumApp, startEditor } from "./forums-kit";
 
-let app: TestApp;
-let browser: Browser;
-let database: string | null = null;
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(async () => {
-  if (inject("testDb").kind === "postgres") {
-    database = uniqueDbName("db");
-    const name = database;
-    await withAdmin((c) => c.query(`create database ${quoteIdent(name)}`));
-    app = await startTestApp({ DATABASE_URL: withDatabase(adminUrl(), name), SEED_DEMO: "true", DEV_MAILBOX: "true" });
-  } else {
-    app = await startTestApp();
-  }
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  const name = database;
-  if (name) await withAdmin((c) => c.query(`drop database if exists ${quoteIdent(name)} with (force)`));
-});
-
-async function person(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  page.on("dialog", (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', "passerelle-demo");
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('main button[type="submit"]')]);
-  return { context, page, problems };
-}
-
-/** Types into the rich-text field: the first focus loads the editor, which takes the textarea's place. */
-async function startEditor(page: Page, fieldId: string) {
-  await page.click(`#${fieldId}`);
-  await page.waitForSelector(`.ProseMirror#${fieldId}`, { timeout: 15_000 });
-}
+const kit = forumApp();
+const person = kit.person;
 
 const PAYLOADS = [
   "<script>window.__xss=1</script>",
@@ -109,7 +56,7 @@ describe("XSS", () => {
     //    every payload as title and body. A mention of nobody is refused; the rest is published as text.
     const created: string[] = [];
     for (const [i, payload] of PAYLOADS.entries()) {
-      await page.goto(`${app.url}/forums/c/bienvenue/new`);
+      await page.goto(`${kit.app.url}/forums/c/bienvenue/new`);
       await page.fill('input[name="title"]', `Essai ${i} ${payload}`.slice(0, 200));
       await page.$eval("#topic-body", (el, value) => { (el as HTMLTextAreaElement).value = value; }, `Avant\n\n${payload}\n\nAprès`);
       await Promise.all([
@@ -128,7 +75,7 @@ describe("XSS", () => {
     }
 
     // 2. The editor: payloads typed as text, and pasted as HTML.
-    await page.goto(`${app.url}/forums/c/bienvenue/new`);
+    await page.goto(`${kit.app.url}/forums/c/bienvenue/new`);
     await page.fill('input[name="title"]', "Essai de l'éditeur");
     await startEditor(page, "topic-body");
     await page.keyboard.type(PAYLOADS.slice(0, 4).join(" "));
@@ -146,7 +93,7 @@ describe("XSS", () => {
 
     // 3. Hand-crafted editor JSON: refused (unknown nodes, bad links) or rendered as text.
     for (const doc of JSON_PAYLOADS) {
-      await page.goto(`${app.url}/forums/c/bienvenue/new`);
+      await page.goto(`${kit.app.url}/forums/c/bienvenue/new`);
       await page.fill('input[name="title"]', "Essai JSON");
       await startEditor(page, "topic-body");
       await page.keyboard.type("x");
@@ -181,9 +128,9 @@ describe("XSS", () => {
 
     // 5. Every page that shows them: topics, history, lists, search, the queue, notifications.
     const pages = [
-      ...created, `${app.url}/forums`, `${app.url}/forums/c/bienvenue`, `${app.url}/forums/latest`, `${app.url}/forums/moderation`,
-      `${app.url}/search?q=${encodeURIComponent("window xss script")}`, `${app.url}/search?q=${encodeURIComponent(PAYLOADS[1] ?? "")}`,
-      `${app.url}/forums/bookmarks`, `${app.url}/notifications`,
+      ...created, `${kit.app.url}/forums`, `${kit.app.url}/forums/c/bienvenue`, `${kit.app.url}/forums/latest`, `${kit.app.url}/forums/moderation`,
+      `${kit.app.url}/search?q=${encodeURIComponent("window xss script")}`, `${kit.app.url}/search?q=${encodeURIComponent(PAYLOADS[1] ?? "")}`,
+      `${kit.app.url}/forums/bookmarks`, `${kit.app.url}/notifications`,
     ];
     for (const url of pages) {
       const csp = await cspOf(page, url);
@@ -199,7 +146,7 @@ describe("XSS", () => {
     }
     const history = await page.goto(`${target}`).then(() => page.locator('#p-2 a:has-text("modifié")').getAttribute("href"));
     if (history) {
-      await page.goto(`${app.url}${history}`);
+      await page.goto(`${kit.app.url}${history}`);
       expect(await ran(page)).toBeUndefined();
       expect(await page.textContent("main")).toContain("<script>window.__xss=1</script>");
     }

@@ -7,65 +7,13 @@
 // corpus of XSS payloads pushed through every rich-text field runs nothing.
 //
 // TEST_DB=postgres runs the same journey on a fresh PostgreSQL database.
-import pg from "pg";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adminUrl, quoteIdent, uniqueDbName, withDatabase } from "../setup/db-env";
-import { expectAccessible, launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { expectAccessible } from "./helpers";
 
-let app: TestApp;
-let browser: Browser;
-let database: string | null = null;
+import { forumApp, startEditor } from "./forums-kit";
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(async () => {
-  if (inject("testDb").kind === "postgres") {
-    database = uniqueDbName("db");
-    const name = database;
-    await withAdmin((c) => c.query(`create database ${quoteIdent(name)}`));
-    app = await startTestApp({ DATABASE_URL: withDatabase(adminUrl(), name), SEED_DEMO: "true", DEV_MAILBOX: "true" });
-  } else {
-    app = await startTestApp();
-  }
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  const name = database;
-  if (name) await withAdmin((c) => c.query(`drop database if exists ${quoteIdent(name)} with (force)`));
-});
-
-async function person(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  page.on("dialog", (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', "passerelle-demo");
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('main button[type="submit"]')]);
-  return { context, page, problems };
-}
-
-/** Types into the rich-text field: the first focus loads the editor, which takes the textarea's place. */
-async function startEditor(page: Page, fieldId: string) {
-  await page.click(`#${fieldId}`);
-  await page.waitForSelector(`.ProseMirror#${fieldId}`, { timeout: 15_000 });
-}
+const kit = forumApp();
+const person = kit.person;
 
 describe("forums journey", () => {
   it("topic with a mention → live notification and email → reply appears live → flag handled → search → private to verified members", async () => {
@@ -74,13 +22,13 @@ describe("forums journey", () => {
     const genevieve = await person("admin@passerelle.test");
 
     // Marc waits on the forum index: his bell will move without a reload.
-    await marc.page.goto(`${app.url}/forums`);
+    await marc.page.goto(`${kit.app.url}/forums`);
     await expectAccessible(marc.page, "forum index");
     const bellCount = () => marc.page.locator(".chat-bell .chat-badge [aria-hidden]").textContent().catch(() => null);
     const before = Number((await bellCount()) ?? "0");
 
     // Isabelle: Forums → Côte-Nord → new topic, written in the editor with a mention.
-    await isabelle.page.goto(`${app.url}/forums`);
+    await isabelle.page.goto(`${kit.app.url}/forums`);
     await isabelle.page.click('a:has-text("Côte-Nord")');
     await isabelle.page.waitForURL("**/forums/c/region-09-*");
     await expectAccessible(isabelle.page, "category");
@@ -104,12 +52,12 @@ describe("forums journey", () => {
 
     // Marc is notified live, and by email through the outbox.
     await expect.poll(async () => Number((await bellCount()) ?? "0"), { timeout: 10_000 }).toBe(before + 1);
-    await marc.page.goto(`${app.url}/dev/mailbox`);
+    await marc.page.goto(`${kit.app.url}/dev/mailbox`);
     expect(await marc.page.textContent("main")).toContain("Isabelle Gagnon vous a mentionné·e dans « Trousses de naloxone dans les refuges de Sept-Îles »");
     expect(await marc.page.textContent("main")).toContain("/forums/unsubscribe?token=");
 
     // Marc opens the notification and replies; Isabelle, still on the page, sees it arrive.
-    await marc.page.goto(`${app.url}/notifications`);
+    await marc.page.goto(`${kit.app.url}/notifications`);
     const notice = marc.page.locator("main li", { hasText: "Isabelle Gagnon vous a mentionné·e dans « Trousses de naloxone" });
     await Promise.all([marc.page.waitForURL(/\/forums\/t\/\d+/), notice.locator('button:has-text("Ouvrir")').click()]);
     await isabelle.page.evaluate(() => { (window as unknown as { __stayed: boolean }).__stayed = true; });
@@ -128,12 +76,12 @@ describe("forums journey", () => {
     await marc.page.selectOption('select[name="reason"]', "identifiable_info");
     await marc.page.fill('textarea[name="note"]', "Le nom du refuge permet peut-être d'identifier une personne.");
     await Promise.all([marc.page.waitForURL(/flagged=1/), marc.page.click('button:has-text("Envoyer le signalement")')]);
-    await genevieve.page.goto(`${app.url}/forums/moderation`);
+    await genevieve.page.goto(`${kit.app.url}/forums/moderation`);
     await expectAccessible(genevieve.page, "moderation queue");
     expect(await genevieve.page.textContent("main")).toContain("Le nom du refuge permet peut-être");
     await Promise.all([genevieve.page.waitForURL(/done=1/), genevieve.page.click('button:has-text("Rejeter le signalement")')]);
     expect(await genevieve.page.textContent("main")).toContain("Rien à traiter pour l'instant.");
-    await genevieve.page.goto(`${app.url}/admin/audit`);
+    await genevieve.page.goto(`${kit.app.url}/admin/audit`);
     expect(await genevieve.page.textContent("table")).toContain("Signalement rejeté");
 
     // Search with an unaccented query, from the header's search box.
@@ -147,9 +95,9 @@ describe("forums journey", () => {
     const samuel = await person("nouveau@passerelle.test");
     const response = await samuel.page.goto(topicUrl);
     expect(response?.status()).toBe(404);
-    await samuel.page.goto(`${app.url}/search?q=trousses+refuges`);
+    await samuel.page.goto(`${kit.app.url}/search?q=trousses+refuges`);
     expect(await samuel.page.textContent("main")).toContain("Aucun résultat");
-    await samuel.page.goto(`${app.url}/forums`);
+    await samuel.page.goto(`${kit.app.url}/forums`);
     expect(await samuel.page.textContent("main")).not.toContain("Côte-Nord");
     await expectAccessible(samuel.page, "forum index (unverified)");
 
@@ -160,11 +108,11 @@ describe("forums journey", () => {
     expect(await isabelle.page.textContent("#reply-title")).toBe("Reply");
     expect(await isabelle.page.textContent("#p-1")).toContain("Bookmark");
     await expectAccessible(isabelle.page, "topic (en)");
-    await isabelle.page.goto(`${app.url}/forums`);
+    await isabelle.page.goto(`${kit.app.url}/forums`);
     expect(await isabelle.page.textContent("h1")).toBe("Forums");
     expect(await isabelle.page.textContent("main")).toContain("Recent discussions");
     await expectAccessible(isabelle.page, "forum index (en)");
-    await isabelle.page.goto(`${app.url}/search?q=naloxone`);
+    await isabelle.page.goto(`${kit.app.url}/search?q=naloxone`);
     expect(await isabelle.page.textContent("h1")).toBe("Search");
     await expectAccessible(isabelle.page, "search (en)");
     await isabelle.page.click('button:has-text("Français")');
@@ -179,7 +127,7 @@ describe("forums journey", () => {
   it("every other forum page passes axe, in French and in English", async () => {
     const admin = await person("admin@passerelle.test");
     const { page } = admin;
-    await page.goto(`${app.url}/forums`);
+    await page.goto(`${kit.app.url}/forums`);
     await page.click('a:has-text("Induction à la buprénorphine")');
     await page.waitForURL(/\/forums\/t\/\d+/);
     const topic = page.url().split("#")[0] ?? "";
@@ -188,11 +136,11 @@ describe("forums journey", () => {
     await expect.poll(() => page.locator('#p-1 button[aria-pressed="true"]').count()).toBe(1);
     const pages = [
       "/forums/latest", "/forums/bookmarks", "/forums/settings", "/forums/manage", "/forums/moderation", firstPost ?? "/forums",
-      `${firstPost?.replace("/edit", "/flag") ?? "/forums"}`, topic.replace(app.url, ""), "/search?q=induction&region=09",
+      `${firstPost?.replace("/edit", "/flag") ?? "/forums"}`, topic.replace(kit.app.url, ""), "/search?q=induction&region=09",
     ];
     for (const locale of ["fr-CA", "en-CA"]) {
       for (const path of pages) {
-        await page.goto(`${app.url}${path}`);
+        await page.goto(`${kit.app.url}${path}`);
         await expectAccessible(page, `${path} (${locale})`);
       }
       if (locale === "fr-CA") {
@@ -211,7 +159,7 @@ describe("forums journey", () => {
 
   it("reads and replies without JavaScript: the textarea markup becomes the same rich text", async () => {
     const reader = await person("membre@passerelle.test", { javaScriptEnabled: false });
-    await reader.page.goto(`${app.url}/forums`);
+    await reader.page.goto(`${kit.app.url}/forums`);
     await reader.page.click('a:has-text("Induction à la buprénorphine")');
     await reader.page.waitForURL(/\/forums\/t\/\d+/);
     expect(await reader.page.locator(".post").count()).toBeGreaterThan(1);
