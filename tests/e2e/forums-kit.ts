@@ -1,20 +1,10 @@
 // Shared set-up of the forum browser tests: one server per file (on PGlite, or on a
 // fresh PostgreSQL database when TEST_DB=postgres), one chromium, and signed-in people.
-import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
-import { adminUrl, quoteIdent, uniqueDbName, withDatabase } from "../setup/db-env";
+import { adminUrl, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "../setup/db-env";
 import { launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Registers the file's beforeAll/afterAll; `app` is available inside tests. */
 export function forumApp() {

@@ -8,7 +8,7 @@ import { inject } from "vitest";
 import { REALTIME_PATH } from "../../app/modules/realtime/schemas";
 import type { Database } from "../../app/utils/db.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase } from "../setup/db-env";
+import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "../setup/db-env";
 import { createPeople, type Person, type PersonOptions } from "./chat-people";
 
 export interface ChatApp {
@@ -18,15 +18,6 @@ export interface ChatApp {
   close(): Promise<void>;
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A PostgreSQL database cloned from the run's migrated template; null on PGlite runs. */
 export async function clonePostgresTemplate(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> } | null> {

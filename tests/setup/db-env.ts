@@ -75,3 +75,15 @@ export async function schemaHash(): Promise<string> {
 export function pgliteTemplatePath(hash: string): string {
   return path.join(TEST_DATA_DIR, `pglite-template-${hash}.tar.gz`);
 }
+
+/** One short-lived superuser connection (create/drop test databases and roles). */
+export async function withAdmin<T>(fn: (client: import("pg").Client) => Promise<T>): Promise<T> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -23,6 +23,7 @@ import {
   testDbKind,
   uniqueDbName,
   withDatabase,
+  withAdmin,
 } from "./db-env";
 
 declare module "vitest" {
@@ -133,15 +134,6 @@ async function dropStaleDatabases(client: pg.Client) {
   }
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function exists(file: string) {
   return stat(file).then(

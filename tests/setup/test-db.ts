@@ -6,12 +6,11 @@
 //   beforeAll(async () => { t = await createTestDatabase(); });
 //   afterAll(() => t.cleanup());
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import { sql } from "kysely";
 import { inject } from "vitest";
 import { createPGliteDatabase, createPostgresDatabase, type Database, type UserClaims } from "../../app/utils/db.server";
 import type { Role } from "../../app/utils/db-schema";
-import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase } from "./db-env";
+import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "./db-env";
 
 export interface TestDatabase {
   db: Database;
@@ -89,15 +88,6 @@ export async function createBlankDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 // ── People ──────────────────────────────────────────────────────────────────
 
