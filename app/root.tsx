@@ -6,6 +6,7 @@ import {
 import { useEffect, useRef } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
+import { getHeaderBadges } from "~/modules/chat/chat.server";
 import { DEFAULT_LOCALE, I18nProvider, translate, useI18n, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
@@ -19,9 +20,12 @@ export const meta: MetaFunction = () => [{ name: "viewport", content: "width=dev
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, viewer] = await Promise.all([getLocale(request), getOptionalViewer(request, context)]);
+  // Badges are in the HTML: right without JavaScript, and no flash before the socket's summary.
+  const badges = viewer ? await getHeaderBadges(context.db, viewer.claims, { chat: viewer.verified }) : null;
   return json({
     locale,
     viewer: viewer && { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles },
+    badges,
     devMailbox: context.env.devMailbox,
   });
 }

@@ -9,7 +9,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { ConfigError, parseEnv, type Env } from "~/utils/env.server";
 import { createHttpApp } from "./http";
-import pg from "pg";
+import { createAdapterPool } from "./realtime/adapters";
 import { createRealtimeBridge } from "./realtime/bridge";
 import { registerChatHandlers } from "./realtime/chat";
 import { registerForumHandlers } from "./realtime/forums";
@@ -58,7 +58,7 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
   server.on("request", app);
   // Rooms span processes: Redis streams when REDIS_URL is set, else the Postgres
   // adapter on a shared PostgreSQL; one process on the embedded database needs neither.
-  const adapterPool = !env.REDIS_URL && env.DATABASE_URL ? new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 }) : null;
+  const adapterPool = !env.REDIS_URL && env.DATABASE_URL ? await createAdapterPool(env.DATABASE_URL) : null;
   realtime = await attachRealtime(server, {
     getClaims: (cookie) => (services.auth.getClaimsWithoutRefresh ?? services.auth.getClaims)(cookie),
     allowedOrigins: env.allowedOrigins,

@@ -9,6 +9,8 @@ interface RootShape {
   locale: "fr-CA" | "en-CA";
   viewer: { id: string; displayName: string; verified: boolean; roles: string[] } | null;
   devMailbox: boolean;
+  /** Server-rendered counts; the live connection's figures replace them once it has its summary. */
+  badges: { chats: number; notifications: number } | null;
 }
 
 function useRoot(): RootShape | undefined {
@@ -29,7 +31,9 @@ export function SiteHeader() {
   useEffect(() => {
     if (viewerId) startLive(viewerId);
   }, [viewerId]);
-  const unreadChats = Object.values(live.unread ?? {}).reduce((sum, n) => sum + n, 0);
+  const unreadChats = live.unread
+    ? Object.values(live.unread).reduce((sum, n) => sum + n, 0)
+    : root?.badges?.chats ?? 0;
   const link = (to: string, label: string) => (
     <li>
       <NavLink className="site-nav__link" to={to} end={to === "/"}>{label}</NavLink>
@@ -73,7 +77,7 @@ export function SiteHeader() {
               {t("nav.switchLanguage")}
             </button>
           </Form>
-          {viewer ? <NotificationBell /> : null}
+          {viewer ? <NotificationBell initial={root?.badges?.notifications ?? 0} /> : null}
           {viewer ? (
             <Form method="post" action="/logout">
               <button type="submit" className="btn btn--small btn--link">{t("nav.signOut")}</button>

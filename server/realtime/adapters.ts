@@ -4,7 +4,7 @@
 //  - postgres: LISTEN/NOTIFY through the app's pool (no recovery).
 import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
 import { createAdapter as createRedisStreamsAdapter } from "@socket.io/redis-streams-adapter";
-import type pg from "pg";
+import pg from "pg";
 import type { Logger } from "pino";
 import { createClient } from "redis";
 import type { ServerOptions } from "socket.io";
@@ -106,6 +106,27 @@ async function preparePostgres(
     errorHandler: (err: Error) => logger.warn({ err }, "realtime: postgres adapter error"),
   });
   return { adapter, supportsRecovery: false, ready: async () => {}, close: async () => {} };
+}
+
+/**
+ * The pool the Postgres adapter publishes through. The app may log in as a role
+ * that owns nothing (DESIGN rule 5): its connections then start as service_role,
+ * which the migration granted the attachments table to. A login role that is not a
+ * member keeps its own identity (it owns the table, e.g. the superuser of a dev box).
+ */
+export async function createAdapterPool(connectionString: string): Promise<pg.Pool> {
+  const probe = new pg.Client({ connectionString });
+  await probe.connect();
+  let member = false;
+  try {
+    const { rows } = await probe.query<{ member: boolean }>(
+      "select exists (select 1 from pg_roles where rolname = 'service_role') and pg_has_role('service_role', 'MEMBER') as member");
+    member = rows[0]?.member === true;
+  } finally {
+    await probe.end();
+  }
+  // A startup option, so every connection (the LISTEN one included) has the role before any query.
+  return new pg.Pool({ connectionString, max: 2, ...(member ? { options: "-c role=service_role" } : {}) });
 }
 
 /**

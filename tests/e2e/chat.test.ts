@@ -91,7 +91,8 @@ describe("chat between two members", () => {
     await expectAccessible(isabelle, "new conversation");
     await Promise.all([isabelle.waitForURL(/\/chat\/[0-9a-f-]{36}$/), isabelle.click('button:has-text("Écrire à")')]);
     const conversationUrl = isabelle.url();
-    expect(await isabelle.textContent("h1")).toBe("Marc-André Lévesque");
+    // The URL can change a moment before the new page renders (client-side navigation).
+    await expect.poll(() => isabelle.textContent("h1")).toBe("Marc-André Lévesque");
     await expectAccessible(isabelle, "empty conversation");
     await live(isabelle);
 
@@ -179,6 +180,15 @@ describe("chat between two members", () => {
     await Promise.all([plain.waitForURL(/#message-\d+$/), plain.click('button:has-text("Envoyer")')]);
     expect(await plain.locator('.chat-message:has-text("Envoyé sans JavaScript.")').count()).toBe(1);
     await isabelle.waitForSelector('.chat-message:has-text("Envoyé sans JavaScript.")');
+
+    // The header's counts are in the HTML itself: right without JavaScript.
+    await marc.goto(`${app.url}/`);
+    await isabelle.fill("#composer-main", "Bien reçu, même sans JavaScript.");
+    await isabelle.keyboard.press("Enter");
+    await isabelle.waitForSelector('.chat-message:has-text("même sans JavaScript")');
+    await plain.goto(`${app.url}/`);
+    expect(await plain.locator(".site-nav .chat-badge").textContent()).toContain("1");
+    expect(await plain.locator(".chat-bell .chat-badge").count()).toBe(1);
 
     // The notification centre lists the direct messages; reading them empties the bell.
     await isabelle.goto(`${app.url}/notifications`);

@@ -15,6 +15,8 @@ import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDa
 export interface TestDatabase {
   db: Database;
   kind: "pglite" | "postgres";
+  /** PostgreSQL only: the URL the app's non-owning login role connects with. */
+  url?: string;
   cleanup(): Promise<void>;
 }
 
@@ -52,11 +54,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     }
   });
   // The pool logs in as the non-owning role: only withUser/asSystem grant anything.
-  const db = createPostgresDatabase(withDatabase(adminUrl(), name, { name: APP_ROLE, password: APP_ROLE_PASSWORD }));
+  const url = withDatabase(adminUrl(), name, { name: APP_ROLE, password: APP_ROLE_PASSWORD });
+  const db = createPostgresDatabase(url);
   let closed = false;
   return {
     db,
     kind: "postgres",
+    url,
     async cleanup() {
       if (closed) return;
       closed = true;

@@ -511,6 +511,26 @@ export async function getChatSummary(db: Database, claims: UserClaims) {
   }), { readOnly: true });
 }
 
+/**
+ * The header's badges on the server-rendered page (before, or without, the live
+ * connection): unread messages over all conversations, capped as the badge shows
+ * them, and unread notifications. One cheap read per page view of a signed-in person.
+ */
+export async function getHeaderBadges(db: Database, claims: UserClaims, options: { chat: boolean }) {
+  return db.withUser(claims, async (tx) => {
+    const chats = options.chat
+      ? (await sql<{ n: number }>`
+          select count(*)::int as n from (
+            select 1 from public.conversation_members cm
+              join public.messages m on m.conversation_id = cm.conversation_id and m.id > cm.last_read_message_id
+             where cm.user_id = (select auth.uid())
+               and m.author_id is distinct from (select auth.uid()) and m.deleted_at is null and m.removed_at is null
+             limit ${UNREAD_COUNT_CAP + 1}) capped`.execute(tx)).rows[0]?.n ?? 0
+      : 0;
+    return { chats, notifications: await unreadNotificationCount(tx, claims.sub) };
+  }, { readOnly: true });
+}
+
 /** Ids of the conversations the person belongs to (their sockets join these rooms). */
 export async function myConversationIds(db: Database, claims: UserClaims): Promise<string[]> {
   return (await connectionState(db, claims)).conversationIds;

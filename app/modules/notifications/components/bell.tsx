@@ -4,10 +4,11 @@ import { NavLink } from "@remix-run/react";
 import { useLive } from "~/modules/chat/live";
 import { useI18n } from "~/utils/i18n";
 
-export function NotificationBell() {
+/** `initial` is the server's count, shown until the live connection has its own. */
+export function NotificationBell({ initial }: { initial: number }) {
   const { t, tx } = useI18n();
   const { notifications } = useLive();
-  const count = notifications ?? 0;
+  const count = notifications ?? initial;
   return (
     <NavLink to="/notifications" className="btn btn--small btn--secondary chat-bell">
       <svg className="chat-bell__icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
