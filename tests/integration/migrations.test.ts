@@ -9,7 +9,7 @@ import { SUPABASE_DIR } from "../setup/db-env";
 import { createBlankDatabase, createTestDatabase, type TestDatabase } from "../setup/test-db";
 
 /** Read only through the system path (auth issuer, mail worker): no policy on purpose. */
-const SYSTEM_ONLY_TABLES = ["auth_sessions", "password_reset_tokens", "login_failures", "outbox"];
+const SYSTEM_ONLY_TABLES = ["auth_sessions", "password_reset_tokens", "login_failures", "outbox", "socket_io_attachments"];
 const CLIENT_ROLES = ["anon", "authenticated"] as const;
 
 /** Tables, policies and applied versions; read as the migrating superuser. */
