@@ -58,7 +58,8 @@ export default function Home() {
             {tools.map((tool) => (
               <li key={tool.id} className="card stack stack--s">
                 <h3 className="card__title">
-                  {tool.url ? <a href={tool.url} rel="noreferrer noopener" target="_blank" lang="fr-CA">{tool.title}</a> : <span lang="fr-CA">{tool.title}</span>}
+                  {/* The library's page: versions, files, citations and the source link. */}
+                  <Link to={`/tools/${tool.id}`} lang="fr-CA">{tool.title}</Link>
                 </h3>
                 <p className="card__meta">{tx(`toolKinds.${tool.kind}`)} · {tool.publisher} · {tool.published_on}</p>
                 {tool.topics.length ? (

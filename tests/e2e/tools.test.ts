@@ -240,4 +240,16 @@ describe("tools library journey", () => {
     expect(await page.textContent(".alert--success")).toContain("sauvegardé");
     await context.close();
   }, 60_000);
+
+  it("a visitor goes from a tool card of the home page to the tool's page in the library", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    const card = page.locator('section[aria-labelledby="tools-title"] .card__title a').first();
+    const title = (await card.textContent())?.trim() ?? "";
+    expect(title).not.toBe("");
+    await Promise.all([page.waitForURL(/\/tools\/[^/]+$/), card.click()]);
+    expect((await page.textContent("h1"))?.trim()).toBe(title);
+    await context.close();
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ export const HOME_EVENTS = 5;
 
 export async function listHomeContent(db: Database, claims: Claims) {
   return db.withUser(claims, async (tx) => {
-    const tools = await tx.selectFrom("tools").select(["id", "title", "publisher", "published_on", "kind", "topics", "url"])
+    const tools = await tx.selectFrom("tools").select(["id", "title", "publisher", "published_on", "kind", "topics"])
       .where("status", "=", "published").orderBy("published_on", "desc").limit(HOME_TOOLS).execute();
     const events = await tx.selectFrom("events").select(["id", "title", "kind", "series", "starts_on"])
       .orderBy("starts_on", "desc").limit(HOME_EVENTS).execute();
