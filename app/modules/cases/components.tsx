@@ -63,6 +63,8 @@ function currentText(el: Element | null): string {
 export function FindingsPreview({ fieldId, label, active = false }: { fieldId: string; label: string; active?: boolean }) {
   const { t, tx } = useI18n();
   const [state, setState] = useState<{ text: string; spans: ReturnType<Finder> } | null>(null);
+  // "None detected" is said only once there had been some (the person fixed them).
+  const [hadFindings, setHadFindings] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -71,7 +73,9 @@ export function FindingsPreview({ fieldId, label, active = false }: { fieldId: s
       loadFinder().then((find) => {
         if (cancelled) return;
         const text = currentText(document.getElementById(fieldId));
-        setState({ text, spans: find(text) });
+        const spans = find(text);
+        setState({ text, spans });
+        if (spans.length > 0) setHadFindings(true);
       }, () => {});
     };
     // The editor replaces the textarea under the same id: listen on the document.
@@ -99,8 +103,11 @@ export function FindingsPreview({ fieldId, label, active = false }: { fieldId: s
     if (!before.split(" ").includes(id)) el.setAttribute("aria-describedby", `${before} ${id}`.trim());
   }, [fieldId, state]);
 
-  if (!state) return null;
-  const count = state.spans.length;
+  // The live region is always in the page, so that its first change is announced.
+  const count = state?.spans.length ?? 0;
+  if (!state || (count === 0 && !hadFindings)) {
+    return <div className="guard-preview guard-preview--empty" data-field={fieldId}><p className="visually-hidden" role="status" aria-live="polite" /></div>;
+  }
   const parts: React.ReactNode[] = [];
   let at = 0;
   state.spans.forEach((s, i) => {
