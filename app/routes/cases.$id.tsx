@@ -10,7 +10,7 @@ import { invariantResponse, requireVerified } from "~/modules/accounts/guards.se
 import {
   closeCase, followUpCase, getCase, openCase, recommendOnCase, replyToCase, sendBackCase, submitCase, type Refused,
 } from "~/modules/cases/cases.server";
-import { FindingsPreview, GuardFindings } from "~/modules/cases/components";
+import { FindingsPreview, GuardFindings, loadIdentifierHighlighter } from "~/modules/cases/components";
 import { afterCasePost } from "~/modules/cases/notify.server";
 import { overridesFromForm } from "~/modules/cases/schemas";
 import { CONSENT_SETTINGS } from "~/modules/cases/template";
@@ -87,7 +87,7 @@ export default function CasePage() {
         <input type="hidden" name="intent" value={intent} />
         {errorFor(intent)}
         <RichTextField id={`body-${intent}`} label={label} rows={4} defaultText={refused ? data.body : ""} referencesUrl="/forums/api/references"
-          hint={t("cases.page.citeHint")} />
+          hint={t("cases.page.citeHint")} loadHighlighter={loadIdentifierHighlighter} />
         <FindingsPreview fieldId={`body-${intent}`} label={label} active={refused && Boolean(data.outcome.findings?.length)} />
         <div className="form-actions"><button type="submit" className="btn btn--primary">{label}</button></div>
       </Form>

@@ -84,7 +84,10 @@ describe("clinical case journey", () => {
     await c.click("#details");
     await c.waitForSelector('#details[contenteditable="true"]');
     await c.keyboard.type(`Patient ${nam}, joindre au 514 555-1234, né le 12 mars 1987.`);
-    // Live, as the person types: the three are highlighted before any save.
+    // Live, as the person types: the three are highlighted in the editor itself and in the list below.
+    await c.waitForFunction(() => document.querySelectorAll('#details .text-highlight').length === 3);
+    expect(await c.locator("#details .text-highlight").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))))
+      .toEqual(["nam", "phone", "date_of_birth"]);
     await c.waitForFunction(() => document.querySelectorAll('.guard-preview[data-field="details"] mark.guard-mark').length === 3);
     await c.click('button:has-text("Enregistrer le brouillon")');
     await c.waitForSelector(".guard-findings li");
@@ -98,6 +101,10 @@ describe("clinical case journey", () => {
     await c.locator(".guard-findings").scrollIntoViewIfNeeded();
     await c.screenshot({ path: "/tmp/cases-refused-save.png", fullPage: true });
     await expectAccessible(c, "guard refusal with highlights");
+    // Back in the editor, the refused text keeps its highlights in place.
+    await c.click("#details");
+    await c.waitForFunction(() => document.querySelectorAll('#details[contenteditable="true"] .text-highlight').length === 3);
+    await c.locator("#details").screenshot({ path: "/tmp/cases-refused-editor.png" });
     // The values are kept: fix the details only.
     expect(await p.inputValue("#title")).toBe("Fentanyl fumé malgré la méthadone");
     await p.fill("#details", "Homme dans la trentaine, TAO depuis 2019, dose de 12/03 manquée.");

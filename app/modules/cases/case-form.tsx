@@ -7,7 +7,7 @@ import { Form } from "@remix-run/react";
 import { RichTextField } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
 import type { Refused } from "./cases.server";
-import { FindingsPreview, GuardFindings } from "./components";
+import { FindingsPreview, GuardFindings, loadIdentifierHighlighter } from "./components";
 import { AGE_DECADES, CARE_SETTINGS, CONDITIONS, DOSE_RANGES, GENDERS, HOUSING, SUBSTANCES, TREATMENTS } from "./template";
 
 export const MULTI_FIELDS = ["substances", "conditions"] as const;
@@ -80,7 +80,7 @@ export function CaseForm(props: {
       {text("whatTried", 4)}
       <div className="stack stack--2xs">
         <RichTextField id="details" name="details" jsonName="detailsJson" label={t("cases.form.details")} hint={t("cases.page.citeHint")}
-          rows={8} defaultText={v.details ?? ""} referencesUrl="/forums/api/references"
+          rows={8} defaultText={v.details ?? ""} referencesUrl="/forums/api/references" loadHighlighter={loadIdentifierHighlighter}
           errors={(errors.details ?? errors.detailsLinks)?.filter((m) => m.startsWith("forums.") || m.startsWith("cases."))} />
         {(errors.details ?? errors.detailsLinks)?.some((m) => !m.startsWith("forums.") && !m.startsWith("cases.")) ? fieldError(errors.details ? "details" : "detailsLinks") : null}
         <FindingsPreview fieldId="details" label={t("cases.form.details")} active={guarded && Boolean(errors.details)} />

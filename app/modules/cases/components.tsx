@@ -46,6 +46,8 @@ export function GuardFindings({ findings, overridable = true }: { findings: Show
 type Finder = (text: string) => Array<{ kind: IdentifierKind | string; start: number; end: number }>;
 let finder: Promise<Finder> | null = null;
 const loadFinder = () => (finder ??= import("./identifiers").then((m) => m.findIdentifiers));
+/** For RichTextField's loadHighlighter: the editor highlights possible identifiers in place. */
+export const loadIdentifierHighlighter = loadFinder;
 
 /** The text a field holds now: a textarea or input's value, or the rich-text editor's text. */
 function currentText(el: Element | null): string {
