@@ -7,7 +7,8 @@ import pino from "pino";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  createCase, followUpCase, getCase, getReviewQueue, recommendOnCase, replyToCase, sendBackCase, submitCase, updateCase,
+  createCase, designateExpert, followUpCase, getCase, getExpertsPanel, getReviewQueue, recommendOnCase, removeExpert, replyToCase,
+  sendBackCase, submitCase, updateCase,
 } from "~/modules/cases/cases.server";
 import { afterCasePost } from "~/modules/cases/notify.server";
 import { namCheckDigit } from "~/modules/cases/identifiers";
@@ -314,6 +315,32 @@ describe("designated experts write recommendations", () => {
     expect(await designations(p.member)).toEqual([]);
     expect(await designations(p.unverified)).toEqual([]);
     await expect(t.db.withUser(null, (tx) => tx.selectFrom("case_experts").select("id").execute())).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe("managing designations through the module", () => {
+  test("admins designate everywhere, coordinators in their space; bad input 400, duplicates 409, others 403", async () => {
+    await system((tx) => tx.updateTable("profiles").set({ directory_opt_in: true }).where("id", "in", [p.member.id, p.mentor.id]).execute());
+    expect(await getExpertsPanel(t.db, p.verified.claims)).toBeNull();
+    expect(await getExpertsPanel(t.db, p.moderator.claims)).toBeNull();
+    const coordinator = await getExpertsPanel(t.db, p.spaceMod.claims);
+    expect(coordinator?.canDesignateEverywhere).toBe(false);
+    expect(coordinator?.scopes.map((s) => s.id)).toEqual([privateSpace]);
+    expect(coordinator?.candidates.map((c) => c.id)).toContain(p.member.id);
+
+    expect(await designateExpert(t.db, p.spaceMod.claims, { userId: "x" })).toMatchObject({ ok: false, status: 400, fieldErrors: { userId: ["cases.errors.expert_required"] } });
+    expect(await designateExpert(t.db, p.spaceMod.claims, { userId: p.unverified.id, spaceId: privateSpace })).toMatchObject({ ok: false, status: 400 });
+    expect(await designateExpert(t.db, p.spaceMod.claims, { userId: p.member.id })).toMatchObject({ ok: false, status: 403 });
+    expect(await designateExpert(t.db, p.spaceMod.claims, { userId: p.member.id, spaceId: privateSpace })).toEqual({ ok: true });
+    expect(await designateExpert(t.db, p.spaceMod.claims, { userId: p.member.id, spaceId: privateSpace })).toMatchObject({ ok: false, status: 409 });
+    expect(await designateExpert(t.db, p.verified.claims, { userId: p.mentor.id, spaceId: privateSpace })).toMatchObject({ ok: false, status: 403 });
+    const mine = (await getExpertsPanel(t.db, p.spaceMod.claims))?.experts.find((e) => e.userId === p.member.id);
+    expect(mine).toMatchObject({ name: "Membre ECHO 09", spaceId: privateSpace });
+    expect(await removeExpert(t.db, p.verified.claims, { expertId: mine!.id })).toMatchObject({ ok: false, status: 403 });
+    expect(await removeExpert(t.db, p.spaceMod.claims, { expertId: "abc" })).toMatchObject({ ok: false, status: 400 });
+    expect(await removeExpert(t.db, p.spaceMod.claims, { expertId: mine!.id })).toEqual({ ok: true });
+    expect((await getExpertsPanel(t.db, p.admin.claims))?.canDesignateEverywhere).toBe(true);
+    expect(await designateExpert(t.db, p.admin.claims, { userId: p.mentor.id, spaceId: "" })).toEqual({ ok: true });
   });
 });
 

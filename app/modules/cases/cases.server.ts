@@ -13,7 +13,7 @@ import { bodyFromForm, resolveLinks } from "~/modules/forums/forums.server";
 import type { Database, Tx, UserClaims } from "~/utils/db.server";
 import type { CasePostKind, CaseStatus } from "~/utils/db-schema";
 import { excerptOf, findIdentifiers } from "./identifiers";
-import { overridesSchema, sendBackSchema, type OverrideInput } from "./schemas";
+import { designateExpertSchema, overridesSchema, removeExpertSchema, sendBackSchema, type OverrideInput } from "./schemas";
 import {
   AGE_DECADES, CARE_SETTINGS, CONDITIONS, CONSENT_SETTINGS, DOSE_RANGES, GENDERS, HOUSING, SUBSTANCES, TREATMENTS,
 } from "./template";
@@ -507,3 +507,80 @@ const toOverrideRow = (o: { id: number; case_id: string; title: string; post_id:
   id: o.id, caseId: o.case_id, caseTitle: o.title, postId: o.post_id, field: o.field, kind: o.kind, match: o.match, reason: o.reason,
   authorName: o.display_name, createdAt: o.created_at,
 });
+
+
+// ── Designated experts ───────────────────────────────────────────────────────
+export interface ExpertRow { id: number; userId: string; name: string | null; spaceId: string | null; spaceName: string | null }
+export interface ExpertsPanel {
+  experts: ExpertRow[];
+  /** Where the viewer may designate: "" (every verified case, admins) and the private spaces they moderate. */
+  scopes: Array<{ id: string; name_fr: string; name_en: string }>;
+  candidates: Array<{ id: string; name: string }>;
+  canDesignateEverywhere: boolean;
+}
+
+/** The designations the viewer may see and manage (RLS), and whom they may designate where. Null: nothing to manage. */
+export async function getExpertsPanel(db: Database, claims: UserClaims): Promise<ExpertsPanel | null> {
+  return db.withUser(claims, async (tx) => {
+    const { rows: [me] } = await sql<{ admin: boolean; spaces: string[] }>`
+      select public.is_admin() as admin,
+             coalesce((select array_agg(s.id) from public.spaces s where s.visibility = 'members' and s.id = any (public.moderated_space_ids())), '{}') as spaces`.execute(tx);
+    const admin = me?.admin ?? false;
+    const spaceIds = me?.spaces ?? [];
+    if (!admin && spaceIds.length === 0) return null;
+    const scopes = spaceIds.length ? await tx.selectFrom("spaces").select(["id", "name_fr", "name_en"]).where("id", "in", spaceIds).orderBy("name_fr").execute() : [];
+    const rows = await tx.selectFrom("case_experts as e").leftJoin("spaces as s", "s.id", "e.space_id")
+      .select(["e.id", "e.user_id", "e.space_id", "s.name_fr"]).orderBy("e.id").execute();
+    let candidateIds: string[];
+    if (admin) {
+      candidateIds = (await tx.selectFrom("profiles").select("id").where("verification_status", "=", "verified").orderBy("display_name").limit(500).execute()).map((r) => r.id);
+    } else {
+      candidateIds = [...new Set((await tx.selectFrom("space_members").select("user_id").where("space_id", "in", spaceIds).execute()).map((r) => r.user_id))];
+    }
+    const allIds = [...new Set([...candidateIds, ...rows.map((r) => r.user_id)])];
+    const names = new Map<string, string>();
+    if (allIds.length) {
+      const { rows: cards } = await sql<{ id: string; display_name: string; verified: boolean }>`
+        select id, display_name, verified from public.forum_profile_cards(${allIds}::uuid[])`.execute(tx);
+      for (const c of cards) names.set(c.id, c.display_name);
+    }
+    return {
+      experts: rows.map((r) => ({ id: r.id, userId: r.user_id, name: names.get(r.user_id) ?? null, spaceId: r.space_id, spaceName: r.name_fr ?? null })),
+      scopes,
+      candidates: candidateIds.filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! })).sort((a, b) => a.name.localeCompare(b.name, "fr")),
+      canDesignateEverywhere: admin,
+    };
+  });
+}
+
+export async function designateExpert(db: Database, claims: UserClaims, input: unknown): Promise<Outcome> {
+  const parsed = designateExpertSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: FieldErrors = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    return refused(400, "cases.errors.invalid", { fieldErrors });
+  }
+  try {
+    return await db.withUser(claims, async (tx) => {
+      const { rows: [ok] } = await sql<{ verified: boolean }>`
+        select exists (select 1 from public.forum_profile_cards(array[${parsed.data.userId}::uuid]) c where c.verified) as verified`.execute(tx);
+      if (!ok?.verified) return refused(400, "cases.errors.invalid", { fieldErrors: { userId: ["cases.errors.expert_required"] } });
+      await tx.insertInto("case_experts").values({ user_id: parsed.data.userId, space_id: parsed.data.spaceId ?? null }).execute();
+      return { ok: true as const };
+    });
+  } catch (error) {
+    if ((error as { code?: string } | null)?.code === "23505") return refused(409, "cases.errors.expert_exists");
+    const known = dbRefusal(error);
+    if (known) return known;
+    throw error;
+  }
+}
+
+export async function removeExpert(db: Database, claims: UserClaims, input: unknown): Promise<Outcome> {
+  const parsed = removeExpertSchema.safeParse(input);
+  if (!parsed.success) return refused(400, "cases.errors.invalid");
+  return attempt(() => db.withUser(claims, async (tx) => {
+    const res = await tx.deleteFrom("case_experts").where("id", "=", parsed.data.expertId).executeTakeFirst();
+    return Number(res.numDeletedRows) === 0 ? refused(403, "cases.errors.forbidden") : { ok: true as const };
+  }));
+}

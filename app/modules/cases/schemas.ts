@@ -55,3 +55,10 @@ export const sendBackSchema = z.object({
     .min(REVIEW_NOTE_LIMITS.min, { message: "cases.errors.note_required" })
     .max(REVIEW_NOTE_LIMITS.max, { message: "cases.errors.too_long" }),
 });
+
+/** Designating an expert who may write recommendations: for every verified case (no space) or one private space's. */
+export const designateExpertSchema = z.object({
+  userId: z.string().uuid({ message: "cases.errors.expert_required" }),
+  spaceId: z.preprocess((v) => (v === "" ? undefined : v), z.string().uuid({ message: "cases.errors.invalid" }).optional()),
+});
+export const removeExpertSchema = z.object({ expertId: z.coerce.number().int().positive() });
