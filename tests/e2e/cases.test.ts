@@ -129,9 +129,14 @@ describe("clinical case journey", () => {
     expect(await mentor.page.textContent("header .meta")).toContain("infirmière, région 09");
     await mentor.page.fill("#body-reply", "Avez-vous envisagé la morphine à libération lente?");
     await post(mentor.page, "Répondre");
-    await mentor.page.fill("#body-recommend", "Augmenter de 10 mg aux 5 jours avec ECG de contrôle.");
+    // The recommendations cite a tool of the library (textarea markup without JavaScript).
+    const tool = await app.server.services.db.asSystem("test: a published tool", (tx) =>
+      tx.selectFrom("tools").select(["id", "title"]).where("status", "=", "published").orderBy("title").executeTakeFirstOrThrow());
+    await mentor.page.fill("#body-recommend", `Augmenter de 10 mg aux 5 jours avec ECG de contrôle. Voir [outil](tool:${tool.id}).`);
     await post(mentor.page, "Publier les recommandations");
     expect(await mentor.page.textContent("#h-recommendation")).toBe("Recommandations");
+    expect(await mentor.page.getAttribute(`section[aria-labelledby='h-recommendation'] a[href="/tools/${tool.id}"]`, "href")).toBe(`/tools/${tool.id}`);
+    expect(await mentor.page.textContent("section[aria-labelledby='h-cited']")).toContain(tool.title);
     await accessible(caseUrl, "case with recommendations");
 
     // Notified: the presenter live (bell) and in the centre, of the reply and the recommendations.
@@ -193,6 +198,12 @@ describe("clinical case journey", () => {
     await newcomer.page.goto(`${app.url}/search?q=cote+nord`);
     expect(await newcomer.page.content()).not.toContain("Cas privé de la Côte-Nord");
 
-    await Promise.all([presenter.context.close(), mentor.context.close(), newcomer.context.close()]);
+    // The administrator's review page (waiting cases, overrides, experts) passes axe.
+    const admin = await person("admin@passerelle.test", true);
+    await admin.page.goto(`${app.url}/cases/review`);
+    expect(await admin.page.textContent("h1")).toBe("Révision des cas");
+    await expectAccessible(admin.page, "case review");
+
+    await Promise.all([presenter.context.close(), mentor.context.close(), newcomer.context.close(), admin.context.close()]);
   });
 });
