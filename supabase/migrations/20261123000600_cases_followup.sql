@@ -214,8 +214,11 @@ grant select (search_vector) on public.cases to authenticated;
 -- ── Tool citations from cases ────────────────────────────────────────────────
 -- One row per (tool, case): the case's details and every post of it count. A row is
 -- readable only by people who may read the case.
+-- CASE, not AND: the cast must never be tried on a forum post's numeric source_id
+-- (AND does not fix an evaluation order).
 create policy tool_citations_select_case on public.tool_citations for select to authenticated
-  using (source_kind = 'case' and source_id ~ '^[0-9a-f-]{36}$' and public.can_read_case(source_id::uuid));
+  using (case when source_kind = 'case' and source_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+              then public.can_read_case(source_id::uuid) else false end);
 
 create or replace function public.case_tool_citations_refresh(target uuid) returns void
 language plpgsql security definer set search_path = ''
