@@ -110,6 +110,22 @@ export default function Search() {
         </section>
       ) : results.searched && query.source === "tool" ? <p role="status">{t("tools.siteSearch.none", { query: query.q })}</p> : null}
 
+      {results.searched && results.cases.hits.length > 0 ? (
+        <section className="stack" aria-labelledby="case-results-title">
+          <h2 id="case-results-title" className="section-title">{t("cases.search.title")}</h2>
+          <p className="meta">{tx("cases.search.count", { count: results.cases.total, query: query.q })}</p>
+          <ul className="result-list">
+            {results.cases.hits.map((hit) => (
+              <li key={hit.url}>
+                <p className="topic-list__title"><Link to={hit.url}><Runs runs={hit.title} /></Link></p>
+                <p className="meta">{tx(`cases.statuses.${hit.status}`)} · {tx(`cases.careSettings.${hit.careSetting}`)}</p>
+                <p><Runs runs={hit.excerpt} /></p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {query.source === "tool" ? null : (
         <section className="stack" aria-labelledby="results-title">
           <h2 id="results-title" className="section-title">{t("forums.search.results")}</h2>

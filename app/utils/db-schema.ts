@@ -285,12 +285,25 @@ export interface CasesTable {
   topics: Generated<string[]>; pseudonym: string | null; attested_at: Timestamp | null;
   consent_obtained: Generated<boolean>; created_at: DefaultTimestamp; updated_at: DefaultTimestamp;
   submitted_at: Timestamp | null; opened_at: Timestamp | null; closed_at: Timestamp | null;
+  // 20261123000600_cases_followup.sql
+  review_note: ColumnType<string | null, never, never>; reviewed_at: ColumnType<Date | null, never, never>;
+  search_vector: ColumnType<string, never, never>;
 }
 export interface CasePostsTable {
   id: Generated<number>; case_id: string; author_id: Generated<string>; kind: CasePostKind;
   body: ColumnType<unknown, string, string>; body_text: string; created_at: DefaultTimestamp;
 }
+// 20261123000600_cases_followup.sql
+export interface CaseIdentifierOverridesTable {
+  id: Generated<number>; case_id: string; post_id: number | null; field: string; kind: string; match: string; reason: string;
+  author_id: Generated<string>; created_at: DefaultTimestamp;
+}
+export interface CaseExpertsTable {
+  id: Generated<number>; user_id: string; space_id: string | null; designated_by: Generated<string>; created_at: DefaultTimestamp;
+}
 export interface DB {
   cases: CasesTable;
   case_posts: CasePostsTable;
+  case_identifier_overrides: CaseIdentifierOverridesTable;
+  case_experts: CaseExpertsTable;
 }

@@ -1,8 +1,13 @@
-// Clinical cases in chromium (issue 5, "Done when"), without JavaScript: a verified
+// Clinical cases in chromium (issue 5, "Done when"). Without JavaScript: a verified
 // member drafts a case with a NAM, a phone number and a date of birth; the save is
 // refused with the three listed; they fix it and submit; a mentor replies and writes
-// the recommendations; the presenter posts a follow-up; an unverified member and a
-// private space's outsider cannot see the case, title included. axe on each page.
+// the recommendations; the presenter posts a follow-up; participants are notified (the
+// presenter live, in the bell, the mentor in the notification centre); an unverified
+// member and a private space's outsider cannot see the case, title included, not even
+// through /search. A remaining false positive (a public helpline) is marked as not
+// identifying with a reason, which the review page shows to the administrator.
+// With JavaScript, the refused save shows the three findings
+// highlighted in the text (screenshot in /tmp/cases-refused-save.png). axe on each page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namCheckDigit } from "~/modules/cases/identifiers";
@@ -77,37 +82,93 @@ describe("clinical case journey", () => {
     await c.fill("#title", "Titre de vérification");
     await c.fill("#question", "Une question assez longue pour le groupe?");
     await c.selectOption("#careSetting", "clsc");
-    await c.fill("#details", "joindre au 514 555-1234");
+    // The details field becomes the rich-text editor on focus; type into whichever is there.
+    await c.click("#details");
+    await c.waitForSelector('#details[contenteditable="true"]');
+    await c.keyboard.type(`Patient ${nam}, joindre au 514 555-1234, né le 12 mars 1987.`);
+    // Live, as the person types: the three are highlighted in the editor itself and in the list below.
+    await c.waitForFunction(() => document.querySelectorAll('#details .text-highlight').length === 3);
+    expect(await c.locator("#details .text-highlight").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))))
+      .toEqual(["nam", "phone", "date_of_birth"]);
+    await c.waitForFunction(() => document.querySelectorAll('.guard-preview[data-field="details"] mark.guard-mark').length === 3);
     await c.click('button:has-text("Enregistrer le brouillon")');
     await c.waitForSelector(".guard-findings li");
-    await expectAccessible(c, "guard refusal");
+    // After the refused save: listed with excerpts, and highlighted in the text with their kind.
+    await c.waitForFunction(() => document.querySelectorAll('.guard-preview[data-field="details"] mark.guard-mark').length === 3);
+    const highlighted = await c.locator('.guard-preview[data-field="details"] mark.guard-mark').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute("data-kind"), e.firstChild?.textContent]));
+    expect(highlighted).toEqual([["nam", nam], ["phone", "514 555-1234"], ["date_of_birth", "12 mars 1987"]]);
+    expect(await c.getAttribute("#details", "aria-describedby")).toContain("details-findings");
+    expect(await c.locator('.guard-preview[data-field="details"] [role="status"]').textContent()).toContain("3 identifiants possibles");
+    await c.locator(".guard-findings").scrollIntoViewIfNeeded();
+    await c.screenshot({ path: "/tmp/cases-refused-save.png", fullPage: true });
+    await expectAccessible(c, "guard refusal with highlights");
+    // Back in the editor, the refused text keeps its highlights in place.
+    await c.click("#details");
+    await c.waitForFunction(() => document.querySelectorAll('#details[contenteditable="true"] .text-highlight').length === 3);
+    await c.locator("#details").screenshot({ path: "/tmp/cases-refused-editor.png" });
     // The values are kept: fix the details only.
     expect(await p.inputValue("#title")).toBe("Fentanyl fumé malgré la méthadone");
-    await p.fill("#details", "Homme dans la trentaine, TAO depuis 2019, dose de 12/03 manquée.");
+    // The fixed text still names the public provincial helpline: refused again, and the
+    // presenter marks that one finding as not identifying, with a reason.
+    await p.fill("#details", "Homme dans la trentaine, TAO depuis 2019, dose de 12/03 manquée. Orienté vers la ligne provinciale 1 800 265-2626.");
+    await p.check('input[name="substances"][value="fentanyl"]');
+    await post(p, "Enregistrer le brouillon");
+    expect(await p.locator(".guard-findings li").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")))).toEqual(["phone"]);
+    await p.check('input[name="overrides.0.key"]');
+    await p.fill('input[name="overrides.0.reason"]', "Ligne d'aide provinciale publique, pas la personne");
     await p.check('input[name="substances"][value="fentanyl"]');
     await post(p, "Enregistrer le brouillon");
     expect(p.url()).toMatch(/\/cases\/[0-9a-f-]{36}$/);
+    // The presenter sees their override on the draft.
+    expect(await p.textContent("section[aria-labelledby='h-overrides']")).toContain("Ligne d'aide provinciale publique");
     const caseUrl = p.url();
     await p.check('input[name="attestNotIdentifiable"]');
     await post(p, "Soumettre");
     expect(await p.textContent("header .meta")).toContain("Ouvert à la discussion");
     await accessible(caseUrl, "open case");
 
+    // The presenter waits on the case list with JavaScript: the bell follows live.
+    await c.goto(`${app.url}/cases`);
+    await c.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+    const unreadBefore = await c.evaluate(() => Number(document.querySelector(".chat-bell .chat-badge [aria-hidden]")?.textContent ?? 0));
+    // Give the live connection a moment to join the person's room after hydration.
+    await c.waitForTimeout(1500);
+
     const mentor = await person("mentor@passerelle.test");
     await mentor.page.goto(caseUrl);
     expect(await mentor.page.textContent("header .meta")).toContain("infirmière, région 09");
     await mentor.page.fill("#body-reply", "Avez-vous envisagé la morphine à libération lente?");
     await post(mentor.page, "Répondre");
-    await mentor.page.fill("#body-recommend", "Augmenter de 10 mg aux 5 jours avec ECG de contrôle.");
+    // The recommendations cite a tool of the library (textarea markup without JavaScript).
+    const tool = await app.server.services.db.asSystem("test: a published tool", (tx) =>
+      tx.selectFrom("tools").select(["id", "title"]).where("status", "=", "published").orderBy("title").executeTakeFirstOrThrow());
+    await mentor.page.fill("#body-recommend", `Augmenter de 10 mg aux 5 jours avec ECG de contrôle. Voir [outil](tool:${tool.id}).`);
     await post(mentor.page, "Publier les recommandations");
     expect(await mentor.page.textContent("#h-recommendation")).toBe("Recommandations");
+    expect(await mentor.page.getAttribute(`section[aria-labelledby='h-recommendation'] a[href="/tools/${tool.id}"]`, "href")).toBe(`/tools/${tool.id}`);
+    expect(await mentor.page.textContent("section[aria-labelledby='h-cited']")).toContain(tool.title);
     await accessible(caseUrl, "case with recommendations");
+
+    // Notified: the presenter live (bell) and in the centre, of the reply and the recommendations.
+    await c.waitForFunction((before) => Number(document.querySelector(".chat-bell .chat-badge [aria-hidden]")?.textContent ?? 0) >= before + 2, unreadBefore);
+    await p.goto(`${app.url}/notifications`);
+    const presenterNotes = await p.textContent("main");
+    expect(presenterNotes).toContain("Marc-André Lévesque a répondu au cas « Fentanyl fumé malgré la méthadone »");
+    expect(presenterNotes).toContain("Marc-André Lévesque a publié les recommandations du cas « Fentanyl fumé malgré la méthadone »");
 
     await p.goto(caseUrl);
     await p.fill("#body-followUp", "Stabilisé à 110 mg, consommation réduite.");
     await post(p, "Publier un suivi");
     expect(await p.textContent("header .meta")).toContain("Suivi publié");
     expect(await p.locator("section[aria-labelledby='h-follow_up'] article").count()).toBe(1);
+    // The follow-up carries the pseudonym, and the mentor who took part is told (by pseudonym too).
+    await mentor.page.goto(caseUrl);
+    expect(await mentor.page.textContent("section[aria-labelledby='h-follow_up'] .meta")).toContain("infirmière, région 09");
+    expect(await mentor.page.content()).not.toContain("Isabelle Gagnon");
+    await mentor.page.goto(`${app.url}/notifications`);
+    expect(await mentor.page.textContent("main")).toContain("infirmière, région 09 a publié un suivi du cas « Fentanyl fumé malgré la méthadone »");
+    expect(await mentor.page.textContent("main")).not.toContain("Isabelle Gagnon");
 
     // Unverified: no list, no case, no title.
     const newcomer = await person("nouveau@passerelle.test");
@@ -115,6 +176,11 @@ describe("clinical case journey", () => {
     expect(denied?.status()).toBe(403);
     expect(await newcomer.page.content()).not.toContain("Fentanyl fumé");
     expect((await newcomer.page.goto(`${app.url}/cases`))?.status()).toBe(403);
+    await newcomer.page.goto(`${app.url}/search?q=fentanyl+fume`);
+    expect(await newcomer.page.content()).not.toContain("malgré la méthadone");
+    // A verified member finds it, unaccented.
+    await mentor.page.goto(`${app.url}/search?q=fentanyl+fume`);
+    expect(await mentor.page.textContent("section[aria-labelledby='case-results-title']")).toContain("malgré la méthadone");
 
     // A private space's case: its members only. The mentor is not a member.
     const memberId = await idOf("membre@passerelle.test");
@@ -136,7 +202,20 @@ describe("clinical case journey", () => {
     const outsider = await mentor.page.goto(`${app.url}/cases/${privateCase}`);
     expect(outsider?.status()).toBe(404);
     expect(await mentor.page.content()).not.toContain("Cas privé de la Côte-Nord");
+    await mentor.page.goto(`${app.url}/search?q=cote+nord`);
+    expect(await mentor.page.content()).not.toContain("Cas privé de la Côte-Nord");
+    await p.goto(`${app.url}/search?q=cote+nord`);
+    expect(await p.textContent("section[aria-labelledby='case-results-title']")).toContain("Cas privé de la Côte-Nord");
+    await newcomer.page.goto(`${app.url}/search?q=cote+nord`);
+    expect(await newcomer.page.content()).not.toContain("Cas privé de la Côte-Nord");
 
-    await Promise.all([presenter.context.close(), mentor.context.close(), newcomer.context.close()]);
+    // The administrator's review page (waiting cases, overrides, experts) passes axe.
+    const admin = await person("admin@passerelle.test", true);
+    await admin.page.goto(`${app.url}/cases/review`);
+    expect(await admin.page.textContent("h1")).toBe("Révision des cas");
+    expect(await admin.page.textContent("section[aria-labelledby='h-overrides']")).toContain("Ligne d'aide provinciale publique, pas la personne");
+    await expectAccessible(admin.page, "case review");
+
+    await Promise.all([presenter.context.close(), mentor.context.close(), newcomer.context.close(), admin.context.close()]);
   });
 });

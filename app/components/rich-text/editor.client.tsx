@@ -7,6 +7,7 @@ import type { SuggestionKeyDownProps, SuggestionOptions, SuggestionProps } from 
 import { useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "~/utils/i18n";
 import { safeHref, type RichDoc } from "./limits";
+import { textHighlights, type Highlighter } from "./highlights.client";
 import { sanitizePastedHtml } from "./paste";
 import { textToDoc } from "./plain-text";
 import { richTextExtensions } from "./schema";
@@ -39,6 +40,8 @@ export interface RichTextEditorProps {
   mentionsUrl?: string;
   /** Same, for references to topics and tools. */
   referencesUrl?: string;
+  /** Spans of each text block to highlight in place (decorations only, never saved). */
+  highlight?: Highlighter;
 }
 
 type Kind = "mention" | "reference";
@@ -104,10 +107,13 @@ export default function RichTextEditor(props: RichTextEditorProps) {
   });
 
   const editor = useEditor({
-    extensions: richTextExtensions({
-      mention: { suggestion: suggestion("mention", props.mentionsUrl) },
-      reference: { suggestion: suggestion("reference", props.referencesUrl) },
-    }),
+    extensions: [
+      ...richTextExtensions({
+        mention: { suggestion: suggestion("mention", props.mentionsUrl) },
+        reference: { suggestion: suggestion("reference", props.referencesUrl) },
+      }),
+      ...(props.highlight ? [textHighlights(props.highlight)] : []),
+    ],
     content: initialDocument(props.initialText, props.initialJson),
     injectCSS: false,
     immediatelyRender: true,

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type ComponentType } from "react";
 import { useI18n } from "~/utils/i18n";
 import type { RichTextEditorProps } from "./editor.client";
+import type { Highlighter } from "./highlights.client";
 
 export interface RichTextFieldProps {
   id: string;
@@ -23,6 +24,8 @@ export interface RichTextFieldProps {
   rows?: number;
   /** Called with the editor's JSON on every change (autosave). */
   onEditorChange?(json: string): void;
+  /** Loads a function whose spans the editor highlights in place (loaded with the editor). */
+  loadHighlighter?(): Promise<Highlighter>;
 }
 
 let editorModule: Promise<{ default: ComponentType<RichTextEditorProps> }> | null = null;
@@ -33,7 +36,7 @@ export function RichTextField(props: RichTextFieldProps) {
   const { id, name = "body", jsonName = "bodyJson" } = props;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [Editor, setEditor] = useState<ComponentType<RichTextEditorProps> | null>(null);
-  const [seed, setSeed] = useState<{ text: string; json?: string } | null>(null);
+  const [seed, setSeed] = useState<{ text: string; json?: string; highlight?: Highlighter } | null>(null);
   const [json, setJson] = useState("");
   const invalid = Boolean(props.errors?.length);
   const hintId = `${id}-hint`;
@@ -49,10 +52,10 @@ export function RichTextField(props: RichTextFieldProps) {
 
   const start = () => {
     if (Editor) return;
-    loadEditor().then(
-      (mod) => {
+    Promise.all([loadEditor(), props.loadHighlighter?.().catch(() => undefined)]).then(
+      ([mod, highlight]) => {
         const text = textarea.current?.value ?? props.defaultText ?? "";
-        setSeed({ text, json: text === (props.defaultText ?? "") ? props.defaultJson : undefined });
+        setSeed({ text, json: text === (props.defaultText ?? "") ? props.defaultJson : undefined, highlight });
         setEditor(() => mod.default);
       },
       () => {
@@ -76,6 +79,7 @@ export function RichTextField(props: RichTextFieldProps) {
             initialJson={seed.json}
             mentionsUrl={props.mentionsUrl}
             referencesUrl={props.referencesUrl}
+            highlight={seed.highlight}
             onChange={(value) => {
               setJson(value);
               props.onEditorChange?.(value);

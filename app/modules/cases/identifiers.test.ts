@@ -387,3 +387,29 @@ describe("properties", () => {
     );
   });
 });
+
+// Precision and recall on the table above, printed for decision 009 and the closing
+// note. A positive row counts as found only when a finding has the expected kind and
+// exactly the expected text; any other finding (in a positive row or a negative
+// phrase) counts as a false positive.
+describe("precision and recall on our own table", () => {
+  it("prints and bounds them", () => {
+    let truePositives = 0;
+    let falsePositives = 0;
+    for (const [text, kind, match] of POSITIVES) {
+      const findings = found(text);
+      const hit = findings.some((f) => f.kind === kind && f.text === match);
+      if (hit) truePositives += 1;
+      falsePositives += findings.filter((f) => !(f.kind === kind && f.text === match)).length;
+    }
+    for (const text of NEGATIVES) falsePositives += found(text).length;
+    const precision = truePositives / (truePositives + falsePositives);
+    const recall = truePositives / POSITIVES.length;
+    console.log(JSON.stringify({
+      bench: "cases.identifier_guard", positives: POSITIVES.length, negatives: NEGATIVES.length,
+      truePositives, falsePositives, falseNegatives: POSITIVES.length - truePositives, precision, recall,
+    }));
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(precision).toBeGreaterThanOrEqual(0.95);
+  });
+});

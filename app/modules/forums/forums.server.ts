@@ -73,7 +73,7 @@ interface SpaceRow { id: string; visibility: string }
  * this space may see too (a private topic's title never leaks into a public post).
  * Labels are replaced by the current names and titles; tools get their address.
  */
-async function resolveLinks(tx: Tx, doc: RichDoc, space: SpaceRow, mentions: string[], references: Array<{ kind: string; id: string }>): Promise<{ ok: true; doc: RichDoc } | { ok: false; error: string }> {
+export async function resolveLinks(tx: Tx, doc: RichDoc, space: SpaceRow, mentions: string[], references: Array<{ kind: string; id: string }>): Promise<{ ok: true; doc: RichDoc } | { ok: false; error: string }> {
   const names = new Map<string, string>();
   if (mentions.length > 0) {
     const { rows } = await sql<{ id: string; display_name: string }>`

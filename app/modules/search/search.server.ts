@@ -6,6 +6,7 @@
 // characters as markers, split into text runs here: nothing is ever injected as HTML.
 import { sql } from "kysely";
 import type { Claims, Database, Tx } from "~/utils/db.server";
+import { searchCaseHits, type CaseSearchHit } from "~/modules/cases/site-search.server";
 import { searchLibraryHits, type ToolSearchHit } from "~/modules/tools/site-search.server";
 import { SEARCH_LIMITS, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
 
@@ -82,14 +83,19 @@ async function searchForums(tx: Tx, query: SearchQuery, limit: number): Promise<
 
 export async function search(db: Database, claims: Claims, query: SearchQuery) {
   const noTools = { hits: [] as ToolSearchHit[], total: 0 };
-  if (query.q.length < SEARCH_LIMITS.queryMin) return { hits: [], more: false, searched: false, tools: noTools };
+  const noCases = { hits: [] as CaseSearchHit[], total: 0 };
+  if (query.q.length < SEARCH_LIMITS.queryMin) return { hits: [], more: false, searched: false, tools: noTools, cases: noCases };
   return db.withUser(claims, async (tx) => {
     const forums = query.source === "tool" ? { hits: [], more: false } : await searchForums(tx, query, SEARCH_LIMITS.pageSize);
     // Tools are listed beside the forum hits, on the first page only; forum-only filters leave them out.
     const forumFilters = Boolean(query.category || query.region || query.tag || query.author || query.from || query.to);
     const tools = query.source === "forum" || query.offset > 0 || (forumFilters && query.source !== "tool") ? noTools
       : await searchLibraryHits(tx, query.q, query.source === "tool" ? SEARCH_LIMITS.pageSize : TOOL_HITS_BESIDE_FORUMS);
-    return { ...forums, tools, searched: true };
+    // Cases the person may read (RLS), beside the forum hits like tools; anonymous
+    // visitors have no grant on cases at all, so they are not even asked.
+    const cases = query.source !== "all" || query.offset > 0 || forumFilters || !claims ? noCases
+      : await searchCaseHits(tx, query.q, TOOL_HITS_BESIDE_FORUMS);
+    return { ...forums, tools, cases, searched: true };
   }, { readOnly: true });
 }
 

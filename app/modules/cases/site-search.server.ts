@@ -1,0 +1,54 @@
+// The cases' part of the one search box (/search, app/modules/search): the cases the
+// person may read (row-level security on cases and case_posts decides, in the search
+// module's transaction with the person's claims), French-aware and unaccented (the
+// same text search configurations as forums and tools). An unverified member or a
+// private space's outsider gets nothing, not even a title. Drafts show only to their
+// author, who reads them anyway. Cases are few: the text match runs under RLS row by
+// row (decision 008's pitfall matters at forum volumes, not here).
+import { sql } from "kysely";
+import { toExcerpt } from "~/modules/search/search.server";
+import type { Excerpt } from "~/modules/search/schemas";
+import type { Tx } from "~/utils/db.server";
+import type { CaseStatus } from "~/utils/db-schema";
+
+export interface CaseSearchHit { source: "case"; url: string; title: Excerpt; excerpt: Excerpt; status: CaseStatus; careSetting: string }
+
+const START = "\u0002";
+const STOP = "\u0003";
+const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function searchCaseHits(tx: Tx, q: string, limit: number): Promise<{ hits: CaseSearchHit[]; total: number }> {
+  const { rows } = await sql<{ id: string; status: CaseStatus; care_setting: string; title_hl: string; body_hl: string; total: number }>`
+    with q as (
+      select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
+          || websearch_to_tsquery('public.passerelle_en'::regconfig, ${q}) as query,
+             '%' || public.immutable_unaccent(lower(${likeEscape(q)})) || '%' as pattern
+    ),
+    found as (
+      select c.id, c.status, c.care_setting, c.title, c.created_at,
+             c.question || ' ' || c.what_tried || ' ' || c.details_text as body,
+             ts_rank_cd(c.search_vector, q.query) + case when public.immutable_unaccent(lower(c.title)) like q.pattern then 1 else 0 end as score,
+             count(*) over ()::int as total
+        from public.cases c cross join q
+       where (numnode(q.query) > 0 and c.search_vector @@ q.query)
+          or public.immutable_unaccent(lower(c.title)) like q.pattern
+          or (numnode(q.query) > 0 and exists (
+                select 1 from public.case_posts p
+                 where p.case_id = c.id
+                   and (to_tsvector('public.passerelle_fr'::regconfig, p.body_text) || to_tsvector('public.passerelle_en'::regconfig, p.body_text)) @@ q.query))
+       order by score desc, c.created_at desc
+       limit ${limit}
+    )
+    select f.id, f.status, f.care_setting, f.total,
+           ts_headline('public.passerelle_fr', f.title, q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) as title_hl,
+           ts_headline('public.passerelle_fr', left(f.body, 3000), q.query,
+                       ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as body_hl
+      from found f cross join q
+     order by f.score desc, f.created_at desc`.execute(tx);
+  return {
+    total: rows[0]?.total ?? 0,
+    hits: rows.map((r) => ({
+      source: "case", url: `/cases/${r.id}`, title: toExcerpt(r.title_hl), excerpt: toExcerpt(r.body_hl), status: r.status, careSetting: r.care_setting,
+    })),
+  };
+}
