@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RICH_TEXT_LIMITS } from "../../app/components/rich-text/limits";
 import { FORUM_LIMITS } from "../../app/modules/forums/limits";
-import { MESSAGES } from "../../app/utils/i18n";
+import { MESSAGES } from "../../app/utils/i18n.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
 import { Client, DEMO, signedIn, type FormInput, type HttpResult } from "./helpers";
 

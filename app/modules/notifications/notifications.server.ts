@@ -9,7 +9,8 @@
 import { sql } from "kysely";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Database, Tx, UserClaims } from "~/utils/db.server";
-import { isLocale, translate, type Locale } from "~/utils/i18n";
+import { isLocale, type Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
 import type { Mailer } from "~/utils/mail.server";
 import {
   DEFAULT_EMAIL_DELAY_MINUTES, NOTIFICATION_EVENTS, NOTIFICATIONS_PAGE_SIZE, notificationKey, notificationVars,
