@@ -144,6 +144,21 @@ describe("bad input is refused with a clear message, and nothing is saved", () =
   });
 });
 
+describe("search refuses bad input with 400 and a field message, never 500", () => {
+  it("a query over the limit (a crafted URL: the field has maxlength) is a 400 that names the field", async () => {
+    const long = "naloxone ".repeat(40);
+    const page = await membre.get(`/search?q=${encodeURIComponent(long)}`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(MESSAGES["fr-CA"].forums.search.tooLong.replace("{max}", "200"));
+    expect(page.body).toContain('aria-invalid="true"');
+    const data = await membre.loader(`/search?q=${encodeURIComponent(long)}&category=nope!&offset=-3`, "search");
+    expect(data.status).toBe(400);
+    expect(data.json()).toMatchObject({ errors: { q: ["forums.search.tooLong"] }, results: { searched: false } });
+    // The filters that cannot be read fall back to "any" rather than refuse.
+    expect((await membre.get("/search?q=naloxone&category=nope!&offset=-3&from=2026-13-45")).status).toBe(200);
+  });
+});
+
 describe("no GET writes", () => {
   it("reading a topic, a category, search or the suggestion endpoints changes nothing", async () => {
     const before = await count();

@@ -10,7 +10,8 @@ const optionalCode = (pattern: RegExp) => z.string().trim().regex(pattern).optio
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`))).optional().catch(undefined);
 
 export const searchSchema = z.object({
-  q: z.string().trim().max(SEARCH_LIMITS.queryMax).default(""),
+  // The only field that refuses (400 with this message): the filters fall back to "any".
+  q: z.string().trim().max(SEARCH_LIMITS.queryMax, "forums.search.tooLong").default(""),
   category: optionalCode(/^[a-z0-9][a-z0-9-]{1,62}$/),
   region: optionalCode(/^[0-9]{2}$/),
   tag: optionalCode(/^[a-z_]{2,40}$/),
