@@ -190,7 +190,8 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
     const routesDir = path.join(appDir, "routes");
     const missing: string[] = [];
     for (const name of readdirSync(routesDir)) {
-      const first = name.split(".")[0] ?? "";
+      // The URL's first segment: `_index` is "/", a trailing `_` only opts out of nesting.
+      const first = (name.split(".")[0] ?? "").replace(/_$/, "");
       const selection = messageSelection(`/${first === "_index" ? "" : first}`);
       for (const key of keysIn(browserGraph(path.join(routesDir, name)))) {
         const namespace = key.split(".")[0] ?? "";

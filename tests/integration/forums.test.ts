@@ -353,8 +353,11 @@ describe("watching and notifications", () => {
     expect(rows.every((r) => r.emailed_at !== null)).toBe(true);
     expect(emitted.find((e) => e.room === `topic:${topic.topicId}`)).toMatchObject({ event: "forum:post:new", payload: { postId: reply.postId, postNumber: 2 } });
     expect(emitted.filter((e) => e.event === "notification:new").map((e) => e.users?.[0]).sort()).toEqual([isabelle.id, moderator.id].sort());
-    const mail = await system((tx) => tx.selectFrom("outbox").select(["to_email", "subject", "body_text"]).execute());
+    const mail = await system((tx) => tx.selectFrom("outbox").select(["to_email", "subject", "body_text", "headers"]).execute());
     const toIsabelle = mail.find((m) => m.to_email === isabelle.email);
+    // RFC 8058 one-click unsubscribe: the same signed link as the body's, in the headers.
+    const bodyLink = /(\S+\/forums\/unsubscribe\?token=\S+)/.exec(toIsabelle?.body_text ?? "")?.[1];
+    expect(toIsabelle?.headers).toEqual({ "List-Unsubscribe": `<${bodyLink}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
     expect(toIsabelle?.subject).toBe("Passerelle — Marc-André Lévesque vous a mentionné·e dans « Qui surveille ce sujet ? »");
     expect(toIsabelle?.body_text).toContain(`/forums/p/${reply.postId}`);
     expect(toIsabelle?.body_text).not.toContain("Voir"); // no post content in email
@@ -380,7 +383,8 @@ describe("watching and notifications", () => {
     await afterPublish(context, topic, "Isabelle Gagnon");
     expect(await system((tx) => tx.selectFrom("outbox").select("to_email").where("to_email", "=", moderator.email).execute())).toEqual([]);
     expect(await sendForumDigests({ db: t.db, mail: context.mail, env })).toBe(1);
-    const digest = await system((tx) => tx.selectFrom("outbox").select(["subject", "body_text"]).where("to_email", "=", moderator.email).executeTakeFirstOrThrow());
+    const digest = await system((tx) => tx.selectFrom("outbox").select(["subject", "body_text", "headers"]).where("to_email", "=", moderator.email).executeTakeFirstOrThrow());
+    expect(digest.headers).toMatchObject({ "List-Unsubscribe": expect.stringMatching(/^<https?:\/\/[^>]+\/forums\/unsubscribe\?token=[^>]+>$/), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
     expect(digest.subject).toMatch(/nouveautés? dans les forums/);
     expect(digest.body_text).toContain("Sujet pour le résumé");
     expect(digest.body_text).toContain("/forums/unsubscribe?token=");
