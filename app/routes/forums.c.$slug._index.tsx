@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
@@ -7,7 +6,7 @@ import { TopicList } from "~/modules/forums/components/topic-list";
 import { useLoadMore } from "~/modules/forums/components/use-load-more";
 import { WatchForm } from "~/modules/forums/components/watch-form";
 import { cursorSchema, getCategory, listCategoryTopics, setCategoryWatch } from "~/modules/forums/forums.server";
-import { watchSchema } from "~/modules/forums/schemas";
+import { parseWithZod, watchSchema } from "~/modules/forums/forms.server";
 import { labelOf, useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
 

@@ -3,8 +3,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
-import { isDatabaseOverload, search, SearchBusyError, searchFilters } from "~/modules/search/search.server";
-import { SEARCH_LIMITS, SEARCH_SOURCES, searchSchema, type Excerpt } from "~/modules/search/schemas";
+import { isDatabaseOverload, parseSearchQuery, search, SearchBusyError, searchFilters } from "~/modules/search/search.server";
+import { SEARCH_LIMITS, SEARCH_SOURCES, type Excerpt } from "~/modules/search/limits";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -25,14 +25,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     throw error;
   });
   const noErrors: Partial<Record<string, string[]>> = {};
-  const parsed = searchSchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    // Bad input: 400 with the field's message, nothing searched (the filters fall back, only q refuses).
-    const query = searchSchema.parse({ ...Object.fromEntries(url.searchParams), q: "" });
-    const errors: Partial<Record<string, string[]>> = parsed.error.flatten().fieldErrors;
-    return json({ query, results: NOT_SEARCHED, filters, errors, busy: false }, { status: 400 });
+  const parsed = parseSearchQuery(url.searchParams);
+  if (!parsed.ok) {
+    // Bad input: 400 with the field's message, nothing searched.
+    return json({ query: parsed.query, results: NOT_SEARCHED, filters, errors: parsed.errors, busy: false }, { status: 400 });
   }
-  const query = parsed.data;
+  const query = parsed.query;
   try {
     const results = await search(context.db, claims, query);
     return json({ query, results, filters, errors: noErrors, busy: false });

@@ -205,6 +205,22 @@ describe("RFC 8058 one-click unsubscribe", () => {
   });
 });
 
+describe("the category page's watch form (parsed on the server only)", () => {
+  it("saves a valid level and refuses an unknown one with 400, changing nothing", async () => {
+    const path = "/forums/c/region-09-cote-nord";
+    const bad = await membre.action(path, "forums.c.$slug._index", { level: "loud" });
+    expect(bad.status).toBe(400);
+    const none = await db().asSystem("test", (tx) => tx.selectFrom("forum_category_watches as w").innerJoin("forum_categories as c", "c.id", "w.category_id")
+      .innerJoin("profile_private as p", "p.user_id", "w.user_id").select("w.level").where("c.slug", "=", "region-09-cote-nord").where("p.contact_email", "=", DEMO.membre).executeTakeFirst());
+    expect(none).toBeUndefined();
+    const ok = await membre.action(path, "forums.c.$slug._index", { level: "watching" });
+    expect(ok.location).toBe(`${path}?watch=saved`);
+    const saved = await db().asSystem("test", (tx) => tx.selectFrom("forum_category_watches as w").innerJoin("forum_categories as c", "c.id", "w.category_id")
+      .innerJoin("profile_private as p", "p.user_id", "w.user_id").select("w.level").where("c.slug", "=", "region-09-cote-nord").where("p.contact_email", "=", DEMO.membre).executeTakeFirst());
+    expect(saved?.level).toBe("watching");
+  });
+});
+
 describe("no GET writes", () => {
   it("reading a topic, a category, search or the suggestion endpoints changes nothing", async () => {
     const before = await count();

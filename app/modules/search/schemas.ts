@@ -1,10 +1,10 @@
 // The search form (GET /search?q=…): one schema for the browser and the server.
+// The limits live in ./limits (no zod) so the search page's first load needs no zod;
+// the page's loader parses with this schema on the server (search.server.ts).
 import { z } from "zod";
+import { SEARCH_LIMITS, SEARCH_SOURCES } from "./limits";
 
-export const SEARCH_LIMITS = { queryMin: 2, queryMax: 200, authorMax: 80, pageSize: 20, maxOffset: 1_000 } as const;
-export const SEARCH_SOURCES = ["all", "forum", "tool"] as const;
-/** Tools shown beside the forum results (all of them, up to a page, with source=tool). */
-export const TOOL_HITS_BESIDE_FORUMS = 5;
+export { SEARCH_LIMITS, SEARCH_SOURCES, TOOL_HITS_BESIDE_FORUMS, type Excerpt } from "./limits";
 
 const optionalCode = (pattern: RegExp) => z.string().trim().regex(pattern).optional().catch(undefined);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`))).optional().catch(undefined);
@@ -23,6 +23,3 @@ export const searchSchema = z.object({
   source: z.enum(SEARCH_SOURCES).default("all").catch("all"),
 });
 export type SearchQuery = z.infer<typeof searchSchema>;
-
-/** An excerpt as text runs; `mark` runs matched the query. Rendered as text (escaped), never as HTML. */
-export type Excerpt = Array<{ text: string; mark: boolean }>;

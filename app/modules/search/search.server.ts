@@ -7,7 +7,19 @@
 import { sql } from "kysely";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { searchLibraryHits, type ToolSearchHit } from "~/modules/tools/site-search.server";
-import { SEARCH_LIMITS, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
+import { SEARCH_LIMITS, searchSchema, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
+
+/**
+ * The query of /search?…: only `q` can be refused (over the limit: its field message);
+ * the filters fall back to "any". A refused query comes back emptied, with the errors.
+ */
+export function parseSearchQuery(params: URLSearchParams):
+  { ok: true; query: SearchQuery } | { ok: false; query: SearchQuery; errors: Partial<Record<string, string[]>> } {
+  const raw = Object.fromEntries(params);
+  const parsed = searchSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  return { ok: false, query: searchSchema.parse({ ...raw, q: "" }), errors: parsed.error.flatten().fieldErrors };
+}
 
 // ── Overload ────────────────────────────────────────────────────────────────
 // Under load, searches (the most expensive reads) ran side by side until the
