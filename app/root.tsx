@@ -1,4 +1,5 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import {
   isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration,
   useLoaderData, useLocation, useRouteError, useRouteLoaderData,
@@ -7,7 +8,9 @@ import { useEffect, useRef } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { getHeaderBadges } from "~/modules/chat/chat.server";
-import { DEFAULT_LOCALE, I18nProvider, translate, useI18n, type Locale } from "~/utils/i18n";
+import { DEFAULT_LOCALE, fallbackMessages, formatMessage, I18nProvider, useI18n, type Dictionary, type Locale } from "~/utils/i18n";
+import { messagesFor } from "~/utils/i18n.server";
+import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
 
@@ -24,16 +27,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const badges = viewer ? await getHeaderBadges(context.db, viewer.claims, { chat: viewer.verified }) : null;
   return json({
     locale,
+    // Only this language and the namespaces this section of the site needs (decision 003).
+    messages: messagesFor(locale, new URL(request.url).pathname),
     viewer: viewer && { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles },
     badges,
     devMailbox: context.env.devMailbox,
   });
 }
 
+/** A client-side navigation to another section of the site fetches that section's messages. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) => {
+  if (defaultShouldRevalidate) return true;
+  const [current, next] = [messageSelection(currentUrl.pathname), messageSelection(nextUrl.pathname)];
+  return current.namespaces.join() !== next.namespaces.join() || current.picks.join() !== next.picks.join();
+};
+
 export type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 export const useRootData = () => useRouteLoaderData<typeof loader>("root");
 
-function Document({ locale, title, children }: { locale: Locale; title?: string; children: React.ReactNode }) {
+function Document({ locale, messages, title, children }: { locale: Locale; messages: Dictionary; title?: string; children: React.ReactNode }) {
   const nonce = useNonce();
   return (
     <html lang={locale}>
@@ -44,7 +56,7 @@ function Document({ locale, title, children }: { locale: Locale; title?: string;
         <Links />
       </head>
       <body>
-        <I18nProvider locale={locale}>{children}</I18nProvider>
+        <I18nProvider locale={locale} messages={messages}>{children}</I18nProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -69,7 +81,7 @@ export default function App() {
   const data = useLoaderData<typeof loader>();
   useFocusMainOnNavigate();
   return (
-    <Document locale={data.locale}>
+    <Document locale={data.locale} messages={data.messages}>
       <Shell>
         <Outlet />
       </Shell>
@@ -95,29 +107,31 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = data?.locale ?? DEFAULT_LOCALE;
+  const messages = data?.messages ?? fallbackMessages(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : "generic";
   return (
-    <Document locale={locale} title={translate(locale, `errorPage.${key}.title`)}>
+    <Document locale={locale} messages={messages} title={formatMessage(messages, locale, `errorPage.${key}.title`)}>
       {data ? (
         <Shell>
-          <ErrorContent locale={locale} errorKey={key} />
+          <ErrorContent errorKey={key} />
         </Shell>
       ) : (
         <main id="main" className="site-main" tabIndex={-1}>
-          <ErrorContent locale={locale} errorKey={key} />
+          <ErrorContent errorKey={key} />
         </main>
       )}
     </Document>
   );
 }
 
-function ErrorContent({ locale, errorKey }: { locale: Locale; errorKey: string }) {
+function ErrorContent({ errorKey }: { errorKey: string }) {
+  const { tx } = useI18n();
   return (
     <div className="container container--narrow stack">
-      <h1>{translate(locale, `errorPage.${errorKey}.title`)}</h1>
-      <p>{translate(locale, `errorPage.${errorKey}.body`)}</p>
-      <p><a href="/">{translate(locale, "errorPage.home")}</a></p>
+      <h1>{tx(`errorPage.${errorKey}.title`)}</h1>
+      <p>{tx(`errorPage.${errorKey}.body`)}</p>
+      <p><a href="/">{tx("errorPage.home")}</a></p>
     </div>
   );
 }

@@ -2,7 +2,8 @@
 // `npm test`: the whole suite, in the order of DESIGN.md §8, stopping at the first
 // failure with a non-zero exit. Plain Node, no dependencies.
 //   tsc --noEmit → unit → integration (PGlite) → integration (PostgreSQL, when a URL
-//   is set) → realtime → security → e2e (chromium)
+//   is set) → realtime → security → e2e (chromium; the forums journey also on
+//   PostgreSQL when a URL is set)
 // On CI (env CI set) a missing PostgreSQL URL or a missing /usr/bin/chromium fails
 // the run instead of skipping, so a green CI always means the full suite ran.
 import { spawnSync } from "node:child_process";
@@ -84,7 +85,10 @@ run("realtime", ...vitest("realtime"));
 run("security", ...vitest("security"));
 
 if (existsSync(CHROMIUM)) {
-  run("e2e (chromium)", ...vitest("e2e"));
+  run("e2e (chromium)", ...vitest("e2e"), { TEST_DB: "pglite" });
+  // The forums' "done when" journey must pass on both databases (issue 3).
+  if (pgUrl) run("e2e forums journey on PostgreSQL", ...vitest("e2e", ["tests/e2e/forums.test.ts"]), { TEST_DB: "postgres", TEST_DATABASE_URL: pgUrl });
+  else skip("e2e forums journey on PostgreSQL", "set TEST_DATABASE_URL to run it");
 } else if (onCi) {
   fail(`CI is set but ${CHROMIUM} is missing: install it (apt-get install -y chromium) — e2e cannot be skipped on CI`);
 } else {

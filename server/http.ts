@@ -21,6 +21,8 @@ export const SIGN_IN_PER_MINUTE = 6;
 export const SENSITIVE_FORM_PER_MINUTE = 10;
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Paths that take an RFC 8058 one-click unsubscribe POST from a mail provider. */
+const ONE_CLICK_UNSUBSCRIBE_PATHS = new Set(["/forums/unsubscribe", "/notifications/unsubscribe"]);
 
 export function createHttpApp(options: {
   services: AppServices;
@@ -85,6 +87,11 @@ export function createHttpApp(options: {
   // Mutations must come from our own pages (CSRF defence next to SameSite=Lax).
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!MUTATING.has(req.method)) return next();
+    // RFC 8058 one-click unsubscribe: mail providers POST from their servers, without
+    // Origin or Referer. The signed token in the URL is the whole authority there (it
+    // only turns one person's forum emails off), so such a post may pass; a browser's
+    // cross-site post carries an Origin and is refused below like any other.
+    if (ONE_CLICK_UNSUBSCRIBE_PATHS.has(req.path) && req.method === "POST" && !req.get("origin") && !req.get("referer")) return next();
     const origin = req.get("origin") ?? refererOrigin(req.get("referer"));
     if (!origin || !env.allowedOrigins.includes(origin)) {
       res.status(403).type("text/plain; charset=utf-8").send("Origine refusée / Origin not allowed");

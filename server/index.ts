@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { ConfigError, parseEnv, type Env } from "~/utils/env.server";
+import { getAppSecret } from "~/utils/secret.server";
 import { createHttpApp } from "./http";
 import { createAdapterPool } from "./realtime/adapters";
 import { createRealtimeBridge } from "./realtime/bridge";
@@ -67,7 +68,7 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
       : adapterPool ? { kind: "postgres", pool: adapterPool } : { kind: "memory" },
   });
   registerForumHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, env });
-  const chat = registerChatHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, publicUrl: env.publicUrl });
+  const chat = registerChatHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, publicUrl: env.publicUrl, appSecret: getAppSecret(env) });
   const live = realtime;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

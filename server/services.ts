@@ -12,6 +12,7 @@ import { migrate } from "~/utils/migrate.server";
 import { createLocalStorage, createSupabaseStorage, type FileStorage } from "~/utils/storage.server";
 import { purgeDeletedFiles, sweepOrphanFiles } from "~/modules/tools/tools.server";
 import { resetPasswordEmail } from "~/modules/accounts/emails.server";
+import { ensureForumStructure } from "~/modules/forums/seed.server";
 import { acquireDataDirLock } from "./lockfile";
 import { seedDemo } from "./seed";
 
@@ -72,6 +73,8 @@ export async function createServices(env: Env, logger: Logger): Promise<CoreServ
     auth = local;
   }
 
+  // The forums' spaces and categories exist on every database, demo or not (decision 008).
+  await db.asSystem("forums: ensure the spaces and categories exist", (tx) => ensureForumStructure(tx));
   if (env.seedDemo) {
     const seeded = await seedDemo(db, { hashPassword: local.hashPassword });
     if (seeded) logger.info("demo content seeded (accounts: admin@, mentor@, membre@, nouveau@passerelle.test)");

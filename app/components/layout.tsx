@@ -1,6 +1,6 @@
 import { Form, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
-import { UnreadBadge } from "~/modules/chat/components/conversation-list";
+import { UnreadBadge } from "~/modules/chat/components/unread-badge";
 import { startLive, useLive } from "~/modules/chat/live";
 import { NotificationBell } from "~/modules/notifications/components/bell";
 import { useI18n } from "~/utils/i18n";

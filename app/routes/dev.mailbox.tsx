@@ -11,8 +11,13 @@ export const meta: MetaFunction = (args) => pageTitle(args, "mailbox.title");
 export async function loader({ context }: LoaderFunctionArgs) {
   if (!context.env.devMailbox) throw new Response("not_found", { status: 404 });
   const messages = await context.db.asSystem("dev mailbox: list outbox", (tx) =>
-    tx.selectFrom("outbox").select(["id", "to_email", "subject", "body_text", "created_at"]).orderBy("id", "desc").limit(50).execute());
-  return json({ messages });
+    tx.selectFrom("outbox").select(["id", "to_email", "subject", "body_text", "created_at", "headers"]).orderBy("id", "desc").limit(50).execute());
+  // Headers as text lines (List-Unsubscribe…), shown as they would be sent.
+  return json({
+    messages: messages.map(({ headers, ...m }) => ({
+      ...m, headers: Object.entries(headers).filter(([, v]) => typeof v === "string").map(([k, v]) => `${k}: ${String(v)}`),
+    })),
+  });
 }
 
 export default function Mailbox() {
@@ -29,6 +34,12 @@ export default function Mailbox() {
         <article key={m.id} className="card stack stack--s" aria-labelledby={`m-${m.id}`}>
           <h2 id={`m-${m.id}`} className="card__title">{m.subject}</h2>
           <p className="card__meta">{t("mailbox.to")} {m.to_email} · {date(m.created_at, "datetime")}</p>
+          {m.headers.length > 0 ? (
+            <details>
+              <summary>{t("mailbox.headers")}</summary>
+              <pre className="mailbox-message">{m.headers.join("\n")}</pre>
+            </details>
+          ) : null}
           <pre className="mailbox-message">{m.body_text}</pre>
         </article>
       ))}

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
@@ -7,14 +6,14 @@ import { TopicList } from "~/modules/forums/components/topic-list";
 import { useLoadMore } from "~/modules/forums/components/use-load-more";
 import { WatchForm } from "~/modules/forums/components/watch-form";
 import { cursorSchema, getCategory, listCategoryTopics, setCategoryWatch } from "~/modules/forums/forums.server";
-import { watchSchema } from "~/modules/forums/schemas";
-import { labelOf, translate, useI18n, DEFAULT_LOCALE, isLocale } from "~/utils/i18n";
+import { parseWithZod, watchSchema } from "~/modules/forums/forms.server";
+import { labelOf, useI18n } from "~/utils/i18n";
+import { metaI18n } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const root = matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
-  const locale = isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE;
-  const name = data ? labelOf(locale, data.category) : translate(locale, "forums.title");
-  return [{ title: `${name} · ${translate(locale, "forums.title")} · Passerelle` }];
+  const { locale, t } = metaI18n({ matches });
+  const name = data ? labelOf(locale, data.category) : t("forums.title");
+  return [{ title: `${name} · ${t("forums.title")} · Passerelle` }];
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -1,5 +1,6 @@
-// One-click unsubscribe from forum emails (link in every forum email). The GET shows
-// one button (no GET changes state); the POST needs no sign-in, only the signed token.
+// One-click unsubscribe from forum emails (link and List-Unsubscribe header in every
+// forum email). The GET shows one button (no GET changes state); the POST needs no
+// sign-in, only the signed token: the button's field, or the URL's for RFC 8058.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { unsubscribeSubject, unsubscribeWithToken } from "~/modules/forums/unsubscribe.server";
@@ -15,7 +16,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const token = form.get("token");
+  // RFC 8058: a mail provider POSTs `List-Unsubscribe=One-Click` to the URL of the
+  // List-Unsubscribe header, which carries the token (no Origin, no cookie: the
+  // Origin check lets this path through without one, see server/http.ts). The page's
+  // own button posts the token as a field.
+  const oneClick = form.get("List-Unsubscribe") === "One-Click";
+  const token = oneClick ? new URL(request.url).searchParams.get("token") : form.get("token");
   const done = await unsubscribeWithToken(context, typeof token === "string" ? token : null);
   return json({ done }, { status: done ? 200 : 400 });
 }

@@ -3,20 +3,43 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
-import { search, searchFilters } from "~/modules/search/search.server";
-import { SEARCH_LIMITS, SEARCH_SOURCES, searchSchema, type Excerpt } from "~/modules/search/schemas";
+import { isDatabaseOverload, parseSearchQuery, search, SearchBusyError, searchFilters } from "~/modules/search/search.server";
+import { SEARCH_LIMITS, SEARCH_SOURCES, type Excerpt } from "~/modules/search/limits";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "forums.search.title");
 
+const NOT_SEARCHED = { hits: [], more: false, searched: false, tools: { hits: [], total: 0 }, cases: { hits: [], total: 0 } };
+/** Seconds a browser (or a script) is told to wait after a 503. */
+const RETRY_AFTER_SECONDS = 5;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await getOptionalViewer(request, context);
-  const url = new URL(request.url);
-  const query = searchSchema.parse(Object.fromEntries(url.searchParams));
   const claims = viewer?.claims ?? null;
-  const [results, filters] = await Promise.all([search(context.db, claims, query), searchFilters(context.db, claims)]);
-  return json({ query, results, filters });
+  const url = new URL(request.url);
+  // The filter choices are a small read; under overload the form still works without them.
+  const noFilters: Awaited<ReturnType<typeof searchFilters>> = { categories: [] };
+  const filters = await searchFilters(context.db, claims).catch((error: unknown) => {
+    if (isDatabaseOverload(error)) return noFilters;
+    throw error;
+  });
+  const noErrors: Partial<Record<string, string[]>> = {};
+  const parsed = parseSearchQuery(url.searchParams);
+  if (!parsed.ok) {
+    // Bad input: 400 with the field's message, nothing searched.
+    return json({ query: parsed.query, results: NOT_SEARCHED, filters, errors: parsed.errors, busy: false }, { status: 400 });
+  }
+  const query = parsed.query;
+  try {
+    const results = await search(context.db, claims, query);
+    return json({ query, results, filters, errors: noErrors, busy: false });
+  } catch (error) {
+    if (!(error instanceof SearchBusyError)) throw error;
+    context.logger.warn({ reason: error.reason }, "search: busy, answered 503");
+    return json({ query, results: NOT_SEARCHED, filters, errors: noErrors, busy: true },
+      { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" } });
+  }
 }
 
 function Runs({ runs }: { runs: Excerpt }) {
@@ -25,12 +48,14 @@ function Runs({ runs }: { runs: Excerpt }) {
 
 export default function Search() {
   const { t, tx, label, date } = useI18n();
-  const { query, results, filters } = useLoaderData<typeof loader>();
+  const { query, results, filters, errors, busy } = useLoaderData<typeof loader>();
   const options = useProfileOptions();
   const nextParams = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "" && k !== "offset") nextParams.set(k, String(v));
   nextParams.set("offset", String(query.offset + SEARCH_LIMITS.pageSize));
+  const qError = errors.q?.[0];
   const tooShort = query.q.length > 0 && query.q.length < SEARCH_LIMITS.queryMin;
+  const fieldError = qError ? tx(qError, { max: SEARCH_LIMITS.queryMax }) : tooShort ? t("forums.search.tooShort") : null;
   return (
     <div className="container stack stack--l">
       <h1>{t("forums.search.title")}</h1>
@@ -39,8 +64,8 @@ export default function Search() {
           <div className="field">
             <label className="field__label" htmlFor="search-q">{t("forums.search.label")}</label>
             <input className="input" id="search-q" name="q" type="search" defaultValue={query.q} maxLength={SEARCH_LIMITS.queryMax}
-              aria-describedby={tooShort ? "search-q-error" : undefined} aria-invalid={tooShort || undefined} />
-            {tooShort ? <p className="field__error" id="search-q-error">{t("forums.search.tooShort")}</p> : null}
+              aria-describedby={fieldError ? "search-q-error" : undefined} aria-invalid={fieldError ? true : undefined} />
+            {fieldError ? <p className="field__error" id="search-q-error">{fieldError}</p> : null}
           </div>
           <button type="submit" className="btn btn--primary">{t("forums.search.submit")}</button>
         </div>
@@ -91,6 +116,8 @@ export default function Search() {
         </details>
       </Form>
 
+      {busy ? <p className="alert alert--error" role="alert">{t("forums.search.busy")}</p> : null}
+
       {results.searched && results.tools.hits.length > 0 ? (
         <section className="stack" aria-labelledby="tool-results-title">
           <h2 id="tool-results-title" className="section-title">{t("tools.siteSearch.title")}</h2>
@@ -129,7 +156,7 @@ export default function Search() {
       {query.source === "tool" ? null : (
         <section className="stack" aria-labelledby="results-title">
           <h2 id="results-title" className="section-title">{t("forums.search.results")}</h2>
-          {!results.searched ? <p className="meta">{t("forums.search.prompt")}</p>
+          {busy ? null : !results.searched ? <p className="meta">{t("forums.search.prompt")}</p>
             : results.hits.length === 0 ? <p role="status">{t("forums.search.none", { query: query.q })}</p> : (
               <>
                 <p className="meta" role="status">

@@ -11,13 +11,13 @@ import { statusSchema } from "~/modules/tools/schemas";
 import {
   createNewVersion, deleteTool, getTool, setBookmark, setToolStatus, todayInQuebec,
 } from "~/modules/tools/tools.server";
-import { DEFAULT_LOCALE, isLocale, translate, useI18n } from "~/utils/i18n";
+import { useI18n } from "~/utils/i18n";
+import { metaI18n } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const root = matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined;
-  const locale = isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE;
-  const title = data?.item.tool.title ?? translate(locale, "tools.errors.not_found");
-  return [{ title: `${title} · ${translate(locale, "tools.title")} · Passerelle` }];
+  const { t } = metaI18n({ matches });
+  const title = data?.item.tool.title ?? t("tools.errors.not_found");
+  return [{ title: `${title} · ${t("tools.title")} · Passerelle` }];
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -77,6 +77,8 @@ export interface LoginFailuresTable {
 export interface OutboxTable {
   id: Generated<number>; to_email: string; subject: string; body_text: string; kind: string;
   created_at: DefaultTimestamp; sent_at: Timestamp | null; attempts: Generated<number>; last_error: string | null;
+  // Added by supabase/migrations/20261123000500_forums_followup.sql.
+  headers: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 export interface ToolsTable {
   id: Generated<string>; title: string; publisher: string | null; published_on: string | null; kind: string;

@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import libraryAndEvents from "../../supabase/data/library-and-events.json";
 import { LANGUAGES } from "~/modules/accounts/reference";
 import { ROLES } from "~/modules/accounts/schemas";
-import { formatDate, LOCALES, MESSAGES, TIME_ZONE, translate } from "./i18n";
+import { formatDate, formatMessage, LOCALES, NAMESPACES, TIME_ZONE } from "./i18n";
+import { messageSelection, SHELL_PICKS } from "./i18n-sections";
+import { MESSAGES, messagesFor, translate } from "./i18n.server";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const appDir = path.join(root, "app");
@@ -149,6 +151,69 @@ describe("keys the code names", () => {
     ];
     const missing = keys.filter((key) => !exists(fr, key) || !exists(en, key));
     expect(missing).toEqual([]);
+  });
+});
+
+describe("messages sent to the browser (only the page's, decision 003)", () => {
+  const namespaced = new RegExp(`["'\`]((?:${NAMESPACES.join("|")})\\.[a-zA-Z_.]*)`, "g");
+
+  /** A module and the app modules it imports, transitively (server modules never reach the browser). */
+  function browserGraph(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    // Static imports, and lazily imported UI (*.client modules, e.g. the editor); lazily
+    // imported contracts (zod schemas of the live connection) show no text of their own.
+    for (const m of readFileSync(file, "utf8").matchAll(/(?:from|import)\s*(\(?)\s*["']([^"']+)["']/g)) {
+      const spec = m[2] ?? "";
+      if (m[1] && !spec.endsWith(".client")) continue;
+      const base = spec.startsWith("~/") ? path.join(appDir, spec.slice(2)) : spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : null;
+      if (!base) continue;
+      const found = [`${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]
+        .find((candidate) => { try { return statSync(candidate).isFile(); } catch { return false; } });
+      // i18n-sections.ts names keys to send, it shows none.
+      if (found && !/\.server\.tsx?$/.test(found) && !found.endsWith("i18n-sections.ts")) browserGraph(found, seen);
+    }
+    return seen;
+  }
+  /** Namespaced keys (or key prefixes of computed keys) named in a module graph. */
+  const keysIn = (files: Set<string>) =>
+    new Set([...files].flatMap((f) => [...readFileSync(f, "utf8").matchAll(namespaced)].map((m) => (m[1] ?? "").replace(/\.$/, ""))));
+  const covers = (picks: readonly string[], key: string) => picks.some((p) => key === p || key.startsWith(`${p}.`) || key.startsWith(`${p}_`));
+
+  it("the header and footer (every page) use only common keys and the picked shell keys", () => {
+    const keys = keysIn(browserGraph(path.join(appDir, "root.tsx")));
+    expect(keys.has("forums.nav")).toBe(true);
+    expect([...keys].filter((key) => !covers(SHELL_PICKS, key))).toEqual([]);
+  });
+
+  it("every route gets the namespaces of the keys it and its components name", () => {
+    const routesDir = path.join(appDir, "routes");
+    const missing: string[] = [];
+    for (const name of readdirSync(routesDir)) {
+      // The URL's first segment: `_index` is "/", a trailing `_` only opts out of nesting.
+      const first = (name.split(".")[0] ?? "").replace(/_$/, "");
+      const selection = messageSelection(`/${first === "_index" ? "" : first}`);
+      for (const key of keysIn(browserGraph(path.join(routesDir, name)))) {
+        const namespace = key.split(".")[0] ?? "";
+        if (!(selection.namespaces as readonly string[]).includes(namespace) && !covers(selection.picks, key)) missing.push(`${name}: ${key}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("a page receives one language, common and its section's namespaces, nothing else", () => {
+    const forums = messagesFor("en-CA", "/forums/t/1");
+    expect(formatMessage(forums, "en-CA", "forums.title")).toBe(translate("en-CA", "forums.title"));
+    expect(formatMessage(forums, "en-CA", "nav.home")).toBe(translate("en-CA", "nav.home"));
+    expect(formatMessage(forums, "en-CA", "chat.nav")).toBe(translate("en-CA", "chat.nav"));
+    expect(formatMessage(forums, "en-CA", "chat.unread", { count: 2 })).toBe(translate("en-CA", "chat.unread", { count: 2 }));
+    expect(Object.keys(forums).filter((k) => (NAMESPACES as readonly string[]).includes(k)).sort()).toEqual(["cases", "chat", "forums", "tools"]);
+    expect(Object.keys(forums.chat ?? {}).sort()).toEqual(["nav", "notificationCentre", "unread_one", "unread_other"]);
+    expect(JSON.stringify(forums)).not.toContain(MESSAGES["fr-CA"].forums.topic.lockedNotice);
+    // The full dictionaries stay where they are.
+    expect(Object.keys(MESSAGES["en-CA"].chat).length).toBeGreaterThan(4);
+    const home = JSON.stringify(messagesFor("fr-CA", "/"));
+    expect(home.length).toBeLessThan(JSON.stringify(MESSAGES["fr-CA"]).length / 2);
   });
 });
 

@@ -1,17 +1,21 @@
 // French first: fr-CA is the source of truth for keys; en-CA must have exactly the
-// same keys (checked by the type below at compile time and by a unit test).
+// same keys (checked at compile time in i18n.server.ts and by a unit test).
 // Dates and numbers go through Intl in America/Toronto.
+//
+// The browser never bundles a dictionary (decision 003): the root loader sends the
+// active language's messages the page needs (i18n.server.ts, namespaces by section in
+// i18n-sections.ts) and this module only reads them. The JSON imports below are
+// type-only, so they cost nothing in the client bundle — except the error page's few
+// strings (a named JSON import, tree-shaken by esbuild), shown when the root loader
+// itself failed and there is no dictionary to read.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
-import enCases from "~/locales/en-CA/cases.json";
-import enChat from "~/locales/en-CA/chat.json";
-import enCommon from "~/locales/en-CA/common.json";
-import enForums from "~/locales/en-CA/forums.json";
-import enTools from "~/locales/en-CA/tools.json";
-import frCases from "~/locales/fr-CA/cases.json";
-import frChat from "~/locales/fr-CA/chat.json";
-import frCommon from "~/locales/fr-CA/common.json";
-import frForums from "~/locales/fr-CA/forums.json";
-import frTools from "~/locales/fr-CA/tools.json";
+import type frCases from "~/locales/fr-CA/cases.json";
+import type frChat from "~/locales/fr-CA/chat.json";
+import type frCommon from "~/locales/fr-CA/common.json";
+import type frForums from "~/locales/fr-CA/forums.json";
+import type frTools from "~/locales/fr-CA/tools.json";
+import { errorPage as enErrorPage } from "~/locales/en-CA/common.json";
+import { errorPage as frErrorPage } from "~/locales/fr-CA/common.json";
 
 export const LOCALES = ["fr-CA", "en-CA"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -19,13 +23,13 @@ export const DEFAULT_LOCALE: Locale = "fr-CA";
 export const TIME_ZONE = "America/Toronto";
 export const LOCALE_COOKIE = "passerelle_lang";
 
-// One file per capability (locales/<lang>/<module>.json), mounted under the module's
-// name; common.json is at the root. fr-CA is the source of truth for the keys.
-const frCA = { ...frCommon, cases: frCases, chat: frChat, forums: frForums, tools: frTools };
-export type Messages = typeof frCA;
-// Compile-time completeness: en-CA must have every key fr-CA has.
-const en: Messages = { ...enCommon, cases: enCases, chat: enChat, forums: enForums, tools: enTools };
-export const MESSAGES: Record<Locale, Messages> = { "fr-CA": frCA, "en-CA": en };
+/** One file per capability (locales/<lang>/<namespace>.json), mounted under its name; common.json is at the root. */
+export const NAMESPACES = ["cases", "chat", "forums", "tools"] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+export type Messages = typeof frCommon & { cases: typeof frCases; chat: typeof frChat; forums: typeof frForums; tools: typeof frTools };
+/** The part of a language's messages a page received (a subset of Messages, same shape). */
+export type Dictionary = { readonly [key: string]: string | Dictionary };
 
 type Leaves<T, P extends string = ""> = {
   [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
@@ -37,18 +41,17 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-function lookup(messages: Messages, key: string): string | undefined {
-  let node: unknown = messages;
+function lookup(messages: Dictionary, key: string): string | undefined {
+  let node: string | Dictionary | undefined = messages;
   for (const part of key.split(".")) {
-    if (node && typeof node === "object" && part in node) node = (node as Record<string, unknown>)[part];
+    if (node && typeof node === "object" && Object.hasOwn(node, part)) node = node[part];
     else return undefined;
   }
   return typeof node === "string" ? node : undefined;
 }
 
-/** Translates a key; `{name}` placeholders are filled from vars; `count` picks `_one`/`_other`. */
-export function translate(locale: Locale, key: MessageKey | string, vars?: Vars): string {
-  const messages = MESSAGES[locale];
+/** Formats a key from a dictionary; `{name}` placeholders are filled from vars; `count` picks `_one`/`_other`. */
+export function formatMessage(messages: Dictionary, locale: Locale, key: string, vars?: Vars): string {
   let text: string | undefined;
   if (vars && typeof vars.count === "number") {
     const form = new Intl.PluralRules(locale).select(vars.count);
@@ -61,6 +64,11 @@ export function translate(locale: Locale, key: MessageKey | string, vars?: Vars)
     if (value === undefined) return whole;
     return typeof value === "number" ? new Intl.NumberFormat(locale).format(value) : value;
   });
+}
+
+/** The error page's messages, for when the root loader failed and sent no dictionary. */
+export function fallbackMessages(locale: Locale): Dictionary {
+  return { errorPage: locale === "en-CA" ? enErrorPage : frErrorPage };
 }
 
 export function formatDate(locale: Locale, value: Date | string, style: "long" | "short" | "datetime" = "long"): string {
@@ -79,23 +87,25 @@ export function labelOf(locale: Locale, row: { name_fr: string; name_en?: string
   return locale === "en-CA" && row.name_en ? row.name_en : row.name_fr;
 }
 
-const I18nContext = createContext<Locale>(DEFAULT_LOCALE);
+interface I18nValue { locale: Locale; messages: Dictionary }
+const I18nContext = createContext<I18nValue>({ locale: DEFAULT_LOCALE, messages: {} });
 
-export function I18nProvider({ locale, children }: { locale: Locale; children: ReactNode }) {
-  return <I18nContext.Provider value={locale}>{children}</I18nContext.Provider>;
+export function I18nProvider({ locale, messages, children }: I18nValue & { children: ReactNode }) {
+  const value = useMemo(() => ({ locale, messages }), [locale, messages]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
 export function useI18n() {
-  const locale = useContext(I18nContext);
+  const { locale, messages } = useContext(I18nContext);
   return useMemo(
     () => ({
       locale,
-      t: (key: MessageKey, vars?: Vars) => translate(locale, key, vars),
+      t: (key: MessageKey, vars?: Vars) => formatMessage(messages, locale, key, vars),
       /** For keys computed at run time (error codes from a schema, enum values). */
-      tx: (key: string, vars?: Vars) => translate(locale, key, vars),
+      tx: (key: string, vars?: Vars) => formatMessage(messages, locale, key, vars),
       date: (value: Date | string, style?: "long" | "short" | "datetime") => formatDate(locale, value, style),
       label: (row: { name_fr: string; name_en?: string | null }) => labelOf(locale, row),
     }),
-    [locale],
+    [locale, messages],
   );
 }

@@ -10,6 +10,24 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   kind: string;
+  /** Extra headers (e.g. RFC 8058 List-Unsubscribe); kept in outbox.headers. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * RFC 8058 one-click unsubscribe: the provider POSTs `List-Unsubscribe=One-Click` to
+ * the https URL (which carries the signed token); RFC 2369 wants it in angle brackets.
+ */
+export function oneClickUnsubscribeHeaders(url: string): Record<string, string> {
+  return { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+}
+
+/** Header names and values we accept: no line breaks (header injection), printable names. */
+function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(name) || /[\r\n]/.test(value)) throw new Error(`mail: refused header ${JSON.stringify(name)}`);
+  }
+  return headers;
 }
 
 export const MAIL_BATCH = 20;
@@ -24,13 +42,21 @@ export interface Mailer {
   stop(): Promise<void>;
 }
 
+/** The stored headers as nodemailer takes them (anything not a string is left out). */
+function stringHeaders(stored: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(stored).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
 export function createMailer(options: { db: Database; smtpUrl?: string; from: string; logger: Logger }): Mailer {
   const { db, logger } = options;
   let timer: NodeJS.Timeout | null = null;
-  let transport: { sendMail(m: { from: string; to: string; subject: string; text: string }): Promise<unknown>; close(): void } | null = null;
+  let transport: { sendMail(m: { from: string; to: string; subject: string; text: string; headers: Record<string, string> }): Promise<unknown>; close(): void } | null = null;
 
   const insert = (tx: Tx, mail: OutgoingMail) =>
-    tx.insertInto("outbox").values({ to_email: mail.to, subject: mail.subject, body_text: mail.text, kind: mail.kind, sent_at: null, last_error: null }).execute();
+    tx.insertInto("outbox").values({
+      to_email: mail.to, subject: mail.subject, body_text: mail.text, kind: mail.kind, sent_at: null, last_error: null,
+      headers: JSON.stringify(checkHeaders(mail.headers ?? {})),
+    }).execute();
 
   const mailer: Mailer = {
     async enqueue(mail, tx) {
@@ -51,7 +77,7 @@ export function createMailer(options: { db: Database; smtpUrl?: string; from: st
       for (const m of pending) {
         // Network I/O happens outside any transaction (DESIGN rule 4).
         try {
-          await transport.sendMail({ from: options.from, to: m.to_email, subject: m.subject, text: m.body_text });
+          await transport.sendMail({ from: options.from, to: m.to_email, subject: m.subject, text: m.body_text, headers: stringHeaders(m.headers) });
           await db.asSystem("mail: mark sent", (tx) =>
             tx.updateTable("outbox").set({ sent_at: new Date() }).where("id", "=", m.id).execute());
           sent += 1;

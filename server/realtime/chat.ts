@@ -46,6 +46,8 @@ export interface ChatRealtimeOptions {
   /** With a mailer, this process also emails unread notifications (the outbox). */
   mail?: Mailer;
   publicUrl?: string;
+  /** Signs the one-click unsubscribe links of notification emails. */
+  appSecret?: string;
   intervals?: { heartbeatMs?: number; flushMs?: number; emailMs?: number };
 }
 
@@ -88,13 +90,13 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
       void flushSeen();
     }, options.intervals?.heartbeatMs ?? LAST_SEEN_HEARTBEAT_MS),
   ];
-  const { mail, publicUrl } = options;
-  if (mail && publicUrl) {
+  const { mail, publicUrl, appSecret } = options;
+  if (mail && publicUrl && appSecret) {
     let running = false;
     timers.push(setInterval(() => {
       if (running) return;
       running = true;
-      void track(sendDueNotificationEmails({ db, mail, publicUrl })
+      void track(sendDueNotificationEmails({ db, mail, publicUrl, secret: appSecret })
         .catch((err: unknown) => logger.warn({ err }, "chat: notification emails not sent"))
         .finally(() => (running = false)));
     }, options.intervals?.emailMs ?? NOTIFICATION_EMAIL_INTERVAL_MS));

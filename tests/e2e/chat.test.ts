@@ -91,7 +91,7 @@ describe("chat between two members", () => {
     await expectAccessible(isabelle, "new conversation");
     await Promise.all([isabelle.waitForURL(/\/chat\/[0-9a-f-]{36}$/), isabelle.click('button:has-text("Écrire à")')]);
     const conversationUrl = isabelle.url();
-    // The URL can change a moment before the new page renders (client-side navigation).
+    // The URL changes when the navigation commits; React may render the new page a moment later.
     await expect.poll(() => isabelle.textContent("h1")).toBe("Marc-André Lévesque");
     await expectAccessible(isabelle, "empty conversation");
     await live(isabelle);

@@ -55,6 +55,8 @@ describe("forums journey", () => {
     await marc.page.goto(`${kit.app.url}/dev/mailbox`);
     expect(await marc.page.textContent("main")).toContain("Isabelle Gagnon vous a mentionné·e dans « Trousses de naloxone dans les refuges de Sept-Îles »");
     expect(await marc.page.textContent("main")).toContain("/forums/unsubscribe?token=");
+    // …with the RFC 8058 one-click headers a mail provider uses.
+    expect(await marc.page.textContent("main")).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
 
     // Marc opens the notification and replies; Isabelle, still on the page, sees it arrive.
     await marc.page.goto(`${kit.app.url}/notifications`);

@@ -135,7 +135,7 @@ describe("people who took part are notified", () => {
     await system((tx) => tx.updateTable("notifications").set({ created_at: sql`now() - interval '2 hours'` }).where(sql<boolean>`payload->>'caseId' = ${id}`).execute());
     await system((tx) => tx.deleteFrom("outbox").execute());
     const mail = createMailer({ db: t.db, from: "passerelle@example.org", logger });
-    await sendDueNotificationEmails({ db: t.db, mail, publicUrl: "https://passerelle.example" });
+    await sendDueNotificationEmails({ db: t.db, mail, publicUrl: "https://passerelle.example", secret: "test-secret-for-case-emails-0123456789" });
     const out = await system((tx) => tx.selectFrom("outbox").innerJoin("profile_private as pp", "pp.contact_email", "outbox.to_email")
       .select(["pp.user_id", "outbox.body_text"]).execute());
     expect(out.map((o) => o.user_id)).toContain(p.verified.id);

@@ -12,11 +12,13 @@ import {
   syncConversation, touchLastSeen,
 } from "~/modules/chat/chat.server";
 import {
-  getNotificationSettings, listNotifications, markNotificationsRead, sendDueNotificationEmails, updateNotificationSettings,
+  getNotificationSettings, listNotifications, markNotificationsRead, sendDueNotificationEmails, unsubscribeNotificationEmails, updateNotificationSettings,
 } from "~/modules/notifications/notifications.server";
 import { createMailer } from "~/utils/mail.server";
 import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
 
+/** Signs the unsubscribe links of notification emails. */
+const TEST_SECRET = "a-test-secret-of-at-least-32-characters";
 let t: TestDatabase;
 let ana: TestUser, ben: TestUser, chloe: TestUser, unverified: TestUser, moderator: TestUser;
 
@@ -172,7 +174,7 @@ describe("email when offline for a while", () => {
 
   it("emails unread notifications once the person has been offline for their delay: who and where, never what", async () => {
     const mail = createMailer({ db: t.db, from: "passerelle@example.org", logger });
-    const options = { db: t.db, mail, publicUrl: "https://passerelle.example" };
+    const options = { db: t.db, mail, publicUrl: "https://passerelle.example", secret: TEST_SECRET };
     const [dana, eli] = [await createUser(t.db, { displayName: "Dana Morin", verified: true }), await createUser(t.db, { displayName: "Éli Caron", verified: true })];
     const direct = ok(await openDirectConversation(t.db, eli.claims, dana.id)).id;
     ok(await send(eli, direct, "Le dossier de M. Untel, né le 3 mars 1970, est prêt"));
@@ -195,11 +197,19 @@ describe("email when offline for a while", () => {
     // Once only.
     expect(await sendDueNotificationEmails(options)).toBe(0);
     expect(await outboxFor(dana.email)).toHaveLength(1);
+    // One-click unsubscribe (RFC 8058): the body's signed link is also the List-Unsubscribe header, and it works once.
+    const link = /(https:\/\/passerelle\.example\/notifications\/unsubscribe\?token=\S+)/.exec(email?.body_text ?? "")?.[1] ?? "";
+    expect(email?.headers).toEqual({ "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+    const token = new URL(link).searchParams.get("token");
+    expect(await unsubscribeNotificationEmails(t.db, "another-secret-of-at-least-32-characters", token)).toBe(false);
+    expect(await unsubscribeNotificationEmails(t.db, TEST_SECRET, `${dana.id}.forged`)).toBe(false);
+    expect(await unsubscribeNotificationEmails(t.db, TEST_SECRET, token)).toBe(true);
+    expect(await getNotificationSettings(t.db, dana.claims)).toEqual({ emailDelayMinutes: null });
   });
 
   it("respects the person's choice (a longer delay, or never) and skips what was read", async () => {
     const mail = createMailer({ db: t.db, from: "passerelle@example.org", logger });
-    const options = { db: t.db, mail, publicUrl: "https://passerelle.example" };
+    const options = { db: t.db, mail, publicUrl: "https://passerelle.example", secret: TEST_SECRET };
     const [fay, gil, hugo] = await Promise.all([
       createUser(t.db, { displayName: "Fay", verified: true }), createUser(t.db, { displayName: "Gil", verified: true }),
       createUser(t.db, { displayName: "Hugo", verified: true }),
@@ -225,7 +235,7 @@ describe("email when offline for a while", () => {
     await t.db.withUser(ivy.claims, (tx) => tx.updateTable("profiles").set({ locale: "en-CA" }).where("id", "=", ivy.id).execute());
     ok(await send(ben, ok(await openDirectConversation(t.db, ben.claims, ivy.id)).id, "Hi"));
     await age(ivy, 20);
-    expect(await sendDueNotificationEmails({ db: t.db, mail, publicUrl: "https://passerelle.example" })).toBe(1);
+    expect(await sendDueNotificationEmails({ db: t.db, mail, publicUrl: "https://passerelle.example", secret: TEST_SECRET })).toBe(1);
     const [email] = await outboxFor(ivy.email);
     expect(email?.subject).toBe("Passerelle — 1 unread notification");
     expect(email?.body_text).toContain("New message from Ben Ouellet");

@@ -13,7 +13,7 @@ import {
 import { getReviewQueue, moderatePost, moderateTopic, splitTopic } from "~/modules/forums/moderation.server";
 import { afterPublish, sendForumDigests, UNSUBSCRIBE_PURPOSE } from "~/modules/forums/notify.server";
 import { unsubscribeWithToken } from "~/modules/forums/unsubscribe.server";
-import { search } from "~/modules/search/search.server";
+import { search, SEARCH_CONCURRENCY, SEARCH_STATEMENT_TIMEOUT_MS, SearchBusyError } from "~/modules/search/search.server";
 import { searchSchema } from "~/modules/search/schemas";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Database, Tx } from "~/utils/db.server";
@@ -300,7 +300,36 @@ describe("search", () => {
     for (const q of ["\"", "!!", "a & | ! ( )", "'; drop table forum_posts; --", "les", "🙂 émoji", "x".repeat(200)]) {
       await expect(find(isabelle.claims, { q })).resolves.toBeDefined();
     }
+    expect(searchSchema.safeParse({ q: "x".repeat(201) }).error?.flatten().fieldErrors).toEqual({ q: ["forums.search.tooLong"] });
   });
+
+  test("under overload, searches are refused as busy (a 503 for the page), never with a database error", async () => {
+    // The database is made slow for real: another transaction holds the posts table
+    // (on PGlite, the one session) for longer than a search may wait.
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => (held = resolve));
+    const holder = system(async (tx) => {
+      await sql`lock table public.forum_posts in access exclusive mode`.execute(tx);
+      held();
+      await sql`select pg_sleep(${(SEARCH_STATEMENT_TIMEOUT_MS + 1_000) / 1000})`.execute(tx);
+    });
+    await locked;
+    const extra = 10;
+    const total = SEARCH_CONCURRENCY.active + SEARCH_CONCURRENCY.waiting + extra;
+    const outcomes = await Promise.allSettled(Array.from({ length: total }, () => find(isabelle.claims, { q: "therapie eleve" })));
+    await holder;
+    const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
+    expect(refused.filter((e) => !(e instanceof SearchBusyError))).toEqual([]);
+    // Past the running and waiting searches, the rest are refused at once.
+    expect(refused.filter((e) => e instanceof SearchBusyError && e.reason === "queue_full")).toHaveLength(extra);
+    // PostgreSQL cancels the searches stuck behind the lock at their own timeout (PGlite's
+    // searches wait for the session instead, where no statement is running yet).
+    if (t.kind === "postgres") expect(refused.some((e) => e instanceof SearchBusyError && e.reason === "timeout")).toBe(true);
+    expect(outcomes.some((o) => o.status === "fulfilled")).toBe(true);
+    // Every slot was given back: searching works again.
+    const after = await Promise.all(Array.from({ length: SEARCH_CONCURRENCY.active + 1 }, () => find(isabelle.claims, { q: "therapie eleve" })));
+    expect(after.every((r) => r.hits.length > 0)).toBe(true);
+  }, 30_000);
 });
 
 describe("watching and notifications", () => {
@@ -324,8 +353,11 @@ describe("watching and notifications", () => {
     expect(rows.every((r) => r.emailed_at !== null)).toBe(true);
     expect(emitted.find((e) => e.room === `topic:${topic.topicId}`)).toMatchObject({ event: "forum:post:new", payload: { postId: reply.postId, postNumber: 2 } });
     expect(emitted.filter((e) => e.event === "notification:new").map((e) => e.users?.[0]).sort()).toEqual([isabelle.id, moderator.id].sort());
-    const mail = await system((tx) => tx.selectFrom("outbox").select(["to_email", "subject", "body_text"]).execute());
+    const mail = await system((tx) => tx.selectFrom("outbox").select(["to_email", "subject", "body_text", "headers"]).execute());
     const toIsabelle = mail.find((m) => m.to_email === isabelle.email);
+    // RFC 8058 one-click unsubscribe: the same signed link as the body's, in the headers.
+    const bodyLink = /(\S+\/forums\/unsubscribe\?token=\S+)/.exec(toIsabelle?.body_text ?? "")?.[1];
+    expect(toIsabelle?.headers).toEqual({ "List-Unsubscribe": `<${bodyLink}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
     expect(toIsabelle?.subject).toBe("Passerelle — Marc-André Lévesque vous a mentionné·e dans « Qui surveille ce sujet ? »");
     expect(toIsabelle?.body_text).toContain(`/forums/p/${reply.postId}`);
     expect(toIsabelle?.body_text).not.toContain("Voir"); // no post content in email
@@ -351,7 +383,8 @@ describe("watching and notifications", () => {
     await afterPublish(context, topic, "Isabelle Gagnon");
     expect(await system((tx) => tx.selectFrom("outbox").select("to_email").where("to_email", "=", moderator.email).execute())).toEqual([]);
     expect(await sendForumDigests({ db: t.db, mail: context.mail, env })).toBe(1);
-    const digest = await system((tx) => tx.selectFrom("outbox").select(["subject", "body_text"]).where("to_email", "=", moderator.email).executeTakeFirstOrThrow());
+    const digest = await system((tx) => tx.selectFrom("outbox").select(["subject", "body_text", "headers"]).where("to_email", "=", moderator.email).executeTakeFirstOrThrow());
+    expect(digest.headers).toMatchObject({ "List-Unsubscribe": expect.stringMatching(/^<https?:\/\/[^>]+\/forums\/unsubscribe\?token=[^>]+>$/), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
     expect(digest.subject).toMatch(/nouveautés? dans les forums/);
     expect(digest.body_text).toContain("Sujet pour le résumé");
     expect(digest.body_text).toContain("/forums/unsubscribe?token=");

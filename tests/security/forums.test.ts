@@ -6,7 +6,11 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RICH_TEXT_LIMITS } from "../../app/components/rich-text/limits";
 import { FORUM_LIMITS } from "../../app/modules/forums/limits";
-import { MESSAGES } from "../../app/utils/i18n";
+import { unsubscribeLink } from "../../app/modules/forums/notify.server";
+import { notificationUnsubscribeLink } from "../../app/modules/notifications/notifications.server";
+import { MESSAGES } from "../../app/utils/i18n.server";
+import { oneClickUnsubscribeHeaders } from "../../app/utils/mail.server";
+import { getAppSecret } from "../../app/utils/secret.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
 import { Client, DEMO, signedIn, type FormInput, type HttpResult } from "./helpers";
 
@@ -141,6 +145,79 @@ describe("bad input is refused with a clear message, and nothing is saved", () =
     const statuses: number[] = [];
     for (const { id } of posts) statuses.push((await nouveau.action(`/forums/p/${id}/flag`, "forums.p.$id.flag", { reason: "spam" })).status);
     expect(statuses).toEqual([204, 204, 204, 429]);
+  });
+});
+
+describe("search refuses bad input with 400 and a field message, never 500", () => {
+  it("a query over the limit (a crafted URL: the field has maxlength) is a 400 that names the field", async () => {
+    const long = "naloxone ".repeat(40);
+    const page = await membre.get(`/search?q=${encodeURIComponent(long)}`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(MESSAGES["fr-CA"].forums.search.tooLong.replace("{max}", "200"));
+    expect(page.body).toContain('aria-invalid="true"');
+    const data = await membre.loader(`/search?q=${encodeURIComponent(long)}&category=nope!&offset=-3`, "search");
+    expect(data.status).toBe(400);
+    expect(data.json()).toMatchObject({ errors: { q: ["forums.search.tooLong"] }, results: { searched: false } });
+    // The filters that cannot be read fall back to "any" rather than refuse.
+    expect((await membre.get("/search?q=naloxone&category=nope!&offset=-3&from=2026-13-45")).status).toBe(200);
+  });
+});
+
+describe("RFC 8058 one-click unsubscribe", () => {
+  const membreId = () => db().asSystem("test: membre's id", async (tx) =>
+    (await tx.selectFrom("profile_private").select("user_id").where("contact_email", "=", DEMO.membre).executeTakeFirstOrThrow()).user_id);
+  /** What a mail provider sends: a POST to the header's URL, no Origin, no Referer, no cookie. */
+  const oneClick = (link: string, origin: string | null = null) =>
+    new Client(app.url).post(new URL(link).pathname + new URL(link).search, "List-Unsubscribe=One-Click", { origin, cookies: false });
+
+  it("a mail provider's POST to a forum email's List-Unsubscribe URL turns the forum emails off", async () => {
+    const id = await membreId();
+    const env = app.server.services.env;
+    const link = unsubscribeLink(env, id);
+    // A browser's cross-site post carries its Origin: refused like any other.
+    expect((await oneClick(link, "https://evil.example")).status).toBe(403);
+    const forged = new URL(link);
+    forged.searchParams.set("token", `${id}.forged`);
+    expect((await oneClick(forged.toString())).status).toBe(400);
+    const before = await db().asSystem("test", (tx) => tx.selectFrom("forum_email_settings").select("mode").where("user_id", "=", id).executeTakeFirst());
+    expect(before?.mode ?? "each").toBe("each");
+    expect((await oneClick(link)).status).toBe(200);
+    const after = await db().asSystem("test", (tx) => tx.selectFrom("forum_email_settings").select("mode").where("user_id", "=", id).executeTakeFirstOrThrow());
+    expect(after.mode).toBe("off");
+  });
+
+  it("the same for the unread-notification emails, and /dev/mailbox shows the headers", async () => {
+    const id = await membreId();
+    const env = app.server.services.env;
+    const link = notificationUnsubscribeLink(env.publicUrl, getAppSecret(env), id);
+    expect((await oneClick(link.replace("token=", "token=x"))).status).toBe(400);
+    expect((await oneClick(link)).status).toBe(200);
+    const settings = await db().asSystem("test", (tx) => tx.selectFrom("notification_settings").select("email_delay_minutes").where("user_id", "=", id).executeTakeFirstOrThrow());
+    expect(settings.email_delay_minutes).toBeNull();
+    // The page's own button still works with the token as a field (and our Origin).
+    expect((await anon.get(new URL(link).pathname + new URL(link).search)).status).toBe(200);
+
+    await app.server.services.mail.enqueue({ to: DEMO.membre, subject: "Avec en-têtes", text: "Texte", kind: "forum_notification", headers: oneClickUnsubscribeHeaders(link) });
+    const mailbox = await anon.get("/dev/mailbox");
+    expect(mailbox.status).toBe(200);
+    expect(mailbox.body).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    expect(mailbox.body).toContain("List-Unsubscribe: &lt;http");
+  });
+});
+
+describe("the category page's watch form (parsed on the server only)", () => {
+  it("saves a valid level and refuses an unknown one with 400, changing nothing", async () => {
+    const path = "/forums/c/region-09-cote-nord";
+    const bad = await membre.action(path, "forums.c.$slug._index", { level: "loud" });
+    expect(bad.status).toBe(400);
+    const none = await db().asSystem("test", (tx) => tx.selectFrom("forum_category_watches as w").innerJoin("forum_categories as c", "c.id", "w.category_id")
+      .innerJoin("profile_private as p", "p.user_id", "w.user_id").select("w.level").where("c.slug", "=", "region-09-cote-nord").where("p.contact_email", "=", DEMO.membre).executeTakeFirst());
+    expect(none).toBeUndefined();
+    const ok = await membre.action(path, "forums.c.$slug._index", { level: "watching" });
+    expect(ok.location).toBe(`${path}?watch=saved`);
+    const saved = await db().asSystem("test", (tx) => tx.selectFrom("forum_category_watches as w").innerJoin("forum_categories as c", "c.id", "w.category_id")
+      .innerJoin("profile_private as p", "p.user_id", "w.user_id").select("w.level").where("c.slug", "=", "region-09-cote-nord").where("p.contact_email", "=", DEMO.membre).executeTakeFirst());
+    expect(saved?.level).toBe("watching");
   });
 });
 

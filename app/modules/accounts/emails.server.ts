@@ -1,4 +1,5 @@
-import { translate, type Locale } from "~/utils/i18n";
+import type { Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
 
 export function resetPasswordEmail(locale: Locale, link: string) {
   return {

@@ -8,7 +8,7 @@ import { parseWithZod } from "@conform-to/zod";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { MESSAGES } from "~/utils/i18n";
+import { MESSAGES } from "~/utils/i18n.server";
 import quebec from "../../../supabase/data/quebec.json";
 import { DISCIPLINES, ESTABLISHMENT_KINDS, LANGUAGES, PROFESSIONAL_ORDERS, REGIONS, TOPICS } from "./reference";
 import {

@@ -1,15 +1,14 @@
 // The browser's one live connection (Socket.IO), shared by the header (unread
-// badges, notification bell) and the conversation page. socket.io-client is loaded
-// lazily, only for verified members, after the page works without it. Nothing here
-// runs on the server: every entry point is called from an effect or an event.
+// badges, notification bell) and the conversation page. This module is the small
+// store every page loads (no zod, no socket.io-client): the connection itself
+// (live-connection.ts, with socket.io-client and the zod contracts) is imported only
+// when startLive runs, after hydration, so read pages' first load stays small
+// (decision 003). Nothing here runs on the server: every entry point is called from
+// an effect or an event.
 import { useSyncExternalStore } from "react";
 import type { Socket } from "socket.io-client";
 import type { z } from "zod";
-import { parseAck, REALTIME_PATH, type Ack } from "~/modules/realtime/schemas";
-import { NOTIFICATION_EVENTS, notificationCountSchema, notificationPushSchema } from "~/modules/notifications/schemas";
-import {
-  CHAT_BROADCASTS, CHAT_EVENTS, membershipBroadcastSchema, messageSchema, summaryResultSchema, unreadBroadcastSchema,
-} from "./schemas";
+import type { Ack } from "~/modules/realtime/schemas";
 
 export type LiveStatus = "off" | "connecting" | "online" | "offline" | "refused";
 
@@ -43,6 +42,7 @@ function setUnread(conversationId: string, count: (current: number) => number) {
 }
 
 async function refreshSummary() {
+  const { CHAT_EVENTS, summaryResultSchema } = await import("./schemas");
   const ack = await request(CHAT_EVENTS.summary, {}, summaryResultSchema);
   if (!ack.ok) return;
   update({
@@ -51,54 +51,36 @@ async function refreshSummary() {
   });
 }
 
+/** What the connection module may do to the store. */
+export interface LiveStore {
+  me: () => string | null;
+  activeConversation: () => string | null;
+  snapshot: () => LiveSnapshot;
+  update: (patch: Partial<LiveSnapshot>) => void;
+  setUnread: (conversationId: string, count: (current: number) => number) => void;
+  dispatch: (event: string, payload: unknown) => void;
+  refreshSummary: () => Promise<void>;
+}
+
+const store: LiveStore = {
+  me: () => me,
+  activeConversation: () => activeConversation,
+  snapshot: () => snapshot,
+  update,
+  setUnread,
+  dispatch(event, payload) {
+    for (const handler of handlers.get(event) ?? []) handler(payload);
+  },
+  refreshSummary,
+};
+
 /** Opens the connection once per page load (idempotent). */
 export function startLive(userId: string): void {
   if (typeof window === "undefined" || (starting && me === userId)) return;
   me = userId;
   update({ status: "connecting" });
-  starting = import("socket.io-client").then(({ io }) => {
-    const s = io({ path: REALTIME_PATH, transports: ["websocket", "polling"], withCredentials: true });
+  starting = import("./live-connection").then(({ openSocket }) => openSocket(store)).then((s) => {
     socket = s;
-    s.on("connect", () => {
-      update({ status: "online", connection: snapshot.connection + 1 });
-      void refreshSummary();
-    });
-    s.on("disconnect", () => update({ status: "offline" }));
-    s.on("connect_error", (error) => {
-      // No session any more (signed out, expired) or too many tabs: stop trying.
-      if (error.message === "unauthorized" || error.message === "too_many_connections") {
-        s.disconnect();
-        update({ status: "refused" });
-      } else {
-        update({ status: "offline" });
-      }
-    });
-    s.onAny((event: string, payload: unknown) => {
-      for (const handler of handlers.get(event) ?? []) handler(payload);
-    });
-    s.on(CHAT_BROADCASTS.message, (raw: unknown) => {
-      const message = messageSchema.safeParse(raw);
-      if (!message.success || message.data.authorId === me) return;
-      if (message.data.conversationId !== activeConversation || document.visibilityState !== "visible") {
-        setUnread(message.data.conversationId, (n) => n + 1);
-      }
-    });
-    s.on(CHAT_BROADCASTS.unread, (raw: unknown) => {
-      const parsed = unreadBroadcastSchema.safeParse(raw);
-      if (parsed.success) setUnread(parsed.data.conversationId, () => parsed.data.unread);
-    });
-    s.on(CHAT_BROADCASTS.membership, (raw: unknown) => {
-      const parsed = membershipBroadcastSchema.safeParse(raw);
-      if (parsed.success && parsed.data.userId === me && parsed.data.change !== "added" && parsed.data.change !== "renamed") {
-        setUnread(parsed.data.conversationId, () => 0);
-      }
-    });
-    for (const event of [NOTIFICATION_EVENTS.new, NOTIFICATION_EVENTS.count]) {
-      s.on(event, (raw: unknown) => {
-        const parsed = (event === NOTIFICATION_EVENTS.new ? notificationPushSchema : notificationCountSchema).safeParse(raw);
-        if (parsed.success) update({ notifications: parsed.data.unread });
-      });
-    }
   }, () => update({ status: "offline" }));
 }
 
@@ -127,7 +109,10 @@ export async function request<Result extends Record<string, unknown>>(
 ): Promise<Ack<Result>> {
   if (!socket?.connected) return { ok: false, error: "offline" };
   try {
-    const raw: unknown = await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    const [{ parseAck }, raw] = await Promise.all([
+      import("~/modules/realtime/schemas"),
+      socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<unknown>,
+    ]);
     return parseAck(resultSchema, raw);
   } catch {
     return { ok: false, error: "timeout" };

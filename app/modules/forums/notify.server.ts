@@ -14,7 +14,9 @@ import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import { createNotifications, publishNotifications, type NewNotification } from "~/modules/notifications/notifications.server";
 import type { Tx } from "~/utils/db.server";
-import { isLocale, translate, type Locale } from "~/utils/i18n";
+import { isLocale, type Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
+import { oneClickUnsubscribeHeaders } from "~/utils/mail.server";
 import { getAppSecret, signToken } from "~/utils/secret.server";
 import type { Published } from "./forums.server";
 import { FORUM_LIVE_EVENTS, topicRoom, type ForumPostBroadcast } from "./live-schemas";
@@ -103,12 +105,14 @@ export async function afterPublish(context: NotifyContext, published: Published,
         const summary = translate(locale, `forums.notificationKinds.${notification.kind.split(".")[1] ?? "post"}`, {
           actor: authorName, title: found.post.title, count: notification.count,
         });
+        const unsubscribe = unsubscribeLink(context.env, person.id);
         await context.mail.enqueue({
           to: person.contact_email,
           kind: "forum_notification",
+          headers: oneClickUnsubscribeHeaders(unsubscribe),
           ...eventEmail(locale, {
             name: person.display_name, summary, link: `${context.env.publicUrl}${url}`,
-            settings: `${context.env.publicUrl}/forums/settings`, unsubscribe: unsubscribeLink(context.env, person.id),
+            settings: `${context.env.publicUrl}/forums/settings`, unsubscribe,
           }),
         }, tx);
       }
@@ -158,13 +162,15 @@ export async function sendForumDigests(options: { db: NotifyContext["db"]; mail:
         const url = text("url").startsWith("/") ? `${env.publicUrl}${text("url")}` : `${env.publicUrl}/forums`;
         return `• ${line}\n  ${url}`;
       });
+      const unsubscribe = unsubscribeLink(env, person.user_id);
       await mail.enqueue({
         to: person.contact_email,
         kind: "forum_digest",
+        headers: oneClickUnsubscribeHeaders(unsubscribe),
         subject: translate(locale, "forums.email.digestSubject", { count: items.length }),
         text: translate(locale, "forums.email.digestBody", {
           name: person.display_name, items: lines.join("\n"), link: `${env.publicUrl}/forums`,
-          settings: `${env.publicUrl}/forums/settings`, unsubscribe: unsubscribeLink(env, person.user_id),
+          settings: `${env.publicUrl}/forums/settings`, unsubscribe,
         }),
       }, tx);
       sent += 1;

@@ -99,6 +99,31 @@ export function forumStructure(): SpaceSeed[] {
   ];
 }
 
+/**
+ * Creates the spaces and categories of forumStructure() that do not exist yet (by slug),
+ * and returns the ids of all of them. Run at every start, demo or not (decision 008):
+ * a production database gets the structure without demo content; several processes
+ * starting together are fine (`on conflict do nothing`). What moderators changed since
+ * (names, order, archiving) is left alone: only missing slugs are created.
+ */
+export async function ensureForumStructure(tx: Tx): Promise<{ spaceIds: Map<string, string>; categoryIds: Map<string, string> }> {
+  const structure = forumStructure();
+  await tx.insertInto("spaces").values(structure.map((sp) => ({
+    slug: sp.slug, kind: sp.kind, visibility: sp.visibility, name_fr: sp.fr, name_en: sp.en, description_fr: sp.dfr, description_en: sp.den,
+    region_code: sp.region, discipline_code: sp.discipline, position: sp.position, created_by: null,
+  }))).onConflict((oc) => oc.column("slug").doNothing()).execute();
+  const spaceIds = new Map((await tx.selectFrom("spaces").select(["id", "slug"]).where("slug", "in", structure.map((sp) => sp.slug)).execute())
+    .map((row) => [row.slug, row.id]));
+  const categories = structure.flatMap((sp) => sp.categories.map((c) => ({ space: sp.slug, ...c })));
+  await tx.insertInto("forum_categories").values(categories.map((c) => ({
+    space_id: spaceIds.get(c.space) ?? "", slug: c.slug, name_fr: c.fr, name_en: c.en, description_fr: c.dfr, description_en: c.den,
+    position: c.position, topic_code: c.topic, created_by: null,
+  }))).onConflict((oc) => oc.column("slug").doNothing()).execute();
+  const categoryIds = new Map((await tx.selectFrom("forum_categories").select(["id", "slug"]).where("slug", "in", categories.map((c) => c.slug)).execute())
+    .map((row) => [row.slug, row.id]));
+  return { spaceIds, categoryIds };
+}
+
 /** `idsByEmail`: the demo accounts just created (email → profile id). */
 export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>): Promise<void> {
   const pick = (email: string) => {
@@ -114,22 +139,8 @@ export async function seedForums(tx: Tx, idsByEmail: ReadonlyMap<string, string>
   await tx.updateTable("profiles").set({ created_at: daysAgo(60) }).where("id", "in", Object.values(ids)).execute();
   await tx.updateTable("profiles").set({ verified_at: daysAgo(59) }).where("id", "in", Object.values(ids)).where("verification_status", "=", "verified").execute();
 
-  // ── Spaces and categories ──
-  const categoryIds = new Map<string, string>();
-  const spaceIds = new Map<string, string>();
-  for (const sp of forumStructure()) {
-    const spaceId = (await tx.insertInto("spaces").values({
-      slug: sp.slug, kind: sp.kind, visibility: sp.visibility, name_fr: sp.fr, name_en: sp.en, description_fr: sp.dfr, description_en: sp.den,
-      region_code: sp.region, discipline_code: sp.discipline, position: sp.position, created_by: ids.admin,
-    }).returning("id").executeTakeFirstOrThrow()).id;
-    spaceIds.set(sp.slug, spaceId);
-    for (const c of sp.categories) {
-      categoryIds.set(c.slug, (await tx.insertInto("forum_categories").values({
-        space_id: spaceId, slug: c.slug, name_fr: c.fr, name_en: c.en, description_fr: c.dfr, description_en: c.den,
-        position: c.position, topic_code: c.topic, created_by: ids.admin,
-      }).returning("id").executeTakeFirstOrThrow()).id);
-    }
-  }
+  // ── Spaces and categories (already there: createServices ensures them at every start) ──
+  const { spaceIds, categoryIds } = await ensureForumStructure(tx);
   const category = (slug: string) => {
     const id = categoryIds.get(slug);
     if (!id) throw new Error(`seedForums: no category ${slug}`);

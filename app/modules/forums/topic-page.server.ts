@@ -8,7 +8,8 @@ import type { RichDoc, RichNode } from "~/components/rich-text/limits";
 import { docToText } from "~/components/rich-text/plain-text";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
-import { translate, type Locale } from "~/utils/i18n";
+import type { Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
 import {
   createReply, deletePost, getPostSummary, getTopicPage, markRead, saveDraft, setAcceptedAnswer, setTopicWatch,
   tagLabels, toggleBookmark, toggleReaction, type Outcome,

@@ -9,8 +9,10 @@
 import { sql } from "kysely";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Database, Tx, UserClaims } from "~/utils/db.server";
-import { isLocale, translate, type Locale } from "~/utils/i18n";
-import type { Mailer } from "~/utils/mail.server";
+import { isLocale, type Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
+import { oneClickUnsubscribeHeaders, type Mailer } from "~/utils/mail.server";
+import { signToken, verifyToken } from "~/utils/secret.server";
 import {
   DEFAULT_EMAIL_DELAY_MINUTES, NOTIFICATION_EVENTS, NOTIFICATIONS_PAGE_SIZE, notificationKey, notificationVars,
   type NotificationItem,
@@ -155,8 +157,37 @@ interface DueRow extends NotificationRow {
  * outbox in the same transaction that marks them emailed (several processes may run
  * this at once: `skip locked` gives each notification to one of them).
  */
-export async function sendDueNotificationEmails(options: { db: Database; mail: Mailer; publicUrl: string }): Promise<number> {
-  const { db, mail, publicUrl } = options;
+/** Purpose of the signed one-click unsubscribe tokens of notification emails. */
+export const NOTIFICATION_UNSUBSCRIBE_PURPOSE = "notification-email-unsubscribe";
+
+/** The one-click link (and List-Unsubscribe URL) of someone's notification emails. */
+export function notificationUnsubscribeLink(publicUrl: string, secret: string, userId: string): string {
+  return `${publicUrl}/notifications/unsubscribe?token=${encodeURIComponent(signToken(secret, NOTIFICATION_UNSUBSCRIBE_PURPOSE, userId))}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whose notification emails a token stops (null: not a valid token). */
+export function notificationUnsubscribeSubject(secret: string, token: string | null): string | null {
+  const subject = token ? verifyToken(secret, NOTIFICATION_UNSUBSCRIBE_PURPOSE, token) : null;
+  return subject && UUID.test(subject) ? subject : null;
+}
+
+/**
+ * Turns someone's notification emails off, proven only by a signed token: explicitly
+ * named system work that changes nothing but that person's email delay.
+ */
+export async function unsubscribeNotificationEmails(db: Database, secret: string, token: string | null): Promise<boolean> {
+  const userId = notificationUnsubscribeSubject(secret, token);
+  if (!userId) return false;
+  await db.asSystem("notifications: one-click unsubscribe (signed link)", (tx) =>
+    tx.insertInto("notification_settings").values({ user_id: userId, email_delay_minutes: null })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: null })).execute());
+  return true;
+}
+
+export async function sendDueNotificationEmails(options: { db: Database; mail: Mailer; publicUrl: string; secret: string }): Promise<number> {
+  const { db, mail, publicUrl, secret } = options;
   return db.asSystem("notifications: email unread after a delay offline", async (tx) => {
     const { rows } = await sql<DueRow>`
       with due as (
@@ -191,13 +222,17 @@ export async function sendDueNotificationEmails(options: { db: Database; mail: M
       const first = list[0];
       if (!first?.contact_email) continue;
       const locale: Locale = isLocale(first.locale) ? first.locale : "fr-CA";
-      await mail.enqueue({ to: first.contact_email, kind: "notifications_digest", ...notificationDigestEmail(locale, list.map(toCreated), publicUrl) }, tx);
+      const unsubscribe = notificationUnsubscribeLink(publicUrl, secret, first.user_id);
+      await mail.enqueue({
+        to: first.contact_email, kind: "notifications_digest", headers: oneClickUnsubscribeHeaders(unsubscribe),
+        ...notificationDigestEmail(locale, list.map(toCreated), publicUrl, unsubscribe),
+      }, tx);
     }
     return byPerson.size;
   });
 }
 
-export function notificationDigestEmail(locale: Locale, items: NotificationItem[], publicUrl: string) {
+export function notificationDigestEmail(locale: Locale, items: NotificationItem[], publicUrl: string, unsubscribe: string) {
   const lines = items.map((n) => `• ${translate(locale, notificationKey(n.kind), notificationVars(n))}`);
   return {
     subject: translate(locale, "chat.notificationCentre.email.subject", { count: items.length }),
@@ -206,6 +241,7 @@ export function notificationDigestEmail(locale: Locale, items: NotificationItem[
       items: lines.join("\n"),
       link: `${publicUrl}/notifications`,
       settings: `${publicUrl}/notifications#settings`,
+      unsubscribe,
     }),
   };
 }

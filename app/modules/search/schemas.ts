@@ -1,16 +1,17 @@
 // The search form (GET /search?q=…): one schema for the browser and the server.
+// The limits live in ./limits (no zod) so the search page's first load needs no zod;
+// the page's loader parses with this schema on the server (search.server.ts).
 import { z } from "zod";
+import { SEARCH_LIMITS, SEARCH_SOURCES } from "./limits";
 
-export const SEARCH_LIMITS = { queryMin: 2, queryMax: 200, authorMax: 80, pageSize: 20, maxOffset: 1_000 } as const;
-export const SEARCH_SOURCES = ["all", "forum", "tool"] as const;
-/** Tools shown beside the forum results (all of them, up to a page, with source=tool). */
-export const TOOL_HITS_BESIDE_FORUMS = 5;
+export { SEARCH_LIMITS, SEARCH_SOURCES, TOOL_HITS_BESIDE_FORUMS, type Excerpt } from "./limits";
 
 const optionalCode = (pattern: RegExp) => z.string().trim().regex(pattern).optional().catch(undefined);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`))).optional().catch(undefined);
 
 export const searchSchema = z.object({
-  q: z.string().trim().max(SEARCH_LIMITS.queryMax).default(""),
+  // The only field that refuses (400 with this message): the filters fall back to "any".
+  q: z.string().trim().max(SEARCH_LIMITS.queryMax, "forums.search.tooLong").default(""),
   category: optionalCode(/^[a-z0-9][a-z0-9-]{1,62}$/),
   region: optionalCode(/^[0-9]{2}$/),
   tag: optionalCode(/^[a-z_]{2,40}$/),
@@ -22,6 +23,3 @@ export const searchSchema = z.object({
   source: z.enum(SEARCH_SOURCES).default("all").catch("all"),
 });
 export type SearchQuery = z.infer<typeof searchSchema>;
-
-/** An excerpt as text runs; `mark` runs matched the query. Rendered as text (escaped), never as HTML. */
-export type Excerpt = Array<{ text: string; mark: boolean }>;

@@ -8,7 +8,63 @@ import { sql } from "kysely";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { searchCaseHits, type CaseSearchHit } from "~/modules/cases/site-search.server";
 import { searchLibraryHits, type ToolSearchHit } from "~/modules/tools/site-search.server";
-import { SEARCH_LIMITS, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
+import { SEARCH_LIMITS, searchSchema, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
+
+/**
+ * The query of /search?…: only `q` can be refused (over the limit: its field message);
+ * the filters fall back to "any". A refused query comes back emptied, with the errors.
+ */
+export function parseSearchQuery(params: URLSearchParams):
+  { ok: true; query: SearchQuery } | { ok: false; query: SearchQuery; errors: Partial<Record<string, string[]>> } {
+  const raw = Object.fromEntries(params);
+  const parsed = searchSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  return { ok: false, query: searchSchema.parse({ ...raw, q: "" }), errors: parsed.error.flatten().fieldErrors };
+}
+
+// ── Overload ────────────────────────────────────────────────────────────────
+// Under load, searches (the most expensive reads) ran side by side until the
+// database, slowed by all of them, cancelled some at the statement timeout: an
+// unhandled error, so a 500. Now a process runs a few searches at once and queues a
+// bounded number; past that, or when a search is cancelled at its own (shorter)
+// timeout, the caller gets SearchBusyError and the page answers 503 with
+// Retry-After. Topic pages keep their share of the pool meanwhile. The counters are
+// per process (a development rebuild starts them afresh, which is harmless).
+
+/** Searches running at once per process, and waiting for a turn before refusing. */
+export const SEARCH_CONCURRENCY = { active: 4, waiting: 16 } as const;
+/** A search statement is cancelled after this long (the default for a request is 8 s). */
+export const SEARCH_STATEMENT_TIMEOUT_MS = 3_000;
+
+export class SearchBusyError extends Error {
+  constructor(readonly reason: "queue_full" | "timeout") {
+    super(`search busy (${reason})`);
+    this.name = "SearchBusyError";
+  }
+}
+
+let active = 0;
+const waiting: Array<() => void> = [];
+
+async function withSearchSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (active < SEARCH_CONCURRENCY.active) active += 1;
+  else if (waiting.length >= SEARCH_CONCURRENCY.waiting) throw new SearchBusyError("queue_full");
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    // Hand the slot to the next in line, or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  }
+}
+
+/** PostgreSQL cancelled the statement (statement timeout) or could not get a lock in time. */
+export function isDatabaseOverload(error: unknown): boolean {
+  const code = error && typeof error === "object" && "code" in error ? error.code : undefined;
+  return code === "57014" || code === "55P03";
+}
 
 export interface SearchHit {
   source: "forum";
@@ -85,7 +141,8 @@ export async function search(db: Database, claims: Claims, query: SearchQuery) {
   const noTools = { hits: [] as ToolSearchHit[], total: 0 };
   const noCases = { hits: [] as CaseSearchHit[], total: 0 };
   if (query.q.length < SEARCH_LIMITS.queryMin) return { hits: [], more: false, searched: false, tools: noTools, cases: noCases };
-  return db.withUser(claims, async (tx) => {
+  return withSearchSlot(() => db.withUser(claims, async (tx) => {
+    await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(tx);
     const forums = query.source === "tool" ? { hits: [], more: false } : await searchForums(tx, query, SEARCH_LIMITS.pageSize);
     // Tools are listed beside the forum hits, on the first page only; forum-only filters leave them out.
     const forumFilters = Boolean(query.category || query.region || query.tag || query.author || query.from || query.to);
@@ -96,7 +153,9 @@ export async function search(db: Database, claims: Claims, query: SearchQuery) {
     const cases = query.source !== "all" || query.offset > 0 || forumFilters || !claims ? noCases
       : await searchCaseHits(tx, query.q, TOOL_HITS_BESIDE_FORUMS);
     return { ...forums, tools, cases, searched: true };
-  }, { readOnly: true });
+  }, { readOnly: true })).catch((error: unknown) => {
+    throw isDatabaseOverload(error) ? new SearchBusyError("timeout") : error;
+  });
 }
 
 /** Filter choices: the categories and regions the person may read. */

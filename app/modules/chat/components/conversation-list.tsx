@@ -3,8 +3,8 @@
 import { NavLink } from "@remix-run/react";
 import { useI18n } from "~/utils/i18n";
 import type { ConversationKind } from "~/utils/db-schema";
-import { UNREAD_COUNT_CAP } from "../limits";
 import { useLive } from "../live";
+import { UnreadBadge } from "./unread-badge";
 
 export interface ListedConversation {
   id: string;
@@ -12,16 +12,6 @@ export interface ListedConversation {
   visibility: "members" | "verified";
   name: string;
   unread: number;
-}
-
-export function UnreadBadge({ count, label }: { count: number; label: string }) {
-  if (count <= 0) return null;
-  return (
-    <span className="chat-badge">
-      <span aria-hidden="true">{count > UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP}+` : count}</span>
-      <span className="visually-hidden">{label}</span>
-    </span>
-  );
 }
 
 export function ConversationList({ conversations }: { conversations: ListedConversation[] }) {

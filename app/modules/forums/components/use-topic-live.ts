@@ -5,11 +5,14 @@
 // (/forums/api/posts/:id) so RLS decides what each reader gets. On every
 // reconnection it joins again and the next page load shows anything missed. Without
 // JavaScript the page simply shows the replies on the next load.
+//
+// The event contracts (zod) are imported when the page goes live, after hydration:
+// live updates are an enhancement and stay out of a read page's first load.
 import { useEffect, useRef, useState } from "react";
-import { z } from "zod";
 import { onLive, request, useLive } from "~/modules/chat/live";
-import { FORUM_LIVE_EVENTS, forumPostBroadcastSchema } from "../live-schemas";
 import type { PostData } from "./post-article";
+
+const contracts = () => import("../live-schemas");
 
 export interface LivePost { post: PostData; authorName: string }
 
@@ -29,28 +32,33 @@ export function useTopicLive(options: { topicId: number; enabled: boolean; known
 
   useEffect(() => {
     if (!options.enabled || status !== "online") return;
-    void request(FORUM_LIVE_EVENTS.join, { topicId: options.topicId }, z.object({}).passthrough());
+    const topicId = options.topicId;
+    void contracts().then(({ FORUM_LIVE_EVENTS, forumAckSchema }) => request(FORUM_LIVE_EVENTS.join, { topicId }, forumAckSchema));
     return () => {
-      void request(FORUM_LIVE_EVENTS.leave, { topicId: options.topicId }, z.object({}).passthrough());
+      void contracts().then(({ FORUM_LIVE_EVENTS, forumAckSchema }) => request(FORUM_LIVE_EVENTS.leave, { topicId }, forumAckSchema));
     };
   }, [options.topicId, options.enabled, status, connection]);
 
   useEffect(() => {
     if (!options.enabled) return;
     let closed = false;
-    const stop = onLive(FORUM_LIVE_EVENTS.post, async (raw) => {
-      const event = forumPostBroadcastSchema.safeParse(raw);
-      if (!event.success || event.data.topicId !== options.topicId || known.current.has(event.data.postNumber)) return;
-      known.current.add(event.data.postNumber);
-      try {
-        const response = await fetch(`/forums/api/posts/${event.data.postId}`, { headers: { Accept: "application/json" } });
-        if (!response.ok) return;
-        const data: unknown = await response.json();
-        if (closed || !isPostPayload(data)) return;
-        setLive((current) => (current.some((p) => p.post.id === data.post.id) ? current : [...current, { post: data.post, authorName: event.data.authorName }]));
-      } catch {
-        // The next page load shows it.
-      }
+    let stop = () => {};
+    void contracts().then(({ FORUM_LIVE_EVENTS, forumPostBroadcastSchema }) => {
+      if (closed) return;
+      stop = onLive(FORUM_LIVE_EVENTS.post, async (raw) => {
+        const event = forumPostBroadcastSchema.safeParse(raw);
+        if (!event.success || event.data.topicId !== options.topicId || known.current.has(event.data.postNumber)) return;
+        known.current.add(event.data.postNumber);
+        try {
+          const response = await fetch(`/forums/api/posts/${event.data.postId}`, { headers: { Accept: "application/json" } });
+          if (!response.ok) return;
+          const data: unknown = await response.json();
+          if (closed || !isPostPayload(data)) return;
+          setLive((current) => (current.some((p) => p.post.id === data.post.id) ? current : [...current, { post: data.post, authorName: event.data.authorName }]));
+        } catch {
+          // The next page load shows it.
+        }
+      });
     });
     return () => {
       closed = true;

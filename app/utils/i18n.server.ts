@@ -1,0 +1,62 @@
+// Every dictionary of both languages lives on the server (emails, page titles,
+// server-rendered text); the browser receives only what a page needs (i18n.tsx,
+// i18n-sections.ts, decision 003).
+import enCases from "~/locales/en-CA/cases.json";
+import enChat from "~/locales/en-CA/chat.json";
+import enCommon from "~/locales/en-CA/common.json";
+import enForums from "~/locales/en-CA/forums.json";
+import enTools from "~/locales/en-CA/tools.json";
+import frCases from "~/locales/fr-CA/cases.json";
+import frChat from "~/locales/fr-CA/chat.json";
+import frCommon from "~/locales/fr-CA/common.json";
+import frForums from "~/locales/fr-CA/forums.json";
+import frTools from "~/locales/fr-CA/tools.json";
+import { formatMessage, NAMESPACES, type Dictionary, type Locale, type MessageKey, type Messages, type Vars } from "./i18n";
+import { messageSelection } from "./i18n-sections";
+
+const fr: Messages = { ...frCommon, cases: frCases, chat: frChat, forums: frForums, tools: frTools };
+// Compile-time completeness: en-CA must have every key fr-CA has.
+const en: Messages = { ...enCommon, cases: enCases, chat: enChat, forums: enForums, tools: enTools };
+export const MESSAGES: Record<Locale, Messages> = { "fr-CA": fr, "en-CA": en };
+
+/** Translates a key with the whole dictionary of a language (server only). */
+export function translate(locale: Locale, key: MessageKey | string, vars?: Vars): string {
+  return formatMessage(MESSAGES[locale], locale, key, vars);
+}
+
+/** Copies the leaves under `path` (a key, its plural forms, or a group) into `into`. */
+function pick(from: Dictionary, into: Record<string, unknown>, path: string) {
+  const parts = path.split(".");
+  const last = parts.pop() ?? "";
+  let source: Dictionary | string | undefined = from;
+  let target = into;
+  for (const part of parts) {
+    source = typeof source === "object" && Object.hasOwn(source, part) ? source[part] : undefined;
+    if (typeof source !== "object") return;
+    const next = target[part];
+    target = (target[part] = typeof next === "object" && next ? next : {}) as Record<string, unknown>;
+  }
+  for (const [name, value] of Object.entries(source)) {
+    if (name === last || name.startsWith(`${last}_`)) target[name] = value;
+  }
+}
+
+const cache = new Map<string, Dictionary>();
+
+/** The messages a page at `pathname` needs, in one language: common, its section's namespaces, picked keys. */
+export function messagesFor(locale: Locale, pathname: string): Dictionary {
+  const selection = messageSelection(pathname);
+  const cacheKey = `${locale} ${selection.namespaces.join(",")} ${selection.picks.join(",")}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const all: Messages = MESSAGES[locale];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(all)) {
+    if (!(NAMESPACES as readonly string[]).includes(key)) out[key] = value;
+  }
+  for (const path of selection.picks) pick(all, out, path);
+  for (const namespace of selection.namespaces) out[namespace] = all[namespace];
+  const dictionary = out as Dictionary;
+  cache.set(cacheKey, dictionary);
+  return dictionary;
+}
