@@ -14,7 +14,7 @@ import { getReviewQueue, moderatePost, moderateTopic, splitTopic } from "~/modul
 import { afterPublish, sendForumDigests, UNSUBSCRIBE_PURPOSE } from "~/modules/forums/notify.server";
 import { unsubscribeWithToken } from "~/modules/forums/unsubscribe.server";
 import { search, SEARCH_CONCURRENCY, SEARCH_STATEMENT_TIMEOUT_MS, SearchBusyError } from "~/modules/search/search.server";
-import { searchSchema } from "~/modules/search/schemas";
+import { SEARCH_LIMITS, searchSchema } from "~/modules/search/schemas";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Database, Tx } from "~/utils/db.server";
 import { parseEnv } from "~/utils/env.server";
@@ -290,6 +290,35 @@ describe("search", () => {
     expect((await find(isabelle.claims, { q: "therapie", author: "isabelle" })).hits.length).toBeGreaterThan(0);
     expect((await find(isabelle.claims, { q: "therapie", author: "marc" })).hits).toHaveLength(0);
     expect((await find(isabelle.claims, { q: "therapie", from: "2999-01-01" })).hits).toHaveLength(0);
+  });
+
+  test("a word in more than 5 000 posts: the newest readable posts are ranked (the common-word path)", async () => {
+    // By the moderator, whom posting limits leave alone: the other tests' authors keep their quota.
+    const common = await createTopic(t.db, moderator.viewer, cat.verified, { title: "Suivi des doses de zopiclone", tags: [], body: "zopiclone au coucher" });
+    const hidden = await createTopic(t.db, manager.viewer, cat.members, { title: "Zopiclone : note interne", tags: [], body: "zopiclone interne" });
+    if (!common.ok || !hidden.ok) throw new Error(`topics: ${JSON.stringify([common, hidden])}`);
+    // Set-based, as the bench does: 5 100 replies that all say the word, the last ones
+    // newest; in batches, so that each statement (with its per-row triggers) stays quick.
+    for (let from = 1; from <= 5100; from += 850) {
+      await system((tx) => sql`
+        insert into public.forum_posts (topic_id, space_id, post_number, author_id, body, body_text, status, created_at)
+        select t.id, t.space_id, 1 + g, t.author_id,
+               jsonb_build_object('type', 'doc', 'content', jsonb_build_array(jsonb_build_object('type', 'paragraph',
+                 'content', jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'zopiclone réponse ' || g))))),
+               'zopiclone réponse ' || g, 'published', now() + g * interval '1 second'
+          from public.forum_topics t, generate_series(${from}::int, ${from + 849}::int) g
+         where t.id = ${common.topicId}`.execute(tx));
+    }
+    const newest = await system((tx) => tx.selectFrom("forum_posts").select("id").where("topic_id", "=", common.topicId)
+      .orderBy("id", "desc").limit(1).executeTakeFirstOrThrow());
+    const asMember = await find(isabelle.claims, { q: "zopiclone" });
+    expect(asMember.hits).toHaveLength(SEARCH_LIMITS.pageSize);
+    expect(asMember.more).toBe(true);
+    expect(asMember.hits.map((h) => h.url)).toContain(`/forums/p/${newest.id}`);
+    // The private space's post is not among them for someone outside it, on either path.
+    expect(asMember.hits.map((h) => h.url)).not.toContain(`/forums/p/${hidden.postId}`);
+    expect((await find(isabelle.claims, { q: "zopiclone interne" })).hits.map((h) => h.url)).not.toContain(`/forums/p/${hidden.postId}`);
+    expect((await find(manager.claims, { q: "zopiclone interne" })).hits.map((h) => h.url)).toContain(`/forums/p/${hidden.postId}`);
   });
 
   test("markup in posts comes back as text, and odd queries never fail", async () => {
