@@ -11,18 +11,17 @@ import {
   sendBackCase, submitCase, updateCase,
 } from "~/modules/cases/cases.server";
 import { afterCasePost } from "~/modules/cases/notify.server";
-import { namCheckDigit } from "~/modules/cases/identifiers";
 import { sendDueNotificationEmails } from "~/modules/notifications/notifications.server";
 import { search } from "~/modules/search/search.server";
 import { searchSchema } from "~/modules/search/schemas";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Claims, Tx } from "~/utils/db.server";
 import { createMailer } from "~/utils/mail.server";
-import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
+import { createTestDatabase, type TestDatabase, type TestUser } from "../setup/test-db";
+import { caseTemplate, createCaseCast, nam, openCase, type Who } from "./cases-cast";
 
 let t: TestDatabase;
-type Who = "presenter" | "unverified" | "verified" | "mentor" | "moderator" | "admin" | "member" | "outsider" | "spaceMod" | "expert";
-const p = {} as Record<Who, TestUser>;
+let p: Record<Who, TestUser>;
 let privateSpace = "";
 const system = <T>(fn: (tx: Tx) => Promise<T>) => t.db.asSystem("test: fixtures and read back", fn);
 const emitted: Array<{ users: string[]; event: string; payload: unknown }> = [];
@@ -37,27 +36,11 @@ const logger = pino({ level: "silent" });
 const context = () => ({ db: t.db, realtime, logger });
 
 const HELPLINE = "1 800 265-2626";
-const nam = `TREJ8703121${namCheckDigit("TREJ", 1987, "M", 3, 12, "1")}`;
-const template = (over: Record<string, unknown> = {}) => ({
-  title: "Fentanyl fumé malgré méthadone",
-  question: "Comment ajuster le TAO quand la consommation persiste malgré méthadone 80 mg?",
-  careSetting: "street_outreach",
-  substances: ["fentanyl"],
-  treatment: "methadone",
-  details: "TAO depuis mars, dose de 12/03 manquée.",
-  pseudonym: "infirmière, région 09",
-  ...over,
-});
+const template = caseTemplate;
 const helplineOverride = (field = "details", reason = "Ligne d'aide provinciale publique, pas un patient") =>
   ({ field, kind: "phone", match: HELPLINE, reason });
 
-async function openCaseAs(user: TestUser, over: Record<string, unknown> = {}) {
-  const created = await createCase(t.db, user.claims, template(over));
-  if (!created.ok) throw new Error(JSON.stringify(created));
-  const submitted = await submitCase(t.db, user.claims, created.id, { attestNotIdentifiable: "on" });
-  if (!submitted.ok) throw new Error(JSON.stringify(submitted));
-  return created.id;
-}
+const openCaseAs = async (user: TestUser, over: Record<string, unknown> = {}) => (await openCase(t.db, user, over)).id;
 async function post(fn: typeof replyToCase, user: TestUser, caseId: string, body: string, kind: "reply" | "recommendation" | "follow_up") {
   const result = await fn(t.db, user.claims, caseId, { body });
   if (!result.ok) throw new Error(JSON.stringify(result));
@@ -68,27 +51,7 @@ const notificationsOf = (userId: string, caseId: string) => system((tx) => tx.se
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  p.presenter = await createUser(t.db, { displayName: "Présentatrice", verified: true });
-  p.unverified = await createUser(t.db, { displayName: "Non vérifié" });
-  p.verified = await createUser(t.db, { displayName: "Pair vérifié", verified: true });
-  p.mentor = await createUser(t.db, { displayName: "Mentore", verified: true, roles: ["mentor"] });
-  p.moderator = await createUser(t.db, { displayName: "Modératrice", verified: true, roles: ["moderator"] });
-  p.admin = await createUser(t.db, { displayName: "Admin", verified: true, roles: ["admin"] });
-  p.member = await createUser(t.db, { displayName: "Membre ECHO 09", verified: true });
-  p.outsider = await createUser(t.db, { displayName: "Autre région", verified: true, region: "06" });
-  p.spaceMod = await createUser(t.db, { displayName: "Coordonnatrice ECHO", verified: true });
-  p.expert = await createUser(t.db, { displayName: "Experte désignée", verified: true });
-  privateSpace = await system(async (tx) => {
-    const id = (await tx.insertInto("spaces").values({ slug: "echo-cote-nord-2", kind: "group", visibility: "members", name_fr: "ECHO Côte-Nord",
-      name_en: "ECHO North Shore", region_code: null, discipline_code: null, created_by: p.admin.id }).returning("id").executeTakeFirstOrThrow()).id;
-    await tx.insertInto("space_members").values([
-      { space_id: id, user_id: p.member.id, role: "member", added_by: p.admin.id },
-      { space_id: id, user_id: p.presenter.id, role: "member", added_by: p.admin.id },
-      { space_id: id, user_id: p.expert.id, role: "member", added_by: p.admin.id },
-      { space_id: id, user_id: p.spaceMod.id, role: "moderator", added_by: p.admin.id },
-    ]).execute();
-    return id;
-  });
+  ({ people: p, privateSpace } = await createCaseCast(t.db, "echo-cote-nord-2"));
 }, 120_000);
 afterAll(() => t?.cleanup());
 

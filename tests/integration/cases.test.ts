@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   closeCase, createCase, followUpCase, getCase, listCases, recommendOnCase, replyToCase, submitCase, updateCase,
 } from "~/modules/cases/cases.server";
-import { namCheckDigit } from "~/modules/cases/identifiers";
 import type { Tx } from "~/utils/db.server";
-import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
+import { createTestDatabase, type TestDatabase, type TestUser } from "../setup/test-db";
+import { caseTemplate, createCaseCast, nam, openCase, type Who } from "./cases-cast";
 
 let t: TestDatabase;
-const p = {} as Record<"presenter" | "unverified" | "verified" | "mentor" | "moderator" | "admin" | "member" | "outsider" | "spaceMod", TestUser>;
+let p: Record<Who, TestUser>;
 let privateSpace = "";
 const system = <T>(fn: (tx: Tx) => Promise<T>) => t.db.asSystem("test: fixtures and read back", fn);
 const countCases = () => system(async (tx) => Number((await tx.selectFrom("cases").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n));
@@ -20,35 +20,9 @@ const countPosts = () => system(async (tx) => Number((await tx.selectFrom("case_
 const auditCount = (action: string, caseId: string) => system(async (tx) =>
   Number((await tx.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).where("action", "=", action).where("target_id", "=", caseId).executeTakeFirstOrThrow()).n));
 
-const nam = (() => {
-  const check = namCheckDigit("TREJ", 1987, "M", 3, 12, "1");
-  return `TREJ8703121${check}`;
-})();
+const template = caseTemplate;
 
-const template = (over: Record<string, unknown> = {}) => ({
-  title: "Fentanyl fumé malgré méthadone",
-  question: "Comment ajuster le TAO quand la consommation persiste malgré méthadone 80 mg?",
-  careSetting: "street_outreach",
-  ageDecade: "30",
-  substances: ["fentanyl", "methamphetamine"],
-  treatment: "methadone",
-  doseRange: "medium",
-  conditions: ["hcv"],
-  housing: "homeless",
-  socialSituation: "Itinérance intermittente depuis 2019",
-  whatTried: "Doses fractionnées envisagées; buprénorphine/naloxone 16/4 mg tentée en 2022",
-  details: "TAO depuis mars, dose de 12/03 manquée.",
-  pseudonym: "infirmière, région 09",
-  ...over,
-});
-
-async function openCaseAs(user: TestUser, over: Record<string, unknown> = {}) {
-  const created = await createCase(t.db, user.claims, template(over));
-  if (!created.ok) throw new Error(JSON.stringify(created));
-  const submitted = await submitCase(t.db, user.claims, created.id, { attestNotIdentifiable: "on" });
-  if (!submitted.ok) throw new Error(JSON.stringify(submitted));
-  return { id: created.id, status: submitted.status };
-}
+const openCaseAs = (user: TestUser, over: Record<string, unknown> = {}) => openCase(t.db, user, over);
 
 const canSee = async (user: TestUser | null, caseId: string) => {
   if (!user) {
@@ -69,25 +43,7 @@ const canSee = async (user: TestUser | null, caseId: string) => {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  p.presenter = await createUser(t.db, { displayName: "Présentatrice", verified: true });
-  p.unverified = await createUser(t.db, { displayName: "Non vérifié" });
-  p.verified = await createUser(t.db, { displayName: "Pair vérifié", verified: true });
-  p.mentor = await createUser(t.db, { displayName: "Mentore", verified: true, roles: ["mentor"] });
-  p.moderator = await createUser(t.db, { displayName: "Modératrice", verified: true, roles: ["moderator"] });
-  p.admin = await createUser(t.db, { displayName: "Admin", verified: true, roles: ["admin"] });
-  p.member = await createUser(t.db, { displayName: "Membre ECHO 09", verified: true });
-  p.outsider = await createUser(t.db, { displayName: "Autre région", verified: true, region: "06" });
-  p.spaceMod = await createUser(t.db, { displayName: "Coordonnatrice ECHO", verified: true });
-  privateSpace = await system(async (tx) => {
-    const id = (await tx.insertInto("spaces").values({ slug: "echo-cote-nord", kind: "group", visibility: "members", name_fr: "ECHO Côte-Nord",
-      name_en: "ECHO North Shore", region_code: null, discipline_code: null, created_by: p.admin.id }).returning("id").executeTakeFirstOrThrow()).id;
-    await tx.insertInto("space_members").values([
-      { space_id: id, user_id: p.member.id, role: "member", added_by: p.admin.id },
-      { space_id: id, user_id: p.presenter.id, role: "member", added_by: p.admin.id },
-      { space_id: id, user_id: p.spaceMod.id, role: "moderator", added_by: p.admin.id },
-    ]).execute();
-    return id;
-  });
+  ({ people: p, privateSpace } = await createCaseCast(t.db, "echo-cote-nord"));
 }, 120_000);
 afterAll(() => t?.cleanup());
 
