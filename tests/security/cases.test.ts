@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namCheckDigit } from "../../app/modules/cases/identifiers";
 import { overrideKey } from "../../app/modules/cases/schemas";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { Client, DEMO, signedIn, type FormInput, type HttpResult } from "./helpers";
+import { Client, signedInDemo, type FormInput, type HttpResult } from "./helpers";
 
 let app: TestApp;
 let membre: Client;
@@ -34,11 +34,7 @@ const onCase = (client: Client, id: string, form: FormInput) => client.action(`/
 
 beforeAll(async () => {
   app = await startTestApp();
-  membre = await signedIn(app.url, DEMO.membre);
-  mentor = await signedIn(app.url, DEMO.mentor);
-  nouveau = await signedIn(app.url, DEMO.nouveau);
-  admin = await signedIn(app.url, DEMO.admin);
-  anon = new Client(app.url);
+  ({ membre, mentor, nouveau, admin, anon } = await signedInDemo(app.url));
   const create = async () => {
     const res = await newCase(membre, valid);
     const id = /\/cases\/([0-9a-f-]{36})/.exec(res.location ?? "")?.[1];

@@ -12,7 +12,7 @@ import { MESSAGES } from "../../app/utils/i18n.server";
 import { oneClickUnsubscribeHeaders } from "../../app/utils/mail.server";
 import { getAppSecret } from "../../app/utils/secret.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { Client, DEMO, signedIn, type FormInput, type HttpResult } from "./helpers";
+import { Client, DEMO, signedInDemo, type FormInput, type HttpResult } from "./helpers";
 
 let app: TestApp;
 let membre: Client;
@@ -33,11 +33,7 @@ const count = async () => db().asSystem("test: count forum rows", async (tx) => 
 
 beforeAll(async () => {
   app = await startTestApp();
-  membre = await signedIn(app.url, DEMO.membre);
-  mentor = await signedIn(app.url, DEMO.mentor);
-  nouveau = await signedIn(app.url, DEMO.nouveau);
-  admin = await signedIn(app.url, DEMO.admin);
-  anon = new Client(app.url);
+  ({ membre, mentor, nouveau, admin, anon } = await signedInDemo(app.url));
   await db().asSystem("test: find the seeded topics; lock one", async (tx) => {
     const byTitle = async (like: string) => tx.selectFrom("forum_topics").select("id").where("title", "like", like).executeTakeFirstOrThrow();
     ids.induction = (await byTitle("Induction à la buprénorphine%")).id;

@@ -185,6 +185,17 @@ export async function signedIn(baseUrl: string, email: string, password = DEMO_P
   return client;
 }
 
+/** The four demo accounts signed in (member, mentor, new unverified member, admin) and an anonymous visitor. */
+export async function signedInDemo(baseUrl: string) {
+  return {
+    membre: await signedIn(baseUrl, DEMO.membre),
+    mentor: await signedIn(baseUrl, DEMO.mentor),
+    nouveau: await signedIn(baseUrl, DEMO.nouveau),
+    admin: await signedIn(baseUrl, DEMO.admin),
+    anon: new Client(baseUrl),
+  };
+}
+
 /** True when email + password open a session (from a fresh IP, so the rate limit never decides). */
 export async function canSignIn(baseUrl: string, email: string, password: string): Promise<boolean> {
   const client = new Client(baseUrl);
