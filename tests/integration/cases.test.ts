@@ -97,6 +97,24 @@ describe("the identifier guard refuses saves and nothing is stored", () => {
   });
 });
 
+describe("who wrote what", () => {
+  test("readers see the names of the people who replied (none is in the directory); the presenter stays under the pseudonym", async () => {
+    const { id } = await openCaseAs(p.presenter);
+    expect((await replyToCase(t.db, p.verified.claims, id, { body: "Avez-vous pensé au fractionnement de la dose?" })).ok).toBe(true);
+    expect((await recommendOnCase(t.db, p.mentor.claims, id, { body: "Fractionner la dose et revoir dans deux semaines." })).ok).toBe(true);
+    expect((await followUpCase(t.db, p.presenter.claims, id, { body: "Le fractionnement a aidé." })).ok).toBe(true);
+    const bylines = async (user: TestUser) => (await getCase(t.db, user.claims, id))?.posts.map((x) => [x.kind, x.authorName]);
+    expect(await bylines(p.member)).toEqual([
+      ["reply", "Pair vérifié"], ["recommendation", "Mentore"], ["follow_up", "infirmière, région 09"],
+    ]);
+    // The presenter sees their own name; an unverified member sees nothing at all.
+    expect((await bylines(p.presenter))?.at(-1)).toEqual(["follow_up", "Présentatrice"]);
+    expect(await bylines(p.unverified)).toBeUndefined();
+    const direct = await t.db.withUser(p.unverified.claims, (tx) => sql`select * from public.case_post_authors(${id}::uuid)`.execute(tx));
+    expect(direct.rows).toEqual([]);
+  });
+});
+
 describe("lifecycle and rights", () => {
   test("draft is the author's alone; submitting needs the attestation; open to verified members", async () => {
     const created = await createCase(t.db, p.presenter.claims, template());

@@ -258,15 +258,19 @@ export async function getCase(db: Database, claims: UserClaims, caseId: string):
              public.case_log_moderator_read(${caseId}::uuid) as logged`.execute(tx);
     const { rows: [who] } = await sql<{ author_id: string | null; display_name: string | null; pseudonym: string | null; revealed: boolean }>`
       select * from public.case_presenter(${caseId}::uuid)`.execute(tx);
-    const posts = await tx.selectFrom("case_posts as cp").leftJoin("profiles as p", "p.id", "cp.author_id")
-      .select(["cp.id", "cp.kind", "cp.body", "cp.body_text", "cp.created_at", "p.display_name"])
+    const posts = await tx.selectFrom("case_posts as cp")
+      .select(["cp.id", "cp.kind", "cp.body", "cp.body_text", "cp.created_at"])
       .where("cp.case_id", "=", caseId).orderBy("cp.id").execute();
+    const { rows: authors } = await sql<{ post_id: number; display_name: string }>`
+      select post_id, display_name from public.case_post_authors(${caseId}::uuid)`.execute(tx);
+    const namesByPost = new Map(authors.map((a) => [Number(a.post_id), a.display_name]));
     const overrides = await overridesQuery(tx).where("o.case_id", "=", caseId).orderBy("o.id").execute();
     const { rows: presenterPosts } = await sql<{ id: number }>`select id from public.case_presenter_post_ids(${caseId}::uuid) as id`.execute(tx);
     const byPresenter = new Set(presenterPosts.map((r) => Number(r.id)));
-    // Under a pseudonym, the presenter's own posts carry it too (peers never see the name).
-    const authorName = (p: { id: number; display_name: string | null }) =>
-      byPresenter.has(Number(p.id)) && row.pseudonym && !(who?.revealed || who?.author_id === claims.sub) ? row.pseudonym : p.display_name ?? null;
+    // Under a pseudonym, the presenter's own posts carry it too (peers never see the name);
+    // case_presenter() already answered with the name only to those who may see it.
+    const authorName = (p: { id: number }) =>
+      byPresenter.has(Number(p.id)) ? who?.display_name ?? row.pseudonym ?? null : namesByPost.get(Number(p.id)) ?? null;
     return {
       case: row as CaseView["case"],
       presenter: { authorId: who?.author_id ?? null, displayName: who?.display_name ?? null, pseudonym: who?.pseudonym ?? row.pseudonym, revealed: who?.revealed ?? false },
