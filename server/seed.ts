@@ -1,13 +1,15 @@
 // Demo content for the embedded default (and for SEED_DEMO=true only): four demo
-// accounts, the public tools and past events of supabase/data. Runs once: it does
+// accounts, the public tools and past events of supabase/data, forum conversations and
+// one clinical case. Runs once: it does
 // nothing when the demo admin already exists. System path: seeding acts for no one.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { PRIVACY_VERSION, TERMS_VERSION } from "~/modules/accounts/consent";
+import { seedDemoCases } from "~/modules/cases/seed.server";
 import { seedForums } from "~/modules/forums/seed.server";
 import { TOOL_SEED_EXTRAS } from "~/modules/tools/seed-data";
-import type { Database } from "~/utils/db.server";
+import type { Database, UserClaims } from "~/utils/db.server";
 import type { Role } from "~/utils/db-schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-data";
 
@@ -24,8 +26,8 @@ export async function seedDemo(db: Database, options: { hashPassword(p: string):
   if (already) return false;
   const passwordHash = await options.hashPassword(DEMO_PASSWORD);
 
+  const ids = new Map<string, string>();
   await db.asSystem("seed: demo content", async (tx) => {
-    const ids = new Map<string, string>();
     for (const account of DEMO_ACCOUNTS) {
       const user = await tx.insertInto("auth.users")
         .values({ email: account.email, encrypted_password: passwordHash, email_confirmed_at: new Date() })
@@ -83,5 +85,12 @@ export async function seedDemo(db: Database, options: { hashPassword(p: string):
     }
     await seedForums(tx, ids);
   });
+  // The demo case goes through the guard and the lifecycle as its people, once they exist.
+  const claimsOf = (email: string): UserClaims => {
+    const sub = ids.get(email);
+    if (!sub) throw new Error(`seed: ${email} missing`);
+    return { sub, role: "authenticated", aud: "authenticated", email, exp: Math.floor(Date.now() / 1000) + 600 };
+  };
+  await seedDemoCases(db, { member: claimsOf("membre@passerelle.test"), peer: claimsOf("admin@passerelle.test"), mentor: claimsOf("mentor@passerelle.test") });
   return true;
 }

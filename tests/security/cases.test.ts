@@ -4,10 +4,11 @@
 // without the right, a moderator action by a member, malformed ids and intents.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { namCheckDigit } from "../../app/modules/cases/identifiers";
+import { findIdentifiers, namCheckDigit } from "../../app/modules/cases/identifiers";
+import { DEMO_CASE } from "../../app/modules/cases/seed.server";
 import { overrideKey } from "../../app/modules/cases/schemas";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { Client, signedInDemo, type FormInput, type HttpResult } from "./helpers";
+import { Client, signedInDemo, visibleText, type FormInput, type HttpResult } from "./helpers";
 
 let app: TestApp;
 let membre: Client;
@@ -119,5 +120,19 @@ describe("bad input to cases: clear errors, nothing saved, never a 500", () => {
     expect(review.body).not.toContain("Fentanyl fumé malgré méthadone");
     const forAdmin = await admin.get("/cases/review");
     expect(forAdmin.body).toContain("Fentanyl fumé malgré méthadone");
+  });
+
+  it("the demo case was seeded through the guard: open, with its recommendations, named bylines and the presenter's pseudonym", async () => {
+    const list = await mentor.get("/cases");
+    const href = new RegExp(`href="(/cases/[0-9a-f-]{36})"[^>]*>${DEMO_CASE.title}`).exec(list.body)?.[1];
+    expect(href, "demo case listed for a verified member").toBeTruthy();
+    const page = visibleText((await mentor.get(href ?? "")).body);
+    expect(page).toContain("Recommandations rédigées");
+    expect(page).toContain("Marc-André Lévesque");
+    expect(page).toContain("Geneviève Tremblay");
+    expect(page).toContain("infirmière, région 09");
+    expect(page).not.toContain("Isabelle Gagnon");
+    expect((await nouveau.get(href ?? "")).status).toBe(403);
+    expect(findIdentifiers([DEMO_CASE.question, DEMO_CASE.socialSituation, DEMO_CASE.whatTried, DEMO_CASE.details].join("\n"))).toEqual([]);
   });
 });
