@@ -13,6 +13,7 @@ import { createHttpApp } from "./http";
 import { createAdapterPool } from "./realtime/adapters";
 import { createRealtimeBridge } from "./realtime/bridge";
 import { registerChatHandlers } from "./realtime/chat";
+import { registerCaseHandlers } from "./realtime/cases";
 import { registerForumHandlers } from "./realtime/forums";
 import { attachRealtime, type Realtime } from "./realtime/index";
 import { createServices } from "./services";
@@ -68,6 +69,7 @@ export async function startServer(env: Env, options: { logger?: pino.Logger } = 
       : adapterPool ? { kind: "postgres", pool: adapterPool } : { kind: "memory" },
   });
   registerForumHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, env });
+  registerCaseHandlers(realtime.io, { db: services.db });
   const chat = registerChatHandlers(realtime.io, { db: services.db, logger, realtime: bridge, mail: services.mail, publicUrl: env.publicUrl, appSecret: getAppSecret(env) });
   const live = realtime;
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ import {
 } from "~/modules/cases/cases.server";
 import { FindingsPreview, GuardFindings, loadIdentifierHighlighter } from "~/modules/cases/components";
 import { afterCasePost } from "~/modules/cases/notify.server";
+import { useCaseLive } from "~/modules/cases/use-case-live";
 import { overridesFromForm } from "~/modules/cases/schemas";
 import { CONSENT_SETTINGS } from "~/modules/cases/template";
 import { useI18n } from "~/utils/i18n";
@@ -70,6 +71,7 @@ export default function CasePage() {
   const { t, tx, date } = useI18n();
   const { c, presenter, mine, canModerate, canRecommend, posts, citations, overrides } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const arrived = useCaseLive({ caseId: c.id, enabled: c.status !== "draft" && c.status !== "closed", knownPostIds: posts.map((p) => p.id) });
   const discussing = ["open", "recommended", "follow_up"].includes(c.status);
   const message = (m: string) => (m.startsWith("cases.") || m.startsWith("forums.") ? tx(m) : m);
   const errorFor = (intent: string) => data && data.intent === intent && !data.outcome.ok ? (
@@ -111,6 +113,7 @@ export default function CasePage() {
   return (
     <div className="container container--narrow stack stack--l">
       <p><Link to="/cases">← {t("cases.back")}</Link></p>
+      <p className="visually-hidden" role="status" aria-live="polite">{arrived > 0 ? t("cases.page.livePosted") : ""}</p>
       <header className="page-header">
         <h1>{c.title}</h1>
         <p className="meta">{tx(`cases.statuses.${c.status}`)} · {tx(`cases.careSettings.${c.careSetting}`)} · {t("cases.page.presentedBy")}{" "}

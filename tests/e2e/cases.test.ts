@@ -128,9 +128,10 @@ describe("clinical case journey", () => {
     expect(await p.textContent("header .meta")).toContain("Ouvert à la discussion");
     await accessible(caseUrl, "open case");
 
-    // The presenter waits on the case list with JavaScript: the bell follows live.
-    await c.goto(`${app.url}/cases`);
+    // The presenter waits on the case page with JavaScript: the bell and the discussion follow live.
+    await c.goto(caseUrl);
     await c.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+    await c.evaluate(() => { (window as unknown as { stillHere?: boolean }).stillHere = true; });
     const unreadBefore = await c.evaluate(() => Number(document.querySelector(".chat-bell .chat-badge [aria-hidden]")?.textContent ?? 0));
     // Give the live connection a moment to join the person's room after hydration.
     await c.waitForTimeout(1500);
@@ -140,6 +141,10 @@ describe("clinical case journey", () => {
     expect(await mentor.page.textContent("header .meta")).toContain("infirmière, région 09");
     await mentor.page.fill("#body-reply", "Avez-vous envisagé la morphine à libération lente?");
     await post(mentor.page, "Répondre");
+    // The reply appears on the presenter's open page without a reload, announced politely.
+    await c.waitForFunction(() => document.querySelector("section[aria-labelledby='h-reply']")?.textContent?.includes("morphine à libération lente"));
+    expect(await c.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await c.textContent("main [role=status][aria-live=polite]")).toBe("Du nouveau dans la discussion : la page est à jour.");
     // The recommendations cite a tool of the library (textarea markup without JavaScript).
     const tool = await app.server.services.db.asSystem("test: a published tool", (tx) =>
       tx.selectFrom("tools").select(["id", "title"]).where("status", "=", "published").orderBy("title").executeTakeFirstOrThrow());

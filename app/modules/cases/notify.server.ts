@@ -1,5 +1,5 @@
 // People who took part in a case are told when it moves: a reply, the written
-// recommendations, a follow-up. Through the shared notifications module (the bell,
+// recommendations, a follow-up; people reading the case page see it appear. Through the shared notifications module (the bell,
 // live `notification:new` over Socket.IO); email follows each person's notification
 // settings (the notification centre emails unread ones after their chosen delay
 // offline), so nothing here marks them emailed. Notifications and emails say who and
@@ -13,6 +13,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import { createNotifications, publishNotifications, type NewNotification } from "~/modules/notifications/notifications.server";
 import type { CasePostKind } from "~/utils/db-schema";
+import { caseRoom, CASE_LIVE_EVENTS, type CasePostBroadcast } from "./live-schemas";
 
 export type CaseNotifyContext = Pick<AppLoadContext, "db" | "realtime" | "logger">;
 
@@ -20,6 +21,9 @@ const KIND: Record<CasePostKind, string> = { reply: "cases.reply", recommendatio
 
 /** Notifies the case's participants of a new post; returns who was notified. Never throws: the post is saved. */
 export async function afterCasePost(context: CaseNotifyContext, post: { caseId: string; postId: number; kind: CasePostKind; actorId: string }): Promise<string[]> {
+  // Readers of the case page reload it (ids only: each reader's own rights decide what they see).
+  const broadcast: CasePostBroadcast = { caseId: post.caseId, postId: post.postId, kind: post.kind };
+  context.realtime.emitToRoom(caseRoom(post.caseId), CASE_LIVE_EVENTS.post, broadcast);
   try {
     const created = await context.db.asSystem("cases: notify the people who took part in a case", async (tx) => {
       const c = await tx.selectFrom("cases").select(["id", "title", "author_id", "space_id", "pseudonym", "status"])
