@@ -4,9 +4,24 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "~/utils/db-schema";
 import { getViewer, hasRole, type Viewer } from "./accounts.server";
 
+// The root loader and the page's loader of one GET both need the viewer: it is read
+// once. The key is the claims object, which the per-request auth (server/http.ts,
+// perRequestAuth) hands out once per request, so nothing is shared across requests.
+// Not on other methods: an action may change what the loaders after it must see (the
+// loaders that follow an action run on a GET of their own and read it afresh).
+const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
+
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const claims = await context.auth.getClaims(request.headers.get("Cookie"));
-  return getViewer(context.db, claims);
+  if (!claims) return null;
+  if (request.method !== "GET" && request.method !== "HEAD") return getViewer(context.db, claims);
+  let viewer = viewersOfRequest.get(claims);
+  if (!viewer) {
+    viewer = getViewer(context.db, claims);
+    viewersOfRequest.set(claims, viewer);
+    viewer.catch(() => viewersOfRequest.delete(claims));
+  }
+  return viewer;
 }
 
 export async function requireViewer(request: Request, context: AppLoadContext): Promise<Viewer> {
