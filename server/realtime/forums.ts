@@ -10,11 +10,9 @@ import type { RealtimeBridge } from "../../app/utils/context";
 import type { Database } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import type { Mailer } from "../../app/utils/mail.server";
-import { AckError, registerHandler } from "./handlers";
+import { registerReaderRooms } from "./reader-rooms";
 import type { RealtimeServer } from "./types";
 
-/** Rooms of topics one socket may be in at once (tabs reading several topics). */
-export const MAX_TOPIC_ROOMS_PER_SOCKET = 20;
 /** How often due digests are looked for (each person gets theirs once per day or week). */
 export const DIGEST_INTERVAL_MS = 10 * 60_000;
 
@@ -43,17 +41,13 @@ export function registerForumHandlers(io: RealtimeServer, options: ForumRealtime
     // Stops with the Socket.IO server (io.close() closes the HTTP server it is attached to).
     io.httpServer?.once("close", () => clearInterval(timer));
   }
-  registerHandler(io, FORUM_LIVE_EVENTS.join, forumJoinPayloadSchema, async (socket, { topicId }) => {
-    const readable = await db.withUser(socket.data.claims, (tx) =>
-      tx.selectFrom("forum_topics").select("id").where("id", "=", topicId).executeTakeFirst(), { readOnly: true });
-    if (!readable) throw new AckError("not_found");
-    const joined = [...socket.rooms].filter((room) => room.startsWith("topic:"));
-    if (joined.length >= MAX_TOPIC_ROOMS_PER_SOCKET) await socket.leave(joined[0] ?? "");
-    await socket.join(topicRoom(topicId));
-    return {};
-  });
-  registerHandler(io, FORUM_LIVE_EVENTS.leave, forumLeavePayloadSchema, async (socket, { topicId }) => {
-    await socket.leave(topicRoom(topicId));
-    return {};
+  registerReaderRooms(io, {
+    db,
+    events: FORUM_LIVE_EVENTS,
+    joinSchema: forumJoinPayloadSchema,
+    leaveSchema: forumLeavePayloadSchema,
+    room: ({ topicId }) => topicRoom(topicId),
+    prefix: "topic:",
+    readable: async (tx, { topicId }) => Boolean(await tx.selectFrom("forum_topics").select("id").where("id", "=", topicId).executeTakeFirst()),
   });
 }

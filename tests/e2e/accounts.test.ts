@@ -82,6 +82,8 @@ describe("accounts journey", () => {
     await expectAccessible(admin, "admin member");
     await admin.fill('textarea[name="note"]', "Permis actif au tableau de l'OIIQ, vérifié aujourd'hui.");
     await Promise.all([admin.waitForURL("**?done=verify"), admin.click('button:has-text("Enregistrer la décision")')]);
+    // The router changes the URL before React renders the new page: wait for the badge to follow.
+    await admin.waitForFunction(() => document.querySelector(".badge")?.textContent?.startsWith("Vérifié"));
     expect(await admin.textContent(".badge")).toContain("Vérifié");
     await admin.goto(`${app.url}/admin/audit`);
     expect(await admin.textContent("table")).toContain("Membre vérifié");

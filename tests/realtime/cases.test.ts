@@ -3,40 +3,19 @@
 // with an error ack), and a reply posted over HTTP reaches the readers in the room,
 // only them, with nothing but ids (each reader reloads the case with their own rights,
 // so the presenter's pseudonym and private spaces never travel over the socket).
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_LIVE_EVENTS } from "../../app/modules/cases/live-schemas";
 import { DEMO_CASE } from "../../app/modules/cases/seed.server";
-import { REALTIME_PATH } from "../../app/modules/realtime/schemas";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { signedInDemo, type Client } from "../security/helpers";
+import { appSockets } from "./app-sockets";
+import { signedInDemo } from "../security/helpers";
 
 let app: TestApp;
 let people: Awaited<ReturnType<typeof signedInDemo>>;
-const sockets: Socket[] = [];
 let demoCase = "";
 let draft = "";
 
-async function socketOf(client: Client): Promise<Socket> {
-  const socket = connect(app.url, {
-    path: REALTIME_PATH, transports: ["websocket"], forceNew: true, reconnection: false,
-    extraHeaders: { Cookie: client.cookieHeader(), Origin: app.url },
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
-const ask = (socket: Socket, event: string, payload: unknown) => socket.timeout(5_000).emitWithAck(event, payload) as Promise<Record<string, unknown>>;
-const next = (socket: Socket, event: string, ms = 5_000) => new Promise<unknown>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-  socket.once(event, (payload: unknown) => {
-    clearTimeout(timer);
-    resolve(payload);
-  });
-});
+const { socketOf, ask, next, closeAll } = appSockets(() => app);
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -51,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
+  closeAll();
   await app?.close();
 });
 

@@ -2,40 +2,19 @@
 // with the reader's rights (a private topic answers not_found), payloads are
 // validated, and a reply published over HTTP reaches the readers in the room, only
 // them, with nothing but ids (each reader fetches the post with their own rights).
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORUM_LIVE_EVENTS } from "../../app/modules/forums/live-schemas";
-import { REALTIME_PATH } from "../../app/modules/realtime/schemas";
 import { startTestApp, type TestApp } from "../e2e/helpers";
+import { appSockets } from "./app-sockets";
 import { DEMO, signedIn, type Client } from "../security/helpers";
 
 let app: TestApp;
 let membre: Client;
 let mentor: Client;
 let admin: Client;
-const sockets: Socket[] = [];
 const topics = { induction: 0, managers: 0 };
 
-async function socketOf(client: Client): Promise<Socket> {
-  const socket = connect(app.url, {
-    path: REALTIME_PATH, transports: ["websocket"], forceNew: true, reconnection: false,
-    extraHeaders: { Cookie: client.cookieHeader(), Origin: app.url },
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
-const ask = (socket: Socket, event: string, payload: unknown) => socket.timeout(5_000).emitWithAck(event, payload) as Promise<Record<string, unknown>>;
-const next = (socket: Socket, event: string, ms = 5_000) => new Promise<unknown>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-  socket.once(event, (payload: unknown) => {
-    clearTimeout(timer);
-    resolve(payload);
-  });
-});
+const { socketOf, ask, next, closeAll } = appSockets(() => app);
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -49,7 +28,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
+  closeAll();
   await app?.close();
 });
 
