@@ -68,7 +68,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function CasePage() {
-  const { t, tx, date } = useI18n();
+  const { t, tx, date, colon } = useI18n();
   const { c, presenter, mine, canModerate, canRecommend, posts, citations, overrides } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const arrived = useCaseLive({ caseId: c.id, enabled: c.status !== "draft" && c.status !== "closed", knownPostIds: posts.map((p) => p.id) });
@@ -117,10 +117,10 @@ export default function CasePage() {
       <header className="page-header">
         <h1>{c.title}</h1>
         <p className="meta">{tx(`cases.statuses.${c.status}`)} · {tx(`cases.careSettings.${c.careSetting}`)} · {t("cases.page.presentedBy")}{" "}
-          {presenter.displayName ?? presenter.pseudonym ?? ""}{presenter.revealed && presenter.pseudonym ? ` (${t("cases.page.pseudonymOnly")} : ${presenter.pseudonym})` : ""}</p>
+          {presenter.displayName ?? presenter.pseudonym ?? ""}{presenter.revealed && presenter.pseudonym ? ` (${t("cases.page.pseudonymOnly")}${colon}${presenter.pseudonym})` : ""}</p>
       </header>
       {c.reviewNote && (mine || canModerate) ? (
-        <div className="alert alert--info" role="note"><p><strong>{t("cases.page.reviewNote")}</strong> : {c.reviewNote}</p></div>
+        <div className="alert alert--info" role="note"><p><strong>{t("cases.page.reviewNote")}</strong>{colon}{c.reviewNote}</p></div>
       ) : null}
       <section className="stack stack--s" aria-labelledby="h-question">
         <h2 id="h-question">{t("cases.page.question")}</h2>
@@ -129,12 +129,12 @@ export default function CasePage() {
       <section className="stack stack--s" aria-labelledby="h-profile">
         <h2 id="h-profile">{t("cases.page.profile")}</h2>
         <ul>
-          {c.ageDecade ? <li>{t("cases.form.ageDecade")} : {c.ageDecade}–{c.ageDecade + 9}</li> : null}
+          {c.ageDecade ? <li>{t("cases.form.ageDecade")}{colon}{c.ageDecade}–{c.ageDecade + 9}</li> : null}
           {c.gender ? <li>{tx(`cases.genders.${c.gender}`)}</li> : null}
-          {c.substances.length ? <li>{t("cases.form.substances")} : {c.substances.map((s) => tx(`cases.substancesList.${s}`)).join(", ")}</li> : null}
-          {c.treatment ? <li>{t("cases.form.treatment")} : {tx(`cases.treatments.${c.treatment}`)}{c.doseRange ? ` (${tx(`cases.doseRanges.${c.doseRange}`)})` : ""}</li> : null}
-          {c.conditions.length ? <li>{t("cases.form.conditions")} : {c.conditions.map((s) => tx(`cases.conditionsList.${s}`)).join(", ")}</li> : null}
-          {c.housing ? <li>{t("cases.form.housing")} : {tx(`cases.housingList.${c.housing}`)}</li> : null}
+          {c.substances.length ? <li>{t("cases.form.substances")}{colon}{c.substances.map((s) => tx(`cases.substancesList.${s}`)).join(", ")}</li> : null}
+          {c.treatment ? <li>{t("cases.form.treatment")}{colon}{tx(`cases.treatments.${c.treatment}`)}{c.doseRange ? ` (${tx(`cases.doseRanges.${c.doseRange}`)})` : ""}</li> : null}
+          {c.conditions.length ? <li>{t("cases.form.conditions")}{colon}{c.conditions.map((s) => tx(`cases.conditionsList.${s}`)).join(", ")}</li> : null}
+          {c.housing ? <li>{t("cases.form.housing")}{colon}{tx(`cases.housingList.${c.housing}`)}</li> : null}
         </ul>
         {c.socialSituation ? <p>{c.socialSituation}</p> : null}
         {c.detailsHtml ? <RichTextView html={c.detailsHtml} /> : null}
@@ -146,7 +146,7 @@ export default function CasePage() {
           <ul className="case-citations">
             {citations.map((ci) => (
               <li key={`${ci.kind}:${ci.id}`} data-kind={ci.kind}>
-                {ci.kind === "tool" ? t("cases.page.citedTool") : t("cases.page.citedTopic")} : <Link to={ci.href}>{ci.label}</Link>
+                {ci.kind === "tool" ? t("cases.page.citedTool") : t("cases.page.citedTopic")}{colon}<Link to={ci.href}>{ci.label}</Link>
               </li>
             ))}
           </ul>

@@ -118,6 +118,8 @@ export function useI18n() {
       tx: (key: string, vars?: Vars) => formatMessage(messages, locale, key, vars),
       date: (value: Date | string, style?: "long" | "short" | "datetime") => formatDate(locale, value, style),
       label: (row: { name_fr: string; name_en?: string | null }) => labelOf(locale, row),
+      /** Between a label and its value: French puts a non-breaking space before the colon, English none. */
+      colon: locale === "fr-CA" ? "\u00a0: " : ": ",
     }),
     [locale, messages],
   );
