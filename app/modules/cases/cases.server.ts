@@ -258,19 +258,17 @@ export async function getCase(db: Database, claims: UserClaims, caseId: string):
              public.case_log_moderator_read(${caseId}::uuid) as logged`.execute(tx);
     const { rows: [who] } = await sql<{ author_id: string | null; display_name: string | null; pseudonym: string | null; revealed: boolean }>`
       select * from public.case_presenter(${caseId}::uuid)`.execute(tx);
-    const posts = await tx.selectFrom("case_posts as cp")
-      .select(["cp.id", "cp.kind", "cp.body", "cp.body_text", "cp.created_at"])
-      .where("cp.case_id", "=", caseId).orderBy("cp.id").execute();
-    const { rows: authors } = await sql<{ post_id: number; display_name: string }>`
-      select post_id, display_name from public.case_post_authors(${caseId}::uuid)`.execute(tx);
-    const namesByPost = new Map(authors.map((a) => [Number(a.post_id), a.display_name]));
+    // Each post with who wrote it (case_post_authors: names for readers of the case, the
+    // presenter's posts only flagged).
+    const { rows: posts } = await sql<{ id: number; kind: CasePostKind; body: unknown; body_text: string; created_at: Date; by_presenter: boolean | null; display_name: string | null }>`
+      select cp.id, cp.kind, cp.body, cp.body_text, cp.created_at, a.by_presenter, a.display_name
+        from public.case_posts cp left join public.case_post_authors(${caseId}::uuid) a on a.post_id = cp.id
+       where cp.case_id = ${caseId}::uuid order by cp.id`.execute(tx);
     const overrides = await overridesQuery(tx).where("o.case_id", "=", caseId).orderBy("o.id").execute();
-    const { rows: presenterPosts } = await sql<{ id: number }>`select id from public.case_presenter_post_ids(${caseId}::uuid) as id`.execute(tx);
-    const byPresenter = new Set(presenterPosts.map((r) => Number(r.id)));
     // Under a pseudonym, the presenter's own posts carry it too (peers never see the name);
     // case_presenter() already answered with the name only to those who may see it.
-    const authorName = (p: { id: number }) =>
-      byPresenter.has(Number(p.id)) ? who?.display_name ?? row.pseudonym ?? null : namesByPost.get(Number(p.id)) ?? null;
+    const authorName = (p: { by_presenter: boolean | null; display_name: string | null }) =>
+      p.by_presenter ? who?.display_name ?? row.pseudonym ?? null : p.display_name;
     return {
       case: row as CaseView["case"],
       presenter: { authorId: who?.author_id ?? null, displayName: who?.display_name ?? null, pseudonym: who?.pseudonym ?? row.pseudonym, revealed: who?.revealed ?? false },
