@@ -113,7 +113,7 @@ export default function CasePage() {
   return (
     <div className="container container--narrow stack stack--l">
       <p><Link to="/cases">← {t("cases.back")}</Link></p>
-      <p className="visually-hidden" role="status" aria-live="polite">{arrived > 0 ? t("cases.page.livePosted") : ""}</p>
+      <p className="visually-hidden" role="status" aria-live="polite">{arrived ? t("cases.page.livePosted") : ""}</p>
       <header className="page-header">
         <h1>{c.title}</h1>
         <p className="meta">{tx(`cases.statuses.${c.status}`)} · {tx(`cases.careSettings.${c.careSetting}`)} · {t("cases.page.presentedBy")}{" "}

@@ -21,6 +21,4 @@ export const casePostBroadcastSchema = z.object({
   postId: z.number().int().positive(),
   kind: z.enum(["reply", "recommendation", "follow_up"]),
 });
-/** The server's ack of join and leave carries nothing the browser needs. */
-export const caseAckSchema = z.object({}).passthrough();
 export type CasePostBroadcast = z.infer<typeof casePostBroadcastSchema>;

@@ -5,7 +5,7 @@
 // when startLive runs, after hydration, so read pages' first load stays small
 // (decision 003). Nothing here runs on the server: every entry point is called from
 // an effect or an event.
-import { useSyncExternalStore } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import type { Socket } from "socket.io-client";
 import type { z } from "zod";
 import type { Ack } from "~/modules/realtime/schemas";
@@ -117,6 +117,28 @@ export async function request<Result extends Record<string, unknown>>(
   } catch {
     return { ok: false, error: "timeout" };
   }
+}
+
+/**
+ * Keeps the page in a reader room (a forum topic, a case) while the connection is
+ * online: joins on every (re)connection (the server checks the reader may read the
+ * page), leaves when the page goes. The room's event names are loaded lazily with the
+ * page's contracts, so zod stays out of a read page's first load.
+ */
+export function useReaderRoom(events: () => Promise<{ join: string; leave: string }>, payload: Record<string, string | number>, enabled: boolean) {
+  const { status, connection } = useLive();
+  const key = JSON.stringify(payload);
+  const load = useRef(events);
+  load.current = events;
+  useEffect(() => {
+    if (!enabled || status !== "online") return;
+    const body: unknown = JSON.parse(key);
+    const send = (which: "join" | "leave") =>
+      void Promise.all([load.current(), import("~/modules/realtime/schemas")])
+        .then(([names, { emptyAckSchema }]) => request(names[which], body, emptyAckSchema));
+    send("join");
+    return () => send("leave");
+  }, [key, enabled, status, connection]);
 }
 
 function subscribe(listener: () => void) {

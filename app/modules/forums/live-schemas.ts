@@ -21,6 +21,4 @@ export const forumPostBroadcastSchema = z.object({
   postNumber: z.number().int().positive(),
   authorName: z.string().max(200),
 });
-/** The server's ack of join and leave carries nothing the browser needs. */
-export const forumAckSchema = z.object({}).passthrough();
 export type ForumPostBroadcast = z.infer<typeof forumPostBroadcastSchema>;

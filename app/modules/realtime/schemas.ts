@@ -38,6 +38,9 @@ export const ackFailureSchema = z.object({
 });
 export type AckFailure = z.infer<typeof ackFailureSchema>;
 
+/** The result of an event that answers nothing but ok (joining or leaving a reader room). */
+export const emptyAckSchema = z.object({}).passthrough();
+
 /** Every ack: `{ ok: true, ...result }` or `{ ok: false, error, fields? }`. */
 export type Ack<Result extends Record<string, unknown>> = ({ ok: true } & Result) | AckFailure;
 

@@ -9,10 +9,11 @@
 // The event contracts (zod) are imported when the page goes live, after hydration:
 // live updates are an enhancement and stay out of a read page's first load.
 import { useEffect, useRef, useState } from "react";
-import { onLive, request, useLive } from "~/modules/chat/live";
+import { onLive, useReaderRoom } from "~/modules/chat/live";
 import type { PostData } from "./post-article";
 
 const contracts = () => import("../live-schemas");
+const roomEvents = () => contracts().then((c) => c.FORUM_LIVE_EVENTS);
 
 export interface LivePost { post: PostData; authorName: string }
 
@@ -24,20 +25,11 @@ export function useTopicLive(options: { topicId: number; enabled: boolean; known
   const [live, setLive] = useState<LivePost[]>([]);
   const known = useRef(new Set<number>());
   known.current = new Set([...options.knownNumbers, ...live.map((l) => l.post.post_number)]);
-  const { status, connection } = useLive();
-
   useEffect(() => {
     setLive([]);
   }, [options.topicId]);
 
-  useEffect(() => {
-    if (!options.enabled || status !== "online") return;
-    const topicId = options.topicId;
-    void contracts().then(({ FORUM_LIVE_EVENTS, forumAckSchema }) => request(FORUM_LIVE_EVENTS.join, { topicId }, forumAckSchema));
-    return () => {
-      void contracts().then(({ FORUM_LIVE_EVENTS, forumAckSchema }) => request(FORUM_LIVE_EVENTS.leave, { topicId }, forumAckSchema));
-    };
-  }, [options.topicId, options.enabled, status, connection]);
+  useReaderRoom(roomEvents, { topicId: options.topicId }, options.enabled);
 
   useEffect(() => {
     if (!options.enabled) return;
