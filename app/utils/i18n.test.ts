@@ -278,4 +278,13 @@ describe("formatDate", () => {
       else process.env.TZ = saved;
     }
   });
+
+  it("formatters are reused, and the styles never leak into each other", () => {
+    expect(formatDate("fr-CA", "2024-03-15", "month")).toBe("mars 2024");
+    expect(formatDate("en-CA", "2024-03-15", "month")).toBe("March 2024");
+    expect(formatDate("fr-CA", "2024-03-15")).toBe("15 mars 2024");
+    expect(formatDate("fr-CA", "2024-03-15", "month")).toBe("mars 2024");
+    expect(formatMessage({ n: "{count} membres", n_one: "{count} membre" }, "fr-CA", "n", { count: 1200 })).toBe("1\u00a0200 membres");
+    expect(formatMessage({ n: "{count} members", n_one: "{count} member" }, "en-CA", "n", { count: 1 })).toBe("1 member");
+  });
 });

@@ -84,14 +84,14 @@ export function fallbackMessages(locale: Locale): Dictionary {
   return { errorPage: locale === "en-CA" ? enErrorPage : frErrorPage };
 }
 
-export function formatDate(locale: Locale, value: Date | string, style: "long" | "short" | "datetime" = "long"): string {
+export function formatDate(locale: Locale, value: Date | string, style: "long" | "short" | "datetime" | "month" = "long"): string {
   // A calendar date is noon UTC (07:00 or 08:00 in Toronto): the same day whatever
   // the time zone of the machine that renders it (server or browser).
   const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
   const options: Intl.DateTimeFormatOptions =
-    style === "datetime"
-      ? { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }
-      : { dateStyle: style === "long" ? "long" : "medium", timeZone: TIME_ZONE };
+    style === "datetime" ? { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }
+      : style === "month" ? { month: "long", year: "numeric", timeZone: TIME_ZONE }
+        : { dateStyle: style === "long" ? "long" : "medium", timeZone: TIME_ZONE };
   return cached(`date:${locale}:${style}`, () => new Intl.DateTimeFormat(locale, options)).format(date);
 }
 
@@ -116,7 +116,7 @@ export function useI18n() {
       t: (key: MessageKey, vars?: Vars) => formatMessage(messages, locale, key, vars),
       /** For keys computed at run time (error codes from a schema, enum values). */
       tx: (key: string, vars?: Vars) => formatMessage(messages, locale, key, vars),
-      date: (value: Date | string, style?: "long" | "short" | "datetime") => formatDate(locale, value, style),
+      date: (value: Date | string, style?: "long" | "short" | "datetime" | "month") => formatDate(locale, value, style),
       label: (row: { name_fr: string; name_en?: string | null }) => labelOf(locale, row),
       /** Between a label and its value: French puts a non-breaking space before the colon, English none. */
       colon: locale === "fr-CA" ? "\u00a0: " : ": ",

@@ -2,16 +2,16 @@
 // publication dates, file sizes) in the visitor's language.
 import { useMemo } from "react";
 import { DISCIPLINES, TOPICS } from "~/modules/accounts/reference";
-import { TIME_ZONE, useI18n, type Locale } from "~/utils/i18n";
+import { formatDate, useI18n, type Locale } from "~/utils/i18n";
 import { TOOL_KINDS, TOOL_LANGUAGES } from "../limits";
 
 export function formatPublished(locale: Locale, value: string | null): string | null {
   if (!value) return null;
   if (/^\d{4}$/.test(value)) return value;
-  if (/^\d{4}-\d{2}$/.test(value)) {
-    return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: TIME_ZONE }).format(new Date(`${value}-15T12:00:00Z`));
-  }
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: TIME_ZONE }).format(new Date(`${value}T12:00:00Z`));
+  // A month is shown from its middle day, a day as a calendar date (noon UTC): the same
+  // whatever the time zone of the machine that renders it.
+  if (/^\d{4}-\d{2}$/.test(value)) return formatDate(locale, `${value}-15`, "month");
+  return formatDate(locale, value, "long");
 }
 
 /** The language tag of a document's own text (titles are in the document's language). */
