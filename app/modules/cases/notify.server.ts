@@ -1,10 +1,10 @@
 // People who took part in a case are told when it moves: a reply, the written
-// recommendations, a follow-up; people reading the case page see it appear. Through the shared notifications module (the bell,
-// live `notification:new` over Socket.IO); email follows each person's notification
-// settings (the notification centre emails unread ones after their chosen delay
-// offline), so nothing here marks them emailed. Notifications and emails say who and
-// where (the case's title, already checked by the identifier guard), never what was
-// written.
+// recommendations, a follow-up (and people reading the case page see it appear).
+// Through the shared notifications module (the bell, live `notification:new` over
+// Socket.IO); email follows each person's notification settings (the notification
+// centre emails unread ones after their chosen delay offline), so nothing here marks
+// them emailed. Notifications and emails say who and where (the case's title, already
+// checked by the identifier guard), never what was written.
 //
 // Who took part: the presenter and everyone who posted on the case, never the person
 // who caused it, and only people who may still read the case (verification or

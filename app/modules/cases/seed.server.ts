@@ -34,13 +34,12 @@ export const DEMO_CASE_RECOMMENDATION =
 
 /** Seeds the demo case with the demo member, peer and mentor; throws if any step is refused (a bug in the demo text). */
 export async function seedDemoCases(db: Database, people: { member: UserClaims; peer: UserClaims; mentor: UserClaims }): Promise<void> {
-  const must = <T extends { ok: boolean }>(step: string, outcome: T) => {
+  const must = <T extends { ok: boolean }>(step: string, outcome: T): Extract<T, { ok: true }> => {
     if (!outcome.ok) throw new Error(`seed: demo case ${step} refused: ${JSON.stringify(outcome)}`);
-    return outcome;
+    return outcome as Extract<T, { ok: true }>;
   };
-  const created = must("creation", await createCase(db, people.member, DEMO_CASE));
-  if (!created.ok) return;
-  must("submission", await submitCase(db, people.member, created.id, { attestNotIdentifiable: "on" }));
-  must("reply", await replyToCase(db, people.peer, created.id, { body: DEMO_CASE_REPLY }));
-  must("recommendations", await recommendOnCase(db, people.mentor, created.id, { body: DEMO_CASE_RECOMMENDATION }));
+  const { id } = must("creation", await createCase(db, people.member, DEMO_CASE));
+  must("submission", await submitCase(db, people.member, id, { attestNotIdentifiable: "on" }));
+  must("reply", await replyToCase(db, people.peer, id, { body: DEMO_CASE_REPLY }));
+  must("recommendations", await recommendOnCase(db, people.mentor, id, { body: DEMO_CASE_RECOMMENDATION }));
 }
