@@ -145,6 +145,14 @@ describe("clinical case journey", () => {
     await c.waitForFunction(() => document.querySelector("section[aria-labelledby='h-reply']")?.textContent?.includes("morphine à libération lente"));
     expect(await c.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(await c.textContent("main [role=status][aria-live=polite]")).toBe("Du nouveau dans la discussion : la page est à jour.");
+    // Typing straight away, while the editor loads and takes the textarea's place, loses nothing.
+    await c.goto(caseUrl);
+    await c.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+    const typed = "La personne a repris le travail; dose fractionnée matin et soir depuis deux semaines.";
+    await c.locator("#body-followUp").click();
+    await c.keyboard.type(typed, { delay: 10 });
+    await c.waitForFunction(() => document.querySelector("#body-followUp[contenteditable]") !== null);
+    expect(await c.textContent("#body-followUp")).toBe(typed);
     // The recommendations cite a tool of the library (textarea markup without JavaScript).
     const tool = await app.server.services.db.asSystem("test: a published tool", (tx) =>
       tx.selectFrom("tools").select(["id", "title"]).where("status", "=", "published").orderBy("title").executeTakeFirstOrThrow());

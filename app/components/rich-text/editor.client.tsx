@@ -2,9 +2,10 @@
 // this module on the textarea's first focus): read pages never download tiptap.
 // No inline styles anywhere (CSP style-src 'self'): tiptap's injected CSS is off and
 // the suggestion list is a plain listbox under the editor, not a floating popup.
+import { Selection } from "@tiptap/pm/state";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import type { SuggestionKeyDownProps, SuggestionOptions, SuggestionProps } from "@tiptap/suggestion";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useLayoutEffect, useRef, useState } from "react";
 import { useI18n } from "~/utils/i18n";
 import { safeHref, type RichDoc } from "./limits";
 import { textHighlights, type Highlighter } from "./highlights.client";
@@ -133,10 +134,14 @@ export default function RichTextEditor(props: RichTextEditorProps) {
     onTransaction: () => setTick((n) => n + 1),
   });
 
-  useEffect(() => {
+  // Focus in the commit itself (a layout effect), before the browser hands over keys
+  // typed while the editor was being created: they land in the editor, not nowhere.
+  useLayoutEffect(() => {
     if (!editor) return;
     onChange.current(JSON.stringify(editor.getJSON()));
-    editor.commands.focus("end");
+    // Synchronously (tiptap's focus command waits for the next frame): caret at the end.
+    editor.view.dispatch(editor.state.tr.setSelection(Selection.atEnd(editor.state.doc)));
+    editor.view.focus();
   }, [editor]);
 
   if (!editor) return null;

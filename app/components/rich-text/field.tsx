@@ -34,9 +34,14 @@ const loadEditor = () => (editorModule ??= import("./editor.client"));
 export function RichTextField(props: RichTextFieldProps) {
   const { t, tx } = useI18n();
   const { id, name = "body", jsonName = "bodyJson" } = props;
-  const textarea = useRef<HTMLTextAreaElement>(null);
+  // The textarea's node outlives its unmounting (the ref is never cleared): the editor
+  // takes its text at the moment it replaces it, so nothing typed while tiptap loaded is lost.
+  const textarea = useRef<HTMLTextAreaElement | null>(null);
+  const keepTextarea = (node: HTMLTextAreaElement | null) => {
+    if (node) textarea.current = node;
+  };
   const [Editor, setEditor] = useState<ComponentType<RichTextEditorProps> | null>(null);
-  const [seed, setSeed] = useState<{ text: string; json?: string; highlight?: Highlighter } | null>(null);
+  const [seed, setSeed] = useState<{ highlight?: Highlighter } | null>(null);
   const [json, setJson] = useState("");
   const invalid = Boolean(props.errors?.length);
   const hintId = `${id}-hint`;
@@ -54,8 +59,7 @@ export function RichTextField(props: RichTextFieldProps) {
     if (Editor) return;
     Promise.all([loadEditor(), props.loadHighlighter?.().catch(() => undefined)]).then(
       ([mod, highlight]) => {
-        const text = textarea.current?.value ?? props.defaultText ?? "";
-        setSeed({ text, json: text === (props.defaultText ?? "") ? props.defaultJson : undefined, highlight });
+        setSeed({ highlight });
         setEditor(() => mod.default);
       },
       () => {
@@ -75,8 +79,8 @@ export function RichTextField(props: RichTextFieldProps) {
             labelId={`${id}-label`}
             describedBy={describedBy}
             invalid={invalid}
-            initialText={seed.text}
-            initialJson={seed.json}
+            initialText={textarea.current?.value ?? props.defaultText ?? ""}
+            initialJson={(textarea.current?.value ?? props.defaultText ?? "") === (props.defaultText ?? "") ? props.defaultJson : undefined}
             mentionsUrl={props.mentionsUrl}
             referencesUrl={props.referencesUrl}
             highlight={seed.highlight}
@@ -90,7 +94,7 @@ export function RichTextField(props: RichTextFieldProps) {
       ) : (
         <>
           <textarea
-            ref={textarea}
+            ref={keepTextarea}
             id={id}
             name={name}
             className="input rich-text-field__textarea"
