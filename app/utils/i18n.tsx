@@ -120,6 +120,8 @@ export function useI18n() {
       label: (row: { name_fr: string; name_en?: string | null }) => labelOf(locale, row),
       /** Between a label and its value: French puts a non-breaking space before the colon, English none. */
       colon: locale === "fr-CA" ? "\u00a0: " : ": ",
+      /** Opening and closing quotation marks: « … » with non-breaking spaces in French, “…” in English. */
+      quotes: locale === "fr-CA" ? ["«\u00a0", "\u00a0»"] as const : ["“", "”"] as const,
     }),
     [locale, messages],
   );

@@ -18,14 +18,14 @@ import { useI18n } from "~/utils/i18n";
 type ShownFinding = Pick<GuardFinding, "field" | "kind" | "before" | "match" | "after">;
 
 export function GuardFindings({ findings, overridable = true }: { findings: ShownFinding[]; overridable?: boolean }) {
-  const { t, tx } = useI18n();
+  const { t, tx, colon, quotes: [open, close] } = useI18n();
   return (
     <>
       <p>{t("cases.form.guardLead")}</p>
       <ul className="guard-findings">
         {findings.map((f, i) => (
           <li key={i} data-kind={f.kind} className="stack stack--2xs">
-            <span><strong>{tx(`cases.form.${f.field}`)}</strong> — {tx(`cases.kinds.${f.kind}`)} : « {f.before}<mark>{f.match}</mark>{f.after} »</span>
+            <span><strong>{tx(`cases.form.${f.field}`)}</strong> — {tx(`cases.kinds.${f.kind}`)}{colon}{open}{f.before}<mark>{f.match}</mark>{f.after}{close}</span>
             {overridable ? (
               <span className="guard-findings__override cluster">
                 <label className="checkbox">
@@ -63,7 +63,7 @@ function currentText(el: Element | null): string {
  * save), otherwise it starts on the first edit.
  */
 export function FindingsPreview({ fieldId, label, active = false }: { fieldId: string; label: string; active?: boolean }) {
-  const { t, tx } = useI18n();
+  const { t, tx, colon, quotes: [open, close] } = useI18n();
   const [state, setState] = useState<{ text: string; spans: ReturnType<Finder> } | null>(null);
   // "None detected" is said only once there had been some (the person fixed them).
   const [hadFindings, setHadFindings] = useState(false);
@@ -132,7 +132,7 @@ export function FindingsPreview({ fieldId, label, active = false }: { fieldId: s
           <p className="guard-preview__text" aria-hidden="true">{parts}</p>
           <ul id={`${fieldId}-findings`} className="guard-preview__list" aria-label={t("cases.form.findingsTitle", { field: label })}>
             {state.spans.map((s, i) => (
-              <li key={i} data-kind={s.kind}>{tx(`cases.kinds.${s.kind}`)} : « {state.text.slice(s.start, s.end)} »</li>
+              <li key={i} data-kind={s.kind}>{tx(`cases.kinds.${s.kind}`)}{colon}{open}{state.text.slice(s.start, s.end)}{close}</li>
             ))}
           </ul>
         </>
