@@ -1,8 +1,16 @@
-import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import {
-  isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration,
-  useLoaderData, useLocation, useRouteError, useRouteLoaderData,
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
@@ -19,8 +27,6 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ name: "viewport", content: "width=device-width, initial-scale=1" }];
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, viewer] = await Promise.all([getLocale(request), getOptionalViewer(request, context)]);
   // Badges are in the HTML: right without JavaScript, and no flash before the socket's summary.
@@ -31,7 +37,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     messages: messagesFor(locale, new URL(request.url).pathname),
     viewer: viewer && { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles },
     badges,
-    devMailbox: context.env.devMailbox,
+    // The mailbox is an admin's page: nobody else is shown the way to it.
+    devMailbox: context.env.devMailbox && Boolean(viewer?.roles.includes("admin")),
   });
 }
 
@@ -45,18 +52,32 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 export type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 export const useRootData = () => useRouteLoaderData<typeof loader>("root");
 
-function Document({ locale, messages, title, children }: { locale: Locale; messages: Dictionary; title?: string; children: React.ReactNode }) {
+function Document({
+  locale,
+  messages,
+  title,
+  children,
+}: {
+  locale: Locale;
+  messages: Dictionary;
+  title?: string;
+  children: React.ReactNode;
+}) {
   const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
+        {/* Here rather than in meta: a route's meta replaces the root's, it does not merge. */}
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         {title ? <title>{title}</title> : null}
         <Meta />
         <Links />
       </head>
       <body>
-        <I18nProvider locale={locale} messages={messages}>{children}</I18nProvider>
+        <I18nProvider locale={locale} messages={messages}>
+          {children}
+        </I18nProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -93,7 +114,9 @@ function Shell({ children }: { children: React.ReactNode }) {
   const { t } = useI18n();
   return (
     <>
-      <a className="skip-link" href="#main">{t("nav.skip")}</a>
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
       <SiteHeader />
       <main id="main" className="site-main" tabIndex={-1}>
         {children}
@@ -131,7 +154,9 @@ function ErrorContent({ errorKey }: { errorKey: string }) {
     <div className="container container--narrow stack">
       <h1>{tx(`errorPage.${errorKey}.title`)}</h1>
       <p>{tx(`errorPage.${errorKey}.body`)}</p>
-      <p><a href="/">{tx("errorPage.home")}</a></p>
+      <p>
+        <a href="/">{tx("errorPage.home")}</a>
+      </p>
     </div>
   );
 }

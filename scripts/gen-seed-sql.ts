@@ -1,7 +1,7 @@
 // Writes supabase/seed.sql for Supabase CLI users (`supabase db reset` runs it):
 // the same demo accounts and content the embedded mode seeds (server/seed.ts), with
 // GoTrue-compatible auth rows (bcrypt through pgcrypto, an email identity).
-// Run: npx tsx scripts/gen-seed-sql.ts
+// Run: npm run db:schema (which also regenerates the schema files).
 import { readFileSync, writeFileSync } from "node:fs";
 import { PRIVACY_VERSION, TERMS_VERSION } from "../app/modules/accounts/consent";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../server/demo-data";
@@ -51,21 +51,32 @@ out += `
   update public.profiles set verification_status = 'verified', verified_at = now() where id = admin_id;
 `;
 DEMO_ACCOUNTS.forEach((a, i) => {
-  for (const role of a.roles) out += `  insert into public.user_roles (user_id, role, granted_by) values (ids[${i + 1}], ${lit(role)}, admin_id);\n`;
+  for (const role of a.roles)
+    out += `  insert into public.user_roles (user_id, role, granted_by) values (ids[${i + 1}], ${lit(role)}, admin_id);\n`;
   if (a.verified && i > 0) {
     out += `  insert into public.verifications (user_id, decision, method, verified_by, note)
   values (ids[${i + 1}], 'verified', 'order_register', admin_id, 'Permis vérifié au registre public de l''ordre (démonstration)');\n`;
   }
 });
-out += "end\n$$;\n\ninsert into public.tools (title, publisher, published_on, kind, topics, url, status,\n  summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\n";
-out += "select title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines,\n  last_reviewed_on::date, review_due_on::date from (values\n";
-out += data.tools.map((t) => {
-  const x = TOOL_SEED_EXTRAS[t.title];
-  return `  (${lit(t.title)}, ${lit(t.publisher)}, ${lit(t.published)}, ${lit(t.kind)}, ${arr(t.topics ?? [])}, ${lit(t.url)}, 'published',\n   ${lit(x?.summaryFr ?? "")}, ${lit(x?.summaryEn ?? "")}, ${lit(x?.language ?? "fr")}, ${arr(x?.disciplines ?? [])}, ${lit(x?.lastReviewedOn)}, ${lit(x?.reviewDueOn)})`;
-}).join(",\n");
-out += "\n) as v(title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\nwhere not exists (select 1 from public.tools);\n\n";
-out += "insert into public.events (title, kind, series, starts_on, start_time, end_time, topics)\nselect title, kind, series, starts_on::date, start_time::time, end_time::time, topics from (values\n";
-out += data.events.map((e) => `  (${lit(e.title)}, ${lit(e.kind)}, ${lit(e.series)}, ${lit(e.date)}, ${lit(e.start)}, ${lit(e.end)}, ${arr(e.topics ?? [])})`).join(",\n");
+out +=
+  "end\n$$;\n\ninsert into public.tools (title, publisher, published_on, kind, topics, url, status,\n  summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\n";
+out +=
+  "select title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines,\n  last_reviewed_on::date, review_due_on::date from (values\n";
+out += data.tools
+  .map((t) => {
+    const x = TOOL_SEED_EXTRAS[t.title];
+    return `  (${lit(t.title)}, ${lit(t.publisher)}, ${lit(t.published)}, ${lit(t.kind)}, ${arr(t.topics ?? [])}, ${lit(t.url)}, 'published',\n   ${lit(x?.summaryFr ?? "")}, ${lit(x?.summaryEn ?? "")}, ${lit(x?.language ?? "fr")}, ${arr(x?.disciplines ?? [])}, ${lit(x?.lastReviewedOn)}, ${lit(x?.reviewDueOn)})`;
+  })
+  .join(",\n");
+out +=
+  "\n) as v(title, publisher, published_on, kind, topics, url, status, summary_fr, summary_en, language, disciplines, last_reviewed_on, review_due_on)\nwhere not exists (select 1 from public.tools);\n\n";
+out +=
+  "insert into public.events (title, kind, series, starts_on, start_time, end_time, topics)\nselect title, kind, series, starts_on::date, start_time::time, end_time::time, topics from (values\n";
+out += data.events
+  .map(
+    (e) => `  (${lit(e.title)}, ${lit(e.kind)}, ${lit(e.series)}, ${lit(e.date)}, ${lit(e.start)}, ${lit(e.end)}, ${arr(e.topics ?? [])})`,
+  )
+  .join(",\n");
 out += "\n) as v(title, kind, series, starts_on, start_time, end_time, topics)\nwhere not exists (select 1 from public.events);\n";
 // The forums' structure (spaces and categories, as app/modules/forums/seed.server.ts seeds them);
 // the demo conversations stay in the embedded seed (their bodies refer to generated account ids).
@@ -86,5 +97,9 @@ out += `insert into public.space_members (space_id, user_id, role)
 select s.id, u.id, 'moderator' from public.spaces s, auth.users u
 where s.slug = 'gestionnaires' and u.email = ${lit(DEMO_ACCOUNTS[0].email)} on conflict do nothing;
 `;
-writeFileSync(new URL("../supabase/seed.sql", import.meta.url), out);
-console.log("wrote supabase/seed.sql");
+// --stdout: print instead of writing (tests/integration/db-schema.test.ts compares it with the file).
+if (process.argv.includes("--stdout")) process.stdout.write(out);
+else {
+  writeFileSync(new URL("../supabase/seed.sql", import.meta.url), out);
+  console.log("wrote supabase/seed.sql");
+}

@@ -1,34 +1,29 @@
-// `npm start`: build when the build is missing or older than the sources, then
-// serve on the embedded default (or DATABASE_URL / SUPABASE_URL when set).
-import { spawnSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+// `npm start`: build what is missing or stale (scripts/build.mjs), then serve on the
+// embedded default (or DATABASE_URL / SUPABASE_URL when set) IN THIS PROCESS: the compiled
+// server (build/server.js) is imported here rather than spawned, so `npm start` ends as
+// one Node process that serves, and SIGINT/SIGTERM reach the server's own handlers.
+// Builds run as short-lived child processes that are gone before the server starts.
+import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { root, staleParts } from "./build.mjs";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
-const bin = (name) => path.join(root, "node_modules", ".bin", name);
+process.env.NODE_ENV ??= "production";
 
-function newest(dir) {
-  let latest = 0;
-  if (!existsSync(dir)) return latest;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
-
-const buildFile = path.join(root, "build", "index.js");
-const sourcesChanged = !existsSync(buildFile) || newest(path.join(root, "app")) > statSync(buildFile).mtimeMs;
-if (sourcesChanged) {
-  console.log("Building Passerelle (first run or sources changed)…");
-  const built = spawnSync(bin("remix"), ["build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+const started = Date.now();
+const progress = (line) => console.log(`${line} [${((Date.now() - started) / 1000).toFixed(1)} s]`);
+const stale = staleParts();
+if (stale.length) {
+  progress(
+    stale.length === 2
+      ? "Passerelle: first start or sources changed: building (about a minute)…"
+      : "Passerelle: sources changed: rebuilding…",
+  );
+  // A child process: the bundler (and its own helper process) is gone once the build is done.
+  const built = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs"), ...stale], { cwd: root, stdio: "inherit" });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
-const child = spawn(bin("tsx"), ["server/index.ts"], {
-  stdio: "inherit",
-  env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" },
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const { main } = await import(pathToFileURL(path.join(root, "build", "server.js")).href);
+await main({ progress });

@@ -3,8 +3,7 @@
 // Remix handler with the services as load context.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
@@ -13,12 +12,16 @@ import type { AuthIssuer } from "~/utils/auth/types";
 import type { AppServices } from "~/utils/context";
 import type { UserClaims } from "~/utils/db.server";
 import { isUploadPath, MAX_UPLOAD_BODY_BYTES } from "~/modules/tools/limits";
+import { inputHygiene, type CleanBody } from "./input-hygiene";
+import type { RateLimitStores } from "./rate-limit-store";
 
 /** Largest request body accepted (forms; the tools upload routes have MAX_UPLOAD_BODY_BYTES). */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Sign-in attempts per minute and per IP (the account lockout is separate). */
 export const SIGN_IN_PER_MINUTE = 6;
 export const SENSITIVE_FORM_PER_MINUTE = 10;
+/** Seconds a client is told to wait while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Paths that take an RFC 8058 one-click unsubscribe POST from a mail provider. */
@@ -29,13 +32,17 @@ export function createHttpApp(options: {
   getBuild: () => Promise<ServerBuild>;
   publicDir?: string;
   production: boolean;
+  /** Where the limiters count (shared between processes); in memory when absent. */
+  rateLimitStores?: RateLimitStores;
 }) {
   const { services } = options;
   const { env, logger, db } = services;
   const app = express();
   app.disable("x-powered-by");
-  // Behind a proxy, PUBLIC_URL says so; the rate limits key on the client's IP.
-  if (env.PUBLIC_URL?.startsWith("https://")) app.set("trust proxy", 1);
+  // The rate limits and the sign-in lockout key on the client's address. Only a proxy
+  // named by TRUST_PROXY may supply it (X-Forwarded-For); otherwise any client could
+  // rotate that header and never be counted.
+  if (env.TRUST_PROXY !== false) app.set("trust proxy", env.TRUST_PROXY);
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -56,10 +63,12 @@ export function createHttpApp(options: {
         useDefaults: true,
         directives: {
           "default-src": ["'self'"],
-          "script-src": ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`,
-            ...(env.JITSI_DOMAIN ? [`https://${env.JITSI_DOMAIN}`] : [])],
-          "connect-src": ["'self'", ...(options.production ? [] : ["ws:"]),
-            ...(env.SUPABASE_URL ? [env.SUPABASE_URL] : [])],
+          "script-src": [
+            "'self'",
+            (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`,
+            ...(env.JITSI_DOMAIN ? [`https://${env.JITSI_DOMAIN}`] : []),
+          ],
+          "connect-src": ["'self'", ...(options.production ? [] : ["ws:"]), ...(env.SUPABASE_URL ? [env.SUPABASE_URL] : [])],
           "frame-src": env.JITSI_DOMAIN ? [`https://${env.JITSI_DOMAIN}`] : ["'none'"],
           "img-src": ["'self'", "data:"],
           "style-src": ["'self'"],
@@ -75,13 +84,20 @@ export function createHttpApp(options: {
       hsts: env.PUBLIC_URL?.startsWith("https://") ? undefined : false,
     }),
   );
-  app.use(compression());
+  // gzip level 1: a CPU profile of the topic page under load had zlib (with the writes it
+  // drives) as the largest single cost; level 1 costs a fraction of the default 6 for
+  // slightly larger pages (decision 018).
+  app.use(compression({ level: 1 }));
 
   app.get("/healthz", async (_req, res) => {
     const health = await db.health();
     res.setHeader("Cache-Control", "no-store");
     if (health.ok) res.json({ status: "ok", db: db.kind, migrations: health.migrations });
-    else res.status(503).json({ status: "unavailable", db: db.kind, reason: "database unreachable" });
+    else
+      res
+        .status(503)
+        .set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS))
+        .json({ status: "unavailable", db: db.kind, reason: "database unreachable" });
   });
 
   // Mutations must come from our own pages (CSRF defence next to SameSite=Lax).
@@ -114,29 +130,68 @@ export function createHttpApp(options: {
     // The tools upload forms take a file (their own, larger limit; the form reports a file over MAX_FILE_BYTES).
     const upload = isUploadPath(req.path);
     if (!Number.isFinite(length) || length > (upload ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)) {
-      res.status(413).type("text/plain; charset=utf-8").send(upload
-        ? `Fichier trop volumineux (${MAX_UPLOAD_BODY_BYTES >> 20} Mo au plus) / File too large (${MAX_UPLOAD_BODY_BYTES >> 20} MB at most)`
-        : "Requête trop volumineuse / Request too large");
+      res
+        .status(413)
+        .type("text/plain; charset=utf-8")
+        .send(
+          upload
+            ? `Fichier trop volumineux (${MAX_UPLOAD_BODY_BYTES >> 20} Mo au plus) / File too large (${MAX_UPLOAD_BODY_BYTES >> 20} MB at most)`
+            : "Requête trop volumineuse / Request too large",
+        );
       return;
     }
     next();
   });
-  const limiter = (limit: number) =>
+  // X-Forwarded-For without TRUST_PROXY: a proxy nobody declared. Its header is ignored
+  // (anyone could forge it), so every client behind it shares one limit: say so once,
+  // in our log, instead of express-rate-limit's console error on every boot.
+  let forwardedWarned = false;
+  const warnUndeclaredProxy = (req: Request, _res: Response, next: NextFunction) => {
+    if (!forwardedWarned && env.TRUST_PROXY === false && req.get("x-forwarded-for")) {
+      forwardedWarned = true;
+      logger.warn(
+        "X-Forwarded-For received but TRUST_PROXY is not set: the header is ignored and clients behind that proxy share one rate limit",
+      );
+    }
+    next();
+  };
+  const limiter = (name: string, limit: number) => [
+    warnUndeclaredProxy,
     rateLimit({
-      windowMs: 60_000, limit, standardHeaders: "draft-7", legacyHeaders: false,
+      windowMs: 60_000,
+      limit,
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      validate: { xForwardedForHeader: false },
+      store: options.rateLimitStores?.create(name),
+      // A shared store that cannot answer lets the request through (see rate-limit-store.ts).
+      passOnStoreError: true,
       skip: (req) => req.method !== "POST",
       handler: (_req, res) => {
-        res.status(429).type("text/html; charset=utf-8")
-          .send(`<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Trop de tentatives</title><main><h1>Trop de tentatives</h1><p>Veuillez patienter une minute avant de réessayer.</p><p lang="en-CA">Too many attempts. Please wait a minute and try again.</p><p><a href="/">Passerelle</a></p></main></html>`);
+        res
+          .status(429)
+          .type("text/html; charset=utf-8")
+          .send(
+            `<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Trop de tentatives</title><main><h1>Trop de tentatives</h1><p>Veuillez patienter une minute avant de réessayer.</p><p lang="en-CA">Too many attempts. Please wait a minute and try again.</p><p><a href="/">Passerelle</a></p></main></html>`,
+          );
       },
-    });
-  app.use("/login", limiter(SIGN_IN_PER_MINUTE));
-  app.use(["/signup", "/password/forgot", "/password/reset"], limiter(SENSITIVE_FORM_PER_MINUTE));
+    }),
+  ];
+  app.use("/login", limiter("login", SIGN_IN_PER_MINUTE));
+  app.use(["/signup", "/password/forgot", "/password/reset", "/profile/security"], limiter("sensitive", SENSITIVE_FORM_PER_MINUTE));
 
   const publicDir = options.publicDir ?? path.resolve("public");
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use("/styles", express.static(path.resolve("styles"), { maxAge: options.production ? "1h" : 0 }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  // Path, query string and form body: refused (400/415) or normalised before Remix.
+  app.use(
+    inputHygiene({
+      isUploadPath,
+      bodyLimit: (pathname) => (isUploadPath(pathname) ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES),
+    }),
+  );
 
   // One handler per build: in development the build changes on every rebuild.
   let current: { build: ServerBuild; handler: ReturnType<typeof createRequestHandler> } | null = null;
@@ -144,30 +199,114 @@ export function createHttpApp(options: {
     try {
       const build = await options.getBuild();
       if (current?.build !== build) {
-        current = {
-          build,
-          handler: createRequestHandler({
-            build,
-            mode: options.production ? "production" : "development",
-            getLoadContext: (_req, response) => ({
-              ...services,
-              auth: perRequestAuth(services.auth, response),
-              cspNonce: String(response.locals.cspNonce),
-            }),
-          }),
-        };
+        current = { build, handler: createRequestHandler(build, options.production ? "production" : "development") };
       }
-      await current.handler(req, res, next);
+      const response = await current.handler(remixRequest(req, res), {
+        ...services,
+        clientAddress: req.ip ?? "",
+        auth: perRequestAuth(services.auth, res),
+        cspNonce: String(res.locals.cspNonce),
+      });
+      // A page that failed because the database is unreachable is a 503 the client
+      // may retry, not a fault of ours (no transaction committed: each is one unit).
+      if (response.status >= 500 && db.connectionLostAt() !== null) {
+        await response.body?.cancel().catch(() => {});
+        sendUnavailable(res);
+        return;
+      }
+      await sendRemixResponse(res, response);
     } catch (error) {
       next(error);
     }
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Express's own refusals (a malformed parameter, a body it could not read) carry their 4xx.
+    const status = clientErrorStatus(error);
+    if (status) {
+      if (!res.headersSent) res.status(status).type("text/plain; charset=utf-8").send("Requête invalide / Bad request");
+      return;
+    }
+    if (db.connectionLostAt() !== null) {
+      logger.warn({ err: error }, "request failed: database unreachable");
+      if (!res.headersSent) sendUnavailable(res);
+      return;
+    }
     logger.error({ err: error }, "unhandled request error");
     if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Erreur interne / Internal error");
   });
   return app;
+}
+
+function sendUnavailable(res: Response) {
+  res
+    .status(503)
+    .set({ "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" })
+    .type("text/html; charset=utf-8")
+    .send(
+      `<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Service momentanément indisponible</title><main><h1>Service momentanément indisponible</h1><p>Passerelle ne joint pas sa base de données. Réessayez dans quelques secondes. Rien n’a été enregistré.</p><p lang="en-CA">Passerelle cannot reach its database. Please try again in a few seconds; nothing was saved.</p></main></html>`,
+    );
+}
+
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== "object" || error === null) return null;
+  const status = "status" in error ? error.status : "statusCode" in error ? error.statusCode : undefined;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : null;
+}
+
+/**
+ * The Fetch request Remix reads, as @remix-run/express builds it, except that a form
+ * body the input layer rewrote (res.locals.cleanBody) replaces the one on the wire.
+ */
+function remixRequest(req: Request, res: Response): globalThis.Request {
+  // req.hostname follows "trust proxy"; the port comes from X-Forwarded-Host or Host.
+  const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
+  const port = [portOf(req.get("x-forwarded-host")), portOf(req.get("host"))].find((p) => Number.isSafeInteger(p));
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const controller = new AbortController();
+  let finished = false;
+  res.on("finish", () => {
+    finished = true;
+  });
+  // Loaders and actions are aborted when the answer can no longer be written.
+  res.on("close", () => {
+    if (!finished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (Array.isArray(values)) for (const value of values) headers.append(key, value);
+    else if (values) headers.set(key, values);
+  }
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const clean = cleanBodyOf(res);
+    if (clean) {
+      headers.set("Content-Type", clean.contentType);
+      headers.set("Content-Length", String(clean.body.length));
+      init.body = new Uint8Array(clean.body);
+    } else {
+      init.body = createReadableStreamFromReadable(req);
+      init.duplex = "half";
+    }
+  }
+  return new globalThis.Request(url.href, init);
+}
+
+/** The Remix answer written to Express's response (what @remix-run/express does). */
+async function sendRemixResponse(res: Response, response: globalThis.Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+function cleanBodyOf(res: Response): CleanBody | null {
+  const value: unknown = res.locals.cleanBody;
+  if (typeof value !== "object" || value === null || !("body" in value) || !("contentType" in value)) return null;
+  const { body, contentType } = value;
+  return Buffer.isBuffer(body) && typeof contentType === "string" ? { body, contentType } : null;
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

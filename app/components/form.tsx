@@ -23,7 +23,12 @@ function FieldError({ field }: { field: FieldMetadata<unknown> }) {
 }
 
 export function TextField({
-  field, label, hint, type = "text", autoComplete, required,
+  field,
+  label,
+  hint,
+  type = "text",
+  autoComplete,
+  required,
 }: {
   field: FieldMetadata<string | undefined>;
   label: string;
@@ -36,8 +41,14 @@ export function TextField({
   const { key, ...props } = getInputProps(field, { type, ariaAttributes: false });
   return (
     <div className={invalid ? "field field--invalid" : "field"}>
-      <label className="field__label" htmlFor={field.id}>{label}</label>
-      {hint ? <p className="field__hint" id={`${field.id}-hint`}>{hint}</p> : null}
+      <label className="field__label" htmlFor={field.id}>
+        {label}
+      </label>
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
       <input
         key={key}
         {...props}
@@ -52,48 +63,113 @@ export function TextField({
   );
 }
 
-export function TextAreaField({ field, label, hint, rows = 5 }: {
-  field: FieldMetadata<string | undefined>; label: string; hint?: ReactNode; rows?: number;
+export function TextAreaField({
+  field,
+  label,
+  hint,
+  rows = 5,
+}: {
+  field: FieldMetadata<string | undefined>;
+  label: string;
+  hint?: ReactNode;
+  rows?: number;
 }) {
   const invalid = Boolean(field.errors?.length);
   const { key, ...props } = getTextareaProps(field, { ariaAttributes: false });
   return (
     <div className={invalid ? "field field--invalid" : "field"}>
-      <label className="field__label" htmlFor={field.id}>{label}</label>
-      {hint ? <p className="field__hint" id={`${field.id}-hint`}>{hint}</p> : null}
-      <textarea key={key} {...props} rows={rows} className="input" aria-invalid={invalid || undefined} aria-describedby={describedBy(field, hint)} />
+      <label className="field__label" htmlFor={field.id}>
+        {label}
+      </label>
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        key={key}
+        {...props}
+        rows={rows}
+        className="input"
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(field, hint)}
+      />
       <FieldError field={field} />
     </div>
   );
 }
 
-export function SelectField({ field, label, hint, options, placeholder, required }: {
-  field: FieldMetadata<string | undefined>; label: string; hint?: ReactNode; options: Option[]; placeholder?: string; required?: boolean;
+export function SelectField({
+  field,
+  label,
+  hint,
+  options,
+  placeholder,
+  required,
+}: {
+  field: FieldMetadata<string | undefined>;
+  label: string;
+  hint?: ReactNode;
+  options: Option[];
+  placeholder?: string;
+  required?: boolean;
 }) {
   const invalid = Boolean(field.errors?.length);
   const { key, ...props } = getSelectProps(field, { ariaAttributes: false });
   return (
     <div className={invalid ? "field field--invalid" : "field"}>
-      <label className="field__label" htmlFor={field.id}>{label}</label>
-      {hint ? <p className="field__hint" id={`${field.id}-hint`}>{hint}</p> : null}
-      <select key={key} {...props} className="select" required={required} aria-invalid={invalid || undefined} aria-describedby={describedBy(field, hint)}>
+      <label className="field__label" htmlFor={field.id}>
+        {label}
+      </label>
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <select
+        key={key}
+        {...props}
+        className="select"
+        required={required}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(field, hint)}
+      >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
       <FieldError field={field} />
     </div>
   );
 }
 
-export function CheckboxGroup({ field, legend, hint, options }: {
-  field: FieldMetadata<string[] | undefined>; legend: string; hint?: ReactNode; options: Option[];
+export function CheckboxGroup({
+  field,
+  legend,
+  hint,
+  options,
+}: {
+  field: FieldMetadata<string[] | undefined>;
+  legend: string;
+  hint?: ReactNode;
+  options: Option[];
 }) {
   const invalid = Boolean(field.errors?.length);
   const selected = new Set(Array.isArray(field.initialValue) ? field.initialValue : field.initialValue ? [field.initialValue] : []);
   return (
-    <fieldset className={invalid ? "field checkbox-list field--invalid" : "field checkbox-list"} aria-describedby={describedBy(field, hint)}>
+    <fieldset
+      className={invalid ? "field checkbox-list field--invalid" : "field checkbox-list"}
+      aria-describedby={describedBy(field, hint)}
+    >
       <legend className="field__label">{legend}</legend>
-      {hint ? <p className="field__hint" id={`${field.id}-hint`}>{hint}</p> : null}
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
       {options.map((o) => (
         <label className="checkbox" key={o.value}>
           <input type="checkbox" name={field.name} value={o.value} defaultChecked={selected.has(o.value)} form={field.formId} />
@@ -114,7 +190,11 @@ export function Checkbox({ field, label, hint }: { field: FieldMetadata<boolean 
         <input key={key} {...props} aria-invalid={invalid || undefined} aria-describedby={describedBy(field, hint)} />
         <span>{label}</span>
       </label>
-      {hint ? <p className="field__hint" id={`${field.id}-hint`}>{hint}</p> : null}
+      {hint ? (
+        <p className="field__hint" id={`${field.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
       <FieldError field={field} />
     </div>
   );
@@ -134,7 +214,11 @@ export function FormErrors({ form, fields }: { form: { errors?: string[]; errorI
       {invalid.length ? (
         <ul>
           {invalid.map(([f, label]) => (
-            <li key={f.name}><a href={`#${f.id}`}>{label} : {tx(f.errors?.[0] ?? "errors.invalid")}</a></li>
+            <li key={f.name}>
+              <a href={`#${f.id}`}>
+                {label} : {tx(f.errors?.[0] ?? "errors.invalid")}
+              </a>
+            </li>
           ))}
         </ul>
       ) : null}

@@ -28,14 +28,22 @@ export function UnsubscribePage({ token, valid, result, messages, settingsHref }
     <div className="container container--narrow stack stack--l">
       <h1>{t(messages.title)}</h1>
       {result?.done ? (
-        <p className="alert alert--success" role="status">{t(messages.done)} <Link to={settingsHref}>{t(messages.settings)}</Link></p>
+        <p className="alert alert--success" role="status">
+          {t(messages.done)} <Link to={settingsHref}>{t(messages.settings)}</Link>
+        </p>
       ) : !valid || result ? (
-        <p className="alert alert--error" role="alert">{t(messages.invalid)}</p>
+        <p className="alert alert--error" role="alert">
+          {t(messages.invalid)}
+        </p>
       ) : (
         <Form method="post" className="form">
           <p>{t(messages.lead)}</p>
           <input type="hidden" name="token" value={token} />
-          <div className="form-actions"><button type="submit" className="btn btn--primary">{t(messages.submit)}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t(messages.submit)}
+            </button>
+          </div>
         </Form>
       )}
     </div>

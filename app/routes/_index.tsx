@@ -1,13 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { listHomeContent } from "~/modules/home/home.server";
+import { formatPublished } from "~/modules/tools/published";
 import { useI18n } from "~/utils/i18n";
+import { publisherLabel, seriesLabel } from "~/utils/reference-labels";
 import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = (args) => [
-  ...pageTitle(args, "home.title"),
-  { name: "description", content: "Passerelle" },
-];
+export const meta: MetaFunction = (args) => [...pageTitle(args, "home.title"), { name: "description", content: "Passerelle" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const claims = await context.auth.getClaims(request.headers.get("Cookie"));
@@ -15,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Home() {
-  const { t, tx, date, label } = useI18n();
+  const { t, tx, date, label, locale } = useI18n();
   const { tools, events, topics, counts } = useLoaderData<typeof loader>();
   const root = useRouteLoaderData("root") as { viewer: { displayName: string; verified: boolean } | null } | undefined;
   const viewer = root?.viewer ?? null;
@@ -27,14 +26,24 @@ export default function Home() {
     <>
       <section className="hero" aria-labelledby="hero-title">
         <div className="container stack">
-          <h1 id="hero-title" className="hero__title">{t("home.heroTitle")}</h1>
+          <h1 id="hero-title" className="hero__title">
+            {t("home.heroTitle")}
+          </h1>
           <p className="hero__lead">{t("home.heroLead")}</p>
           {viewer ? (
-            <p>{viewer.verified ? t("home.welcomeVerified", { name: viewer.displayName }) : t("home.welcomeUnverified", { name: viewer.displayName })}</p>
+            <p>
+              {viewer.verified
+                ? t("home.welcomeVerified", { name: viewer.displayName })
+                : t("home.welcomeUnverified", { name: viewer.displayName })}
+            </p>
           ) : (
             <p className="cluster">
-              <Link className="btn btn--primary" to="/signup">{t("home.join")}</Link>
-              <Link className="btn btn--secondary" to="/login">{t("nav.signIn")}</Link>
+              <Link className="btn btn--primary" to="/signup">
+                {t("home.join")}
+              </Link>
+              <Link className="btn btn--secondary" to="/login">
+                {t("nav.signIn")}
+              </Link>
             </p>
           )}
           <p className="meta">{t("home.counts", { members: counts.members, regions: counts.regions, tools: tools.length })}</p>
@@ -42,7 +51,9 @@ export default function Home() {
       </section>
       <div className="container stack stack--l">
         <section className="stack" aria-labelledby="offer-title">
-          <h2 id="offer-title" className="section-title">{t("home.offerTitle")}</h2>
+          <h2 id="offer-title" className="section-title">
+            {t("home.offerTitle")}
+          </h2>
           <ul className="grid">
             {(["forums", "cases", "mentorship", "webinars", "tools", "chat"] as const).map((k) => (
               <li key={k} className="card stack stack--s">
@@ -53,18 +64,34 @@ export default function Home() {
           </ul>
         </section>
         <section className="stack" aria-labelledby="tools-title">
-          <h2 id="tools-title" className="section-title">{t("home.toolsTitle")}</h2>
+          <h2 id="tools-title" className="section-title">
+            {t("home.toolsTitle")}
+          </h2>
           <ul className="grid">
             {tools.map((tool) => (
               <li key={tool.id} className="card stack stack--s">
                 <h3 className="card__title">
                   {/* The library's page: versions, files, citations and the source link. */}
-                  <Link to={`/tools/${tool.id}`} lang="fr-CA">{tool.title}</Link>
+                  <Link to={`/tools/${tool.id}`} lang="fr-CA">
+                    {tool.title}
+                  </Link>
                 </h3>
-                <p className="card__meta">{tx(`toolKinds.${tool.kind}`)} · {tool.publisher} · {tool.published_on}</p>
+                <p className="card__meta">
+                  {[
+                    tx(`toolKinds.${tool.kind}`),
+                    tool.publisher ? publisherLabel(tool.publisher, locale) : null,
+                    formatPublished(locale, tool.published_on),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </p>
                 {tool.topics.length ? (
                   <ul className="tag-list" aria-label={t("home.topics")}>
-                    {tool.topics.map((c) => <li key={c} className="tag">{topicName(c)}</li>)}
+                    {tool.topics.map((c) => (
+                      <li key={c} className="tag">
+                        {topicName(c)}
+                      </li>
+                    ))}
                   </ul>
                 ) : null}
               </li>
@@ -72,12 +99,19 @@ export default function Home() {
           </ul>
         </section>
         <section className="stack" aria-labelledby="events-title">
-          <h2 id="events-title" className="section-title">{t("home.eventsTitle")}</h2>
+          <h2 id="events-title" className="section-title">
+            {t("home.eventsTitle")}
+          </h2>
           <ul className="stack stack--s">
             {events.map((e) => (
               <li key={e.id} className="card">
-                <p className="card__meta">{date(e.starts_on)} · {tx(`eventKinds.${e.kind}`)}{e.series ? ` · ${e.series}` : ""}</p>
-                <p className="card__title" lang="fr-CA">{e.title}</p>
+                <p className="card__meta">
+                  {date(e.starts_on)} · {tx(`eventKinds.${e.kind}`)}
+                  {e.series ? ` · ${seriesLabel(e.series, locale)}` : ""}
+                </p>
+                <p className="card__title" lang="fr-CA">
+                  {e.title}
+                </p>
               </li>
             ))}
           </ul>

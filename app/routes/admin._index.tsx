@@ -4,6 +4,7 @@ import { listMembersForAdmin } from "~/modules/accounts/accounts.server";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { useI18n } from "~/utils/i18n";
+import { regionLabel } from "~/utils/reference-labels";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "admin.title");
@@ -16,17 +17,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AdminHome() {
-  const { t, tx, date } = useI18n();
+  const { t, tx, date, locale } = useI18n();
   const { members } = useLoaderData<typeof loader>();
   const options = useProfileOptions();
   const pending = members.filter((m) => m.verification_status === "unverified");
   const row = (m: (typeof members)[number]) => (
     <tr key={m.id}>
-      <th scope="row"><Link to={`/admin/members/${m.id}`}>{m.display_name}</Link></th>
+      <th scope="row">
+        <Link to={`/admin/members/${m.id}`}>{m.display_name}</Link>
+      </th>
       <td>{options.disciplines.find((d) => d.value === m.discipline)?.label}</td>
-      <td>{m.region_code}</td>
+      <td>{regionLabel(m.region_code, locale)}</td>
       <td>{m.order_code ? `${m.order_code} ${m.permit_number ?? ""}` : "—"}</td>
-      <td><span className={m.verification_status === "verified" ? "badge badge--verified" : "badge badge--unverified"}>{tx(`status.${m.verification_status}`)}</span></td>
+      <td>
+        <span className={m.verification_status === "verified" ? "badge badge--verified" : "badge badge--unverified"}>
+          {tx(`status.${m.verification_status}`)}
+        </span>
+      </td>
       <td>{m.roles.map((r) => tx(`roles.${r}`)).join(", ") || t("roles.member")}</td>
       <td>{date(m.created_at)}</td>
     </tr>
@@ -34,8 +41,13 @@ export default function AdminHome() {
   const head = (
     <thead>
       <tr>
-        <th scope="col">{t("fields.displayName")}</th><th scope="col">{t("fields.discipline")}</th><th scope="col">{t("fields.region")}</th>
-        <th scope="col">{t("admin.order")}</th><th scope="col">{t("admin.status")}</th><th scope="col">{t("admin.roles")}</th><th scope="col">{t("admin.joined")}</th>
+        <th scope="col">{t("fields.displayName")}</th>
+        <th scope="col">{t("fields.discipline")}</th>
+        <th scope="col">{t("fields.region")}</th>
+        <th scope="col">{t("admin.order")}</th>
+        <th scope="col">{t("admin.status")}</th>
+        <th scope="col">{t("admin.roles")}</th>
+        <th scope="col">{t("admin.joined")}</th>
       </tr>
     </thead>
   );
@@ -43,16 +55,37 @@ export default function AdminHome() {
     <div className="container stack stack--l">
       <header className="page-header">
         <h1>{t("admin.title")}</h1>
-        <p className="cluster"><Link to="/admin/audit">{t("admin.auditLink")}</Link></p>
+        <p className="cluster">
+          <Link to="/admin/audit">{t("admin.auditLink")}</Link>
+          <Link to="/admin/jobs">{t("admin.jobsLink")}</Link>
+          <Link to="/admin/incidents">{t("admin.incidentsLink")}</Link>
+        </p>
       </header>
       <section className="stack" aria-labelledby="pending-title">
-        <h2 id="pending-title" className="section-title">{tx("admin.pending", { count: pending.length })}</h2>
-        {pending.length ? <div className="table-wrap"><table className="table">{head}<tbody>{pending.map(row)}</tbody></table></div>
-          : <p className="empty-state">{t("admin.noPending")}</p>}
+        <h2 id="pending-title" className="section-title">
+          {tx("admin.pending", { count: pending.length })}
+        </h2>
+        {pending.length ? (
+          <div className="table-wrap">
+            <table className="table">
+              {head}
+              <tbody>{pending.map(row)}</tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="empty-state">{t("admin.noPending")}</p>
+        )}
       </section>
       <section className="stack" aria-labelledby="all-title">
-        <h2 id="all-title" className="section-title">{t("admin.allMembers")}</h2>
-        <div className="table-wrap"><table className="table">{head}<tbody>{members.map(row)}</tbody></table></div>
+        <h2 id="all-title" className="section-title">
+          {t("admin.allMembers")}
+        </h2>
+        <div className="table-wrap">
+          <table className="table">
+            {head}
+            <tbody>{members.map(row)}</tbody>
+          </table>
+        </div>
       </section>
     </div>
   );

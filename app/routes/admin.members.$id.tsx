@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getMemberForAdmin, setRoles, verifyMember } from "~/modules/accounts/accounts.server";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { invariantResponse, requireRole, requireViewer } from "~/modules/accounts/guards.server";
+import { tellMemberVerified } from "~/modules/accounts/notify.server";
 import { SPONSOR_VERIFIED_DISCIPLINES } from "~/modules/accounts/reference";
 import { LIMITS, ROLES, rolesSchema, verifySchema } from "~/modules/accounts/schemas";
 import { useI18n } from "~/utils/i18n";
@@ -33,14 +34,23 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: verifySchema });
     if (submission.status !== "success") return json({ intent, result: submission.reply() }, { status: 400 });
     const outcome = await verifyMember(context.db, viewer, submission.value);
-    if (!outcome.ok) return json({ intent, result: submission.reply({ formErrors: [outcome.formError ?? "errors.invalid"] }) }, { status: 400 });
+    if (!outcome.ok)
+      return json({ intent, result: submission.reply({ formErrors: [outcome.formError ?? "errors.invalid"] }) }, { status: 400 });
+    if (submission.value.decision === "verified") await tellMemberVerified(context, params.id);
     return redirect(`/admin/members/${params.id}?done=verify`);
   }
   if (intent === "roles") {
     const submission = parseWithZod(formData, { schema: rolesSchema });
     if (submission.status !== "success") return json({ intent, result: submission.reply() }, { status: 400 });
     const outcome = await setRoles(context.db, viewer, submission.value);
-    if (!outcome.ok) return json({ intent, result: submission.reply({ fieldErrors: outcome.fieldErrors, formErrors: outcome.formError ? [outcome.formError] : undefined }) }, { status: 400 });
+    if (!outcome.ok)
+      return json(
+        {
+          intent,
+          result: submission.reply({ fieldErrors: outcome.fieldErrors, formErrors: outcome.formError ? [outcome.formError] : undefined }),
+        },
+        { status: 400 },
+      );
     return redirect(`/admin/members/${params.id}?done=roles`);
   }
   return json({ intent: "unknown", result: null }, { status: 400 });
@@ -69,24 +79,43 @@ export default function AdminMember() {
   const vouchable = SPONSOR_VERIFIED_DISCIPLINES.includes(profile.discipline);
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/admin">← {t("admin.back")}</Link></p>
+      <p>
+        <Link to="/admin">← {t("admin.back")}</Link>
+      </p>
       <header className="page-header">
         <h1>{profile.display_name}</h1>
-        <p><span className={verified ? "badge badge--verified" : "badge badge--unverified"}>{tx(`status.${profile.verification_status}`)}</span></p>
+        <p>
+          <span className={verified ? "badge badge--verified" : "badge badge--unverified"}>
+            {tx(`status.${profile.verification_status}`)}
+          </span>
+        </p>
       </header>
-      {params.get("done") ? <p className="alert alert--success" role="status">{t("admin.saved")}</p> : null}
+      {params.get("done") ? (
+        <p className="alert alert--success" role="status">
+          {t("admin.saved")}
+        </p>
+      ) : null}
       <dl className="definition-list">
-        <dt>{t("fields.email")}</dt><dd>{member.private?.contact_email ?? "—"}</dd>
-        <dt>{t("fields.discipline")}</dt><dd>{options.disciplines.find((d) => d.value === profile.discipline)?.label}</dd>
-        <dt>{t("fields.region")}</dt><dd>{options.regions.find((r) => r.value === profile.region_code)?.label}</dd>
-        <dt>{t("fields.establishment")}</dt><dd>{profile.establishment ?? "—"}</dd>
-        <dt>{t("fields.orderCode")}</dt><dd>{member.private?.order_code ?? t("admin.noOrder")}</dd>
-        <dt>{t("fields.permitNumber")}</dt><dd>{member.private?.permit_number ?? "—"}</dd>
-        <dt>{t("admin.joined")}</dt><dd>{date(profile.created_at)}</dd>
+        <dt>{t("fields.email")}</dt>
+        <dd>{member.private?.contact_email ?? "—"}</dd>
+        <dt>{t("fields.discipline")}</dt>
+        <dd>{options.disciplines.find((d) => d.value === profile.discipline)?.label}</dd>
+        <dt>{t("fields.region")}</dt>
+        <dd>{options.regions.find((r) => r.value === profile.region_code)?.label}</dd>
+        <dt>{t("fields.establishment")}</dt>
+        <dd>{profile.establishment ?? "—"}</dd>
+        <dt>{t("fields.orderCode")}</dt>
+        <dd>{member.private?.order_code ?? t("admin.noOrder")}</dd>
+        <dt>{t("fields.permitNumber")}</dt>
+        <dd>{member.private?.permit_number ?? "—"}</dd>
+        <dt>{t("admin.joined")}</dt>
+        <dd>{date(profile.created_at)}</dd>
       </dl>
 
       <section className="stack" aria-labelledby="verify-title">
-        <h2 id="verify-title" className="section-title">{t("admin.verifyTitle")}</h2>
+        <h2 id="verify-title" className="section-title">
+          {t("admin.verifyTitle")}
+        </h2>
         <p className="field__hint">{t("admin.verifyHint")}</p>
         <Form method="post" className="form stack">
           <input type="hidden" name="intent" value="verify" />
@@ -94,36 +123,80 @@ export default function AdminMember() {
             <div className="form-errors" role="alert">
               <h3>{t("form.errorSummary")}</h3>
               {verifyFormErrors.length ? <p>{verifyFormErrors.map((e) => tx(e)).join(" ")}</p> : null}
-              {noteErrors.length ? <ul><li><a href="#verify-note">{t("admin.note")} : {tx(noteErrors[0] ?? "errors.invalid")}</a></li></ul> : null}
+              {noteErrors.length ? (
+                <ul>
+                  <li>
+                    <a href="#verify-note">
+                      {t("admin.note")} : {tx(noteErrors[0] ?? "errors.invalid")}
+                    </a>
+                  </li>
+                </ul>
+              ) : null}
             </div>
           ) : null}
           <fieldset className="field radio-list">
             <legend className="field__label">{t("admin.decision")}</legend>
-            <label className="radio"><input type="radio" name="decision" value="verified" defaultChecked={!verified} /> <span>{t("admin.decisionVerify")}</span></label>
-            <label className="radio"><input type="radio" name="decision" value="revoked" defaultChecked={verified} /> <span>{t("admin.decisionRevoke")}</span></label>
+            <label className="radio">
+              <input type="radio" name="decision" value="verified" defaultChecked={!verified} /> <span>{t("admin.decisionVerify")}</span>
+            </label>
+            <label className="radio">
+              <input type="radio" name="decision" value="revoked" defaultChecked={verified} /> <span>{t("admin.decisionRevoke")}</span>
+            </label>
           </fieldset>
           <fieldset className="field radio-list">
             <legend className="field__label">{t("admin.method")}</legend>
-            <label className="radio"><input type="radio" name="method" value="order_register" defaultChecked={!vouchable && Boolean(member.private?.order_code)} /> <span>{t("admin.methodRegister")}</span></label>
-            <label className="radio"><input type="radio" name="method" value="admin_review" defaultChecked={vouchable || !member.private?.order_code} /> <span>{t("admin.methodOther")}</span></label>
+            <label className="radio">
+              <input type="radio" name="method" value="order_register" defaultChecked={!vouchable && Boolean(member.private?.order_code)} />{" "}
+              <span>{t("admin.methodRegister")}</span>
+            </label>
+            <label className="radio">
+              <input type="radio" name="method" value="admin_review" defaultChecked={vouchable || !member.private?.order_code} />{" "}
+              <span>{t("admin.methodOther")}</span>
+            </label>
           </fieldset>
           <div className={noteErrors.length ? "field field--invalid" : "field"}>
-            <label className="field__label" htmlFor="verify-note">{t("admin.note")}</label>
-            <p className="field__hint" id="verify-note-hint">{t("admin.noteHint")}</p>
-            <textarea id="verify-note" name="note" className="input" rows={3} maxLength={LIMITS.note} disabled={self}
+            <label className="field__label" htmlFor="verify-note">
+              {t("admin.note")}
+            </label>
+            <p className="field__hint" id="verify-note-hint">
+              {t("admin.noteHint")}
+            </p>
+            <textarea
+              id="verify-note"
+              name="note"
+              className="input"
+              rows={3}
+              maxLength={LIMITS.note}
+              disabled={self}
               aria-invalid={noteErrors.length ? true : undefined}
-              aria-describedby={noteErrors.length ? "verify-note-hint verify-note-error" : "verify-note-hint"} />
-            {noteErrors.length ? <p className="field__error" id="verify-note-error">{noteErrors.map((e) => tx(e)).join(" ")}</p> : null}
+              aria-describedby={noteErrors.length ? "verify-note-hint verify-note-error" : "verify-note-hint"}
+            />
+            {noteErrors.length ? (
+              <p className="field__error" id="verify-note-error">
+                {noteErrors.map((e) => tx(e)).join(" ")}
+              </p>
+            ) : null}
           </div>
-          <div className="form-actions"><button type="submit" className="btn btn--primary" disabled={self}>{t("admin.verifySubmit")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary" disabled={self}>
+              {t("admin.verifySubmit")}
+            </button>
+          </div>
         </Form>
       </section>
 
       <section className="stack" aria-labelledby="roles-title">
-        <h2 id="roles-title" className="section-title">{t("admin.rolesTitle")}</h2>
+        <h2 id="roles-title" className="section-title">
+          {t("admin.rolesTitle")}
+        </h2>
         <Form method="post" className="form stack">
           <input type="hidden" name="intent" value="roles" />
-          {roleErrors.length ? <div className="form-errors" role="alert"><h3>{t("form.errorSummary")}</h3><p>{roleErrors.map((e) => tx(e)).join(" ")}</p></div> : null}
+          {roleErrors.length ? (
+            <div className="form-errors" role="alert">
+              <h3>{t("form.errorSummary")}</h3>
+              <p>{roleErrors.map((e) => tx(e)).join(" ")}</p>
+            </div>
+          ) : null}
           <fieldset className="field checkbox-list">
             <legend className="field__label">{t("admin.rolesLegend")}</legend>
             {ROLES.map((role) => (
@@ -133,17 +206,26 @@ export default function AdminMember() {
               </label>
             ))}
           </fieldset>
-          <div className="form-actions"><button type="submit" className="btn btn--secondary">{t("admin.rolesSubmit")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--secondary">
+              {t("admin.rolesSubmit")}
+            </button>
+          </div>
         </Form>
       </section>
 
       <section className="stack" aria-labelledby="history-title">
-        <h2 id="history-title" className="section-title">{t("admin.history")}</h2>
-        {member.history.length === 0 ? <p className="empty-state">{t("admin.noHistory")}</p> : (
+        <h2 id="history-title" className="section-title">
+          {t("admin.history")}
+        </h2>
+        {member.history.length === 0 ? (
+          <p className="empty-state">{t("admin.noHistory")}</p>
+        ) : (
           <ul className="stack stack--s">
             {member.history.map((h, i) => (
               <li key={i}>
-                <strong>{tx(`admin.decisions.${h.decision}`)}</strong> · {tx(`admin.methods.${h.method}`)} · {h.verifier ?? "—"} · {date(h.created_at, "datetime")}
+                <strong>{tx(`admin.decisions.${h.decision}`)}</strong> · {tx(`admin.methods.${h.method}`)} · {h.verifier ?? "—"} ·{" "}
+                {date(h.created_at, "datetime")}
                 <p className="meta">{h.note}</p>
               </li>
             ))}

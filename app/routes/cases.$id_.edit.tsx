@@ -5,7 +5,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { invariantResponse, requireVerified } from "~/modules/accounts/guards.server";
 import { CaseForm, templateInput, typedValues } from "~/modules/cases/case-form";
 import { detailsTextOf, getDraftForEdit, listMySpaces, updateCase } from "~/modules/cases/cases.server";
-import { overridesFromForm } from "~/modules/cases/schemas";
+import { overridesFromForm } from "~/modules/identifier-guard/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -32,9 +32,18 @@ export default function EditCase() {
   const data = useActionData<typeof action>();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to={`/cases/${draft.id}`}>← {draft.values.title}</Link></p>
-      <header className="page-header"><h1>{t("cases.form.editTitle")}</h1>
-        {draft.reviewNote ? <div className="alert alert--info" role="note"><p><strong>{t("cases.page.reviewNote")}</strong> : {draft.reviewNote}</p></div> : null}
+      <p>
+        <Link to={`/cases/${draft.id}`}>← {draft.values.title}</Link>
+      </p>
+      <header className="page-header">
+        <h1>{t("cases.form.editTitle")}</h1>
+        {draft.reviewNote ? (
+          <div className="alert alert--info" role="note">
+            <p>
+              <strong>{t("cases.page.reviewNote")}</strong> : {draft.reviewNote}
+            </p>
+          </div>
+        ) : null}
       </header>
       <CaseForm spaces={spaces} refusal={data?.outcome} initial={data?.typed ?? draft} submitLabel={t("cases.form.save")} spaceLocked />
     </div>

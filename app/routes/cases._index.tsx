@@ -23,15 +23,27 @@ export default function CasesIndex() {
       <header className="page-header">
         <h1>{t("cases.title")}</h1>
         <p>{t("cases.lead")}</p>
-        <p className="cluster"><Link className="btn btn--primary" to="/cases/new">{t("cases.new")}</Link>
-          {canReview ? <Link className="btn btn--secondary" to="/cases/review">{t("cases.review.nav")}</Link> : null}</p>
+        <p className="cluster">
+          <Link className="btn btn--primary" to="/cases/new">
+            {t("cases.new")}
+          </Link>
+          {canReview ? (
+            <Link className="btn btn--secondary" to="/cases/review">
+              {t("cases.review.nav")}
+            </Link>
+          ) : null}
+        </p>
       </header>
-      {cases.length === 0 ? <p>{t("cases.empty")}</p> : (
+      {cases.length === 0 ? (
+        <p>{t("cases.empty")}</p>
+      ) : (
         <ul className="stack stack--s">
           {cases.map((c) => (
             <li key={c.id} className="card">
               <Link to={`/cases/${c.id}`}>{c.title}</Link>
-              <p className="meta">{tx(`cases.statuses.${c.status}`)} · {tx(`cases.careSettings.${c.careSetting}`)} · {date(c.createdAt)}</p>
+              <p className="meta">
+                {tx(`cases.statuses.${c.status}`)} · {tx(`cases.careSettings.${c.careSetting}`)} · {date(c.createdAt)}
+              </p>
             </li>
           ))}
         </ul>

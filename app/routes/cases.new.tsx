@@ -6,7 +6,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireVerified } from "~/modules/accounts/guards.server";
 import { CaseForm, templateInput, typedValues } from "~/modules/cases/case-form";
 import { createCase, detailsTextOf, listMySpaces } from "~/modules/cases/cases.server";
-import { overridesFromForm } from "~/modules/cases/schemas";
+import { overridesFromForm } from "~/modules/identifier-guard/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -31,10 +31,19 @@ export default function NewCase() {
   const data = useActionData<typeof action>();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/cases">← {t("cases.back")}</Link></p>
-      <header className="page-header"><h1>{t("cases.new")}</h1><p>{t("cases.lead")}</p></header>
-      <CaseForm spaces={spaces} refusal={data?.outcome} initial={data?.typed ?? { values: {}, multi: { substances: [], conditions: [] } }}
-        submitLabel={t("cases.form.save")} />
+      <p>
+        <Link to="/cases">← {t("cases.back")}</Link>
+      </p>
+      <header className="page-header">
+        <h1>{t("cases.new")}</h1>
+        <p>{t("cases.lead")}</p>
+      </header>
+      <CaseForm
+        spaces={spaces}
+        refusal={data?.outcome}
+        initial={data?.typed ?? { values: {}, multi: { substances: [], conditions: [] } }}
+        submitLabel={t("cases.form.save")}
+      />
     </div>
   );
 }

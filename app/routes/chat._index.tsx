@@ -12,8 +12,12 @@ export default function ChatHome() {
       <div className="empty-state stack stack--s">
         <p>{t("chat.home.choose")}</p>
         <p className="cluster">
-          <Link to="/chat/new" className="btn btn--primary">{t("chat.sidebar.new")}</Link>
-          <Link to="/chat/channels" className="btn btn--secondary">{t("chat.sidebar.channels")}</Link>
+          <Link to="/chat/new" className="btn btn--primary">
+            {t("chat.sidebar.new")}
+          </Link>
+          <Link to="/chat/channels" className="btn btn--secondary">
+            {t("chat.sidebar.channels")}
+          </Link>
         </p>
       </div>
       <p className="field__hint">{t("chat.home.privacy")}</p>

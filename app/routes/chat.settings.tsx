@@ -36,18 +36,30 @@ export default function ChatSettings() {
       <header className="page-header">
         <h1>{t("chat.settings.title")}</h1>
       </header>
-      {params.get("saved") ? <p className="alert alert--success" role="status">{t("chat.settings.saved")}</p> : null}
+      {params.get("saved") ? (
+        <p className="alert alert--success" role="status">
+          {t("chat.settings.saved")}
+        </p>
+      ) : null}
       <Form method="post" className="form">
         <div className="field">
           <label className="checkbox">
             <input type="checkbox" name="showPresence" defaultChecked={showPresence} aria-describedby="presence-hint" />
             <span>{t("chat.settings.presence")}</span>
           </label>
-          <p className="field__hint" id="presence-hint">{t("chat.settings.presenceHint")}</p>
+          <p className="field__hint" id="presence-hint">
+            {t("chat.settings.presenceHint")}
+          </p>
         </div>
-        <div className="form-actions"><button type="submit" className="btn btn--primary">{t("chat.settings.save")}</button></div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn--primary">
+            {t("chat.settings.save")}
+          </button>
+        </div>
       </Form>
-      <p><Link to="/notifications#settings">{t("chat.settings.emailLink")}</Link></p>
+      <p>
+        <Link to="/notifications#settings">{t("chat.settings.emailLink")}</Link>
+      </p>
     </div>
   );
 }

@@ -5,16 +5,19 @@ import { hasRole } from "~/modules/accounts/accounts.server";
 import { requireVerified } from "~/modules/accounts/guards.server";
 import { listConversations } from "~/modules/chat/chat.server";
 import { ConversationList } from "~/modules/chat/components/conversation-list";
-import { onLive, startLive } from "~/modules/chat/live";
+import { onLive, startLive } from "~/modules/realtime/live";
 import { CHAT_BROADCASTS, membershipBroadcastSchema } from "~/modules/chat/schemas";
 import { useI18n } from "~/utils/i18n";
+import { getLocale } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { localizeChannel } from "~/modules/chat/channel-labels.server";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "chat.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireVerified(request, context);
-  const conversations = await listConversations(context.db, viewer.claims);
+  const locale = await getLocale(request);
+  const conversations = (await listConversations(context.db, viewer.claims)).map((c) => localizeChannel(c, locale));
   return json({ conversations, me: viewer.id, isModerator: hasRole(viewer, "moderator") });
 }
 
@@ -34,10 +37,28 @@ export default function ChatLayout() {
     <div className="chat-layout container">
       <nav className="chat-sidebar stack stack--s" aria-label={t("chat.sidebar.label")}>
         <ul className="chat-sidebar__actions">
-          <li><NavLink to="/chat/new" className="btn btn--small btn--primary">{t("chat.sidebar.new")}</NavLink></li>
-          <li><NavLink to="/chat/channels" className="btn btn--small btn--secondary">{t("chat.sidebar.channels")}</NavLink></li>
-          <li><NavLink to="/chat/settings" className="btn btn--small">{t("chat.sidebar.settings")}</NavLink></li>
-          {isModerator ? <li><NavLink to="/chat/moderation" className="btn btn--small">{t("chat.sidebar.moderation")}</NavLink></li> : null}
+          <li>
+            <NavLink to="/chat/new" className="btn btn--small btn--primary">
+              {t("chat.sidebar.new")}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/chat/channels" className="btn btn--small btn--secondary">
+              {t("chat.sidebar.channels")}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/chat/settings" className="btn btn--small">
+              {t("chat.sidebar.settings")}
+            </NavLink>
+          </li>
+          {isModerator ? (
+            <li>
+              <NavLink to="/chat/moderation" className="btn btn--small">
+                {t("chat.sidebar.moderation")}
+              </NavLink>
+            </li>
+          ) : null}
         </ul>
         <ConversationList conversations={conversations} />
       </nav>

@@ -20,11 +20,18 @@ export default function Bookmarks() {
     <div className="container stack stack--l">
       <Breadcrumbs items={[{ label: t("forums.title"), to: "/forums" }, { label: t("forums.bookmarksPage.title") }]} />
       <h1>{t("forums.bookmarksPage.title")}</h1>
-      {bookmarks.length === 0 ? <p className="empty-state">{t("forums.bookmarksPage.empty")}</p> : (
+      {bookmarks.length === 0 ? (
+        <p className="empty-state">{t("forums.bookmarksPage.empty")}</p>
+      ) : (
         <ul className="result-list">
           {bookmarks.map((b) => (
             <li key={b.postId}>
-              <p><Link to={`/forums/p/${b.postId}`}>{t("forums.post.label", { number: b.postNumber, name: b.author?.display_name ?? t("forums.post.formerMember") })}</Link> <span className="meta">{t("forums.bookmarksPage.in", { title: b.title })}</span></p>
+              <p>
+                <Link to={`/forums/p/${b.postId}`}>
+                  {t("forums.post.label", { number: b.postNumber, name: b.author?.display_name ?? t("forums.post.formerMember") })}
+                </Link>{" "}
+                <span className="meta">{t("forums.bookmarksPage.in", { title: b.title })}</span>
+              </p>
               <p className="meta">{date(b.createdAt, "datetime")}</p>
               <p>{b.excerpt}</p>
             </li>

@@ -1,18 +1,18 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
-import { Breadcrumbs } from "~/modules/forums/components/breadcrumbs";
+import { Breadcrumbs, categoryLabel, forumTrail } from "~/modules/forums/components/breadcrumbs";
 import { TopicList } from "~/modules/forums/components/topic-list";
 import { useLoadMore } from "~/modules/forums/components/use-load-more";
 import { WatchForm } from "~/modules/forums/components/watch-form";
 import { cursorSchema, getCategory, listCategoryTopics, setCategoryWatch } from "~/modules/forums/forums.server";
 import { parseWithZod, watchSchema } from "~/modules/forums/forms.server";
-import { labelOf, useI18n } from "~/utils/i18n";
+import { useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const { locale, t } = metaI18n({ matches });
-  const name = data ? labelOf(locale, data.category) : t("forums.title");
+  const name = data ? categoryLabel(locale, data.category, data.category) : t("forums.title");
   return [{ title: `${name} · ${t("forums.title")} · Passerelle` }];
 };
 
@@ -34,12 +34,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: watchSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const outcome = await setCategoryWatch(context.db, viewer, category.id, submission.value.level);
-  if (!outcome.ok) return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
+  if (!outcome.ok)
+    return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
   return redirect(`/forums/c/${category.slug}?watch=saved`);
 }
 
 export default function CategoryPage() {
-  const { t, tx, label } = useI18n();
+  const { t, tx, label, locale } = useI18n();
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { category } = data;
@@ -47,40 +48,74 @@ export default function CategoryPage() {
   const description = label({ name_fr: category.description_fr, name_en: category.description_en });
   return (
     <div className="container stack stack--l">
-      <Breadcrumbs items={[{ label: t("forums.title"), to: "/forums" }, { label: label({ name_fr: category.space_name_fr, name_en: category.space_name_en }) }, { label: label(category) }]} />
+      <Breadcrumbs
+        items={forumTrail(
+          locale,
+          t("forums.title"),
+          { name_fr: category.space_name_fr, name_en: category.space_name_en, region_code: category.region_code },
+          category,
+          { linkCategory: false },
+        )}
+      />
       <header className="page-header stack stack--s">
-        <h1>{label(category)}</h1>
+        <h1>{categoryLabel(locale, category, category)}</h1>
         {description ? <p className="lead">{description}</p> : null}
         <p className="meta">
           <span className="badge badge--state">{tx(`forums.visibility.${category.visibility}`)}</span>{" "}
           {tx("forums.counts.topics", { count: category.topic_count })} · {tx("forums.counts.posts", { count: category.post_count })}
         </p>
         <div className="cluster">
-          {category.can_post ? <Link className="btn btn--primary" to={`/forums/c/${category.slug}/new`}>{t("forums.category.newTopic")}</Link> : null}
+          {category.can_post ? (
+            <Link className="btn btn--primary" to={`/forums/c/${category.slug}/new`}>
+              {t("forums.category.newTopic")}
+            </Link>
+          ) : null}
           {data.signedIn ? <WatchForm id="category-watch" level={category.watch_level ?? "normal"} /> : null}
         </div>
       </header>
-      {params.get("watch") ? <p className="alert alert--success" role="status">{t("forums.watch.saved")}</p> : null}
-      {category.archived_at ? <p className="alert alert--warning" role="note">{t("forums.category.archived")}</p> : null}
+      {params.get("watch") ? (
+        <p className="alert alert--success" role="status">
+          {t("forums.watch.saved")}
+        </p>
+      ) : null}
+      {category.archived_at ? (
+        <p className="alert alert--warning" role="note">
+          {t("forums.category.archived")}
+        </p>
+      ) : null}
       {data.signedIn && !category.can_post && !category.archived_at ? <p className="meta">{t("forums.category.cannotPost")}</p> : null}
 
       {data.pinned.length > 0 ? (
         <section className="stack stack--s" aria-labelledby="pinned-title">
-          <h2 id="pinned-title" className="section-title">{t("forums.category.pinned")}</h2>
+          <h2 id="pinned-title" className="section-title">
+            {t("forums.category.pinned")}
+          </h2>
           <TopicList topics={data.pinned} labelledBy="pinned-title" />
         </section>
       ) : null}
       <section className="stack stack--s" aria-labelledby="topics-title">
-        <h2 id="topics-title" className="section-title">{t("forums.category.topics")}</h2>
+        <h2 id="topics-title" className="section-title">
+          {t("forums.category.topics")}
+        </h2>
         {items.length === 0 && data.pinned.length === 0 ? (
           <div className="empty-state stack stack--s">
             <p>{t("forums.category.empty")}</p>
-            {category.can_post ? <p><Link className="btn btn--primary" to={`/forums/c/${category.slug}/new`}>{t("forums.category.emptyCta")}</Link></p> : null}
+            {category.can_post ? (
+              <p>
+                <Link className="btn btn--primary" to={`/forums/c/${category.slug}/new`}>
+                  {t("forums.category.emptyCta")}
+                </Link>
+              </p>
+            ) : null}
           </div>
         ) : (
           <TopicList topics={items} labelledBy="topics-title" />
         )}
-        {next ? <p><Link {...loadMoreProps}>{t("forums.category.loadMore")}</Link></p> : null}
+        {next ? (
+          <p>
+            <Link {...loadMoreProps}>{t("forums.category.loadMore")}</Link>
+          </p>
+        ) : null}
       </section>
     </div>
   );

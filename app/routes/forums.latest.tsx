@@ -28,7 +28,11 @@ export default function Latest() {
       <Breadcrumbs items={[{ label: t("forums.title"), to: "/forums" }, { label: t("forums.latestTitle") }]} />
       <h1 id="latest-title">{t("forums.latestTitle")}</h1>
       <TopicList topics={items} labelledBy="latest-title" />
-      {next ? <p><Link {...loadMoreProps}>{t("forums.category.loadMore")}</Link></p> : null}
+      {next ? (
+        <p>
+          <Link {...loadMoreProps}>{t("forums.category.loadMore")}</Link>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -8,11 +8,24 @@ import { Breadcrumbs } from "~/modules/forums/components/breadcrumbs";
 import type { Outcome } from "~/modules/forums/forums.server";
 import { FORUM_LIMITS, SPACE_KINDS, SPACE_VISIBILITIES } from "~/modules/forums/limits";
 import {
-  addSpaceMember, canManageForums, createCategory, createSpace, listManageable, moveCategory, removeSpaceMember,
-  setCategoryArchived, updateCategory,
+  addSpaceMember,
+  canManageForums,
+  createCategory,
+  createSpace,
+  listManageable,
+  moveCategory,
+  removeSpaceMember,
+  setCategoryArchived,
+  updateCategory,
 } from "~/modules/forums/manage.server";
 import {
-  categoryArchiveSchema, categoryMoveSchema, categorySchema, categoryUpdateSchema, spaceMemberRemoveSchema, spaceMemberSchema, spaceSchema,
+  categoryArchiveSchema,
+  categoryMoveSchema,
+  categorySchema,
+  categoryUpdateSchema,
+  spaceMemberRemoveSchema,
+  spaceMemberSchema,
+  spaceSchema,
 } from "~/modules/forums/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -48,11 +61,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       case "move": {
         const s = parseWithZod(formData, { schema: categoryMoveSchema });
-        return s.status === "success" ? moveCategory(context.db, viewer, s.value.categoryId, s.value.direction) : invalid(s.reply().error ?? undefined);
+        return s.status === "success"
+          ? moveCategory(context.db, viewer, s.value.categoryId, s.value.direction)
+          : invalid(s.reply().error ?? undefined);
       }
       case "archive": {
         const s = parseWithZod(formData, { schema: categoryArchiveSchema });
-        return s.status === "success" ? setCategoryArchived(context.db, viewer, s.value.categoryId, s.value.archived) : invalid(s.reply().error ?? undefined);
+        return s.status === "success"
+          ? setCategoryArchived(context.db, viewer, s.value.categoryId, s.value.archived)
+          : invalid(s.reply().error ?? undefined);
       }
       case "space": {
         const s = parseWithZod(formData, { schema: spaceSchema });
@@ -64,7 +81,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       case "remove-member": {
         const s = parseWithZod(formData, { schema: spaceMemberRemoveSchema });
-        return s.status === "success" ? removeSpaceMember(context.db, viewer, s.value.spaceId, s.value.userId) : invalid(s.reply().error ?? undefined);
+        return s.status === "success"
+          ? removeSpaceMember(context.db, viewer, s.value.spaceId, s.value.userId)
+          : invalid(s.reply().error ?? undefined);
       }
       default:
         return invalid({ "": ["forums.errors.invalid"] });
@@ -72,7 +91,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
   const outcome = await run();
   if (outcome instanceof Response) return outcome;
-  if (!outcome.ok) return json({ intent, target, errors: { ...(outcome.fieldErrors ?? {}), "": [outcome.formError ?? "forums.errors.forbidden"] } }, { status: outcome.status });
+  if (!outcome.ok)
+    return json(
+      { intent, target, errors: { ...(outcome.fieldErrors ?? {}), "": [outcome.formError ?? "forums.errors.forbidden"] } },
+      { status: outcome.status },
+    );
   return redirect(`/forums/manage?saved=${intent}`);
 }
 
@@ -86,13 +109,28 @@ export default function Manage() {
     data && data.intent === intent && data.target === target
       ? Object.values(data.errors ?? {}).flatMap((v) => (Array.isArray(v) ? v.filter((e): e is string => typeof e === "string") : []))
       : [];
-  const Errors = ({ list }: { list: string[] }) => (list.length ? <div className="alert alert--error" role="alert">{list.map((e) => <p key={e}>{tx(e)}</p>)}</div> : null);
-  const hidden = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />);
+  const Errors = ({ list }: { list: string[] }) =>
+    list.length ? (
+      <div className="alert alert--error" role="alert">
+        {list.map((e) => (
+          <p key={e}>{tx(e)}</p>
+        ))}
+      </div>
+    ) : null;
+  const hidden = (fields: Record<string, string>) =>
+    Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />);
   return (
     <div className="container stack stack--l">
       <Breadcrumbs items={[{ label: t("forums.title"), to: "/forums" }, { label: t("forums.manage.title") }]} />
-      <header className="page-header"><h1>{t("forums.manage.title")}</h1><p className="lead">{t("forums.manage.lead")}</p></header>
-      {params.get("saved") ? <p className="alert alert--success" role="status">{t("forums.manage.saved")}</p> : null}
+      <header className="page-header">
+        <h1>{t("forums.manage.title")}</h1>
+        <p className="lead">{t("forums.manage.lead")}</p>
+      </header>
+      {params.get("saved") ? (
+        <p className="alert alert--success" role="status">
+          {t("forums.manage.saved")}
+        </p>
+      ) : null}
 
       <section className="card stack" aria-labelledby="new-category">
         <h2 id="new-category">{t("forums.manage.newCategory")}</h2>
@@ -100,28 +138,77 @@ export default function Manage() {
         <Form method="post" className="form">
           {hidden({ intent: "create" })}
           <div className="field">
-            <label className="field__label" htmlFor="new-space">{t("forums.manage.space")}</label>
+            <label className="field__label" htmlFor="new-space">
+              {t("forums.manage.space")}
+            </label>
             <select className="select" id="new-space" name="spaceId" required>
-              {spaces.filter((s) => !s.archived).map((s) => <option key={s.id} value={s.id}>{label(s)}</option>)}
+              {spaces
+                .filter((s) => !s.archived)
+                .map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {label(s)}
+                  </option>
+                ))}
             </select>
           </div>
           <div className="field">
-            <label className="field__label" htmlFor="new-slug">{t("forums.manage.slug")}</label>
-            <p className="field__hint" id="new-slug-hint">{t("forums.manage.slugHint")}</p>
-            <input className="input" id="new-slug" name="slug" required pattern="[a-z0-9][a-z0-9\-]{1,62}" aria-describedby="new-slug-hint" />
+            <label className="field__label" htmlFor="new-slug">
+              {t("forums.manage.slug")}
+            </label>
+            <p className="field__hint" id="new-slug-hint">
+              {t("forums.manage.slugHint")}
+            </p>
+            <input
+              className="input"
+              id="new-slug"
+              name="slug"
+              required
+              pattern="[a-z0-9][a-z0-9\-]{1,62}"
+              aria-describedby="new-slug-hint"
+            />
           </div>
-          <div className="field"><label className="field__label" htmlFor="new-name-fr">{t("forums.manage.nameFr")}</label><input className="input" id="new-name-fr" name="nameFr" required maxLength={FORUM_LIMITS.categoryNameMax} lang="fr-CA" /></div>
-          <div className="field"><label className="field__label" htmlFor="new-name-en">{t("forums.manage.nameEn")}</label><input className="input" id="new-name-en" name="nameEn" required maxLength={FORUM_LIMITS.categoryNameMax} lang="en-CA" /></div>
-          <div className="field"><label className="field__label" htmlFor="new-desc-fr">{t("forums.manage.descriptionFr")}</label><textarea className="input" id="new-desc-fr" name="descriptionFr" maxLength={FORUM_LIMITS.descriptionMax} lang="fr-CA" /></div>
-          <div className="field"><label className="field__label" htmlFor="new-desc-en">{t("forums.manage.descriptionEn")}</label><textarea className="input" id="new-desc-en" name="descriptionEn" maxLength={FORUM_LIMITS.descriptionMax} lang="en-CA" /></div>
           <div className="field">
-            <label className="field__label" htmlFor="new-topic">{t("forums.manage.topic")}</label>
+            <label className="field__label" htmlFor="new-name-fr">
+              {t("forums.manage.nameFr")}
+            </label>
+            <input className="input" id="new-name-fr" name="nameFr" required maxLength={FORUM_LIMITS.categoryNameMax} lang="fr-CA" />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="new-name-en">
+              {t("forums.manage.nameEn")}
+            </label>
+            <input className="input" id="new-name-en" name="nameEn" required maxLength={FORUM_LIMITS.categoryNameMax} lang="en-CA" />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="new-desc-fr">
+              {t("forums.manage.descriptionFr")}
+            </label>
+            <textarea className="input" id="new-desc-fr" name="descriptionFr" maxLength={FORUM_LIMITS.descriptionMax} lang="fr-CA" />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="new-desc-en">
+              {t("forums.manage.descriptionEn")}
+            </label>
+            <textarea className="input" id="new-desc-en" name="descriptionEn" maxLength={FORUM_LIMITS.descriptionMax} lang="en-CA" />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="new-topic">
+              {t("forums.manage.topic")}
+            </label>
             <select className="select" id="new-topic" name="topicCode" defaultValue="">
               <option value="">{t("form.none")}</option>
-              {options.topics.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+              {options.topics.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
             </select>
           </div>
-          <div className="form-actions"><button type="submit" className="btn btn--primary">{t("forums.manage.create")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("forums.manage.create")}
+            </button>
+          </div>
         </Form>
       </section>
 
@@ -129,7 +216,8 @@ export default function Manage() {
       {spaces.map((space) => (
         <details key={space.id} className="card stack" open={space.kind === "community"}>
           <summary>
-            <span id={`space-${space.id}`}>{label(space)}</span> <span className="badge badge--state">{tx(`forums.visibility.${space.visibility}`)}</span>{" "}
+            <span id={`space-${space.id}`}>{label(space)}</span>{" "}
+            <span className="badge badge--state">{tx(`forums.visibility.${space.visibility}`)}</span>{" "}
             <span className="meta">{tx("forums.manage.categoryCount", { count: space.categories.length })}</span>
           </summary>
           <ul className="category-list">
@@ -139,18 +227,57 @@ export default function Manage() {
                   <Errors list={[...errorsFor("rename", c.id), ...errorsFor("archive", c.id), ...errorsFor("move", c.id)]} />
                   <Form method="post" className="cluster">
                     {hidden({ intent: "rename", categoryId: c.id })}
-                    <div className="field"><label className="field__label" htmlFor={`fr-${c.id}`}>{t("forums.manage.nameFr")}</label><input className="input" id={`fr-${c.id}`} name="nameFr" defaultValue={c.name_fr} required lang="fr-CA" /></div>
-                    <div className="field"><label className="field__label" htmlFor={`en-${c.id}`}>{t("forums.manage.nameEn")}</label><input className="input" id={`en-${c.id}`} name="nameEn" defaultValue={c.name_en} required lang="en-CA" /></div>
+                    <div className="field">
+                      <label className="field__label" htmlFor={`fr-${c.id}`}>
+                        {t("forums.manage.nameFr")}
+                      </label>
+                      <input className="input" id={`fr-${c.id}`} name="nameFr" defaultValue={c.name_fr} required lang="fr-CA" />
+                    </div>
+                    <div className="field">
+                      <label className="field__label" htmlFor={`en-${c.id}`}>
+                        {t("forums.manage.nameEn")}
+                      </label>
+                      <input className="input" id={`en-${c.id}`} name="nameEn" defaultValue={c.name_en} required lang="en-CA" />
+                    </div>
                     <input type="hidden" name="descriptionFr" value={c.description_fr} />
                     <input type="hidden" name="descriptionEn" value={c.description_en} />
-                    <button type="submit" className="btn btn--small btn--secondary">{t("forums.manage.rename")}</button>
+                    <button type="submit" className="btn btn--small btn--secondary">
+                      {t("forums.manage.rename")}
+                    </button>
                   </Form>
-                  {c.archived ? <p><span className="badge badge--warning">{t("forums.manage.archivedBadge")}</span></p> : null}
+                  {c.archived ? (
+                    <p>
+                      <span className="badge badge--warning">{t("forums.manage.archivedBadge")}</span>
+                    </p>
+                  ) : null}
                 </div>
                 <div className="cluster">
-                  {i > 0 ? <Form method="post">{hidden({ intent: "move", categoryId: c.id, direction: "up" })}<button type="submit" className="btn btn--small" aria-label={`${t("forums.manage.up")} — ${label(c)}`}>{t("forums.manage.up")}</button></Form> : null}
-                  {i < space.categories.length - 1 ? <Form method="post">{hidden({ intent: "move", categoryId: c.id, direction: "down" })}<button type="submit" className="btn btn--small" aria-label={`${t("forums.manage.down")} — ${label(c)}`}>{t("forums.manage.down")}</button></Form> : null}
-                  <Form method="post">{hidden({ intent: "archive", categoryId: c.id, archived: c.archived ? "false" : "true" })}<button type="submit" className="btn btn--small" aria-label={`${c.archived ? t("forums.manage.unarchive") : t("forums.manage.archive")} — ${label(c)}`}>{c.archived ? t("forums.manage.unarchive") : t("forums.manage.archive")}</button></Form>
+                  {i > 0 ? (
+                    <Form method="post">
+                      {hidden({ intent: "move", categoryId: c.id, direction: "up" })}
+                      <button type="submit" className="btn btn--small" aria-label={`${t("forums.manage.up")} — ${label(c)}`}>
+                        {t("forums.manage.up")}
+                      </button>
+                    </Form>
+                  ) : null}
+                  {i < space.categories.length - 1 ? (
+                    <Form method="post">
+                      {hidden({ intent: "move", categoryId: c.id, direction: "down" })}
+                      <button type="submit" className="btn btn--small" aria-label={`${t("forums.manage.down")} — ${label(c)}`}>
+                        {t("forums.manage.down")}
+                      </button>
+                    </Form>
+                  ) : null}
+                  <Form method="post">
+                    {hidden({ intent: "archive", categoryId: c.id, archived: c.archived ? "false" : "true" })}
+                    <button
+                      type="submit"
+                      className="btn btn--small"
+                      aria-label={`${c.archived ? t("forums.manage.unarchive") : t("forums.manage.archive")} — ${label(c)}`}
+                    >
+                      {c.archived ? t("forums.manage.unarchive") : t("forums.manage.archive")}
+                    </button>
+                  </Form>
                 </div>
               </li>
             ))}
@@ -159,14 +286,20 @@ export default function Manage() {
             <div className="card stack stack--s">
               <h3>{t("forums.manage.membersTitle", { space: label(space) })}</h3>
               <Errors list={[...errorsFor("member", space.id), ...errorsFor("remove-member", space.id)]} />
-              {space.members.length === 0 ? <p className="meta">{t("forums.manage.noMembers")}</p> : (
+              {space.members.length === 0 ? (
+                <p className="meta">{t("forums.manage.noMembers")}</p>
+              ) : (
                 <ul className="cluster">
                   {space.members.map((m) => (
                     <li key={m.userId}>
                       <Form method="post" className="cluster">
                         {hidden({ intent: "remove-member", spaceId: space.id, userId: m.userId })}
-                        <span>{m.displayName} ({tx(`forums.manage.roles.${m.role}`)})</span>
-                        <button type="submit" className="btn btn--small btn--link">{t("forums.manage.removeMember", { name: m.displayName })}</button>
+                        <span>
+                          {m.displayName} ({tx(`forums.manage.roles.${m.role}`)})
+                        </span>
+                        <button type="submit" className="btn btn--small btn--danger">
+                          {t("forums.manage.removeMember", { name: m.displayName })}
+                        </button>
                       </Form>
                     </li>
                   ))}
@@ -174,15 +307,24 @@ export default function Manage() {
               )}
               <Form method="post" className="cluster">
                 {hidden({ intent: "member", spaceId: space.id })}
-                <div className="field"><label className="field__label" htmlFor={`email-${space.id}`}>{t("forums.manage.memberEmail")}</label><input className="input" id={`email-${space.id}`} name="email" type="email" required /></div>
                 <div className="field">
-                  <label className="field__label" htmlFor={`role-${space.id}`}>{t("forums.manage.memberRole")}</label>
+                  <label className="field__label" htmlFor={`email-${space.id}`}>
+                    {t("forums.manage.memberEmail")}
+                  </label>
+                  <input className="input" id={`email-${space.id}`} name="email" type="email" required />
+                </div>
+                <div className="field">
+                  <label className="field__label" htmlFor={`role-${space.id}`}>
+                    {t("forums.manage.memberRole")}
+                  </label>
                   <select className="select" id={`role-${space.id}`} name="role">
                     <option value="member">{t("forums.manage.roles.member")}</option>
                     <option value="moderator">{t("forums.manage.roles.moderator")}</option>
                   </select>
                 </div>
-                <button type="submit" className="btn btn--small btn--secondary">{t("forums.manage.addMember")}</button>
+                <button type="submit" className="btn btn--small btn--secondary">
+                  {t("forums.manage.addMember")}
+                </button>
               </Form>
             </div>
           ) : null}
@@ -195,18 +337,53 @@ export default function Manage() {
           <Errors list={errorsFor("space", "new")} />
           <Form method="post" className="form">
             {hidden({ intent: "space" })}
-            <div className="field"><label className="field__label" htmlFor="space-slug">{t("forums.manage.slug")}</label><input className="input" id="space-slug" name="slug" required /></div>
             <div className="field">
-              <label className="field__label" htmlFor="space-kind">{t("forums.manage.kind")}</label>
-              <select className="select" id="space-kind" name="kind">{SPACE_KINDS.map((k) => <option key={k} value={k}>{tx(`forums.manage.kinds.${k}`)}</option>)}</select>
+              <label className="field__label" htmlFor="space-slug">
+                {t("forums.manage.slug")}
+              </label>
+              <input className="input" id="space-slug" name="slug" required />
             </div>
             <div className="field">
-              <label className="field__label" htmlFor="space-visibility">{t("forums.manage.visibility")}</label>
-              <select className="select" id="space-visibility" name="visibility" defaultValue="members">{SPACE_VISIBILITIES.map((k) => <option key={k} value={k}>{tx(`forums.visibility.${k}`)}</option>)}</select>
+              <label className="field__label" htmlFor="space-kind">
+                {t("forums.manage.kind")}
+              </label>
+              <select className="select" id="space-kind" name="kind">
+                {SPACE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {tx(`forums.manage.kinds.${k}`)}
+                  </option>
+                ))}
+              </select>
             </div>
-            <div className="field"><label className="field__label" htmlFor="space-fr">{t("forums.manage.nameFr")}</label><input className="input" id="space-fr" name="nameFr" required lang="fr-CA" /></div>
-            <div className="field"><label className="field__label" htmlFor="space-en">{t("forums.manage.nameEn")}</label><input className="input" id="space-en" name="nameEn" required lang="en-CA" /></div>
-            <div className="form-actions"><button type="submit" className="btn btn--primary">{t("forums.manage.createSpace")}</button></div>
+            <div className="field">
+              <label className="field__label" htmlFor="space-visibility">
+                {t("forums.manage.visibility")}
+              </label>
+              <select className="select" id="space-visibility" name="visibility" defaultValue="members">
+                {SPACE_VISIBILITIES.map((k) => (
+                  <option key={k} value={k}>
+                    {tx(`forums.visibility.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="space-fr">
+                {t("forums.manage.nameFr")}
+              </label>
+              <input className="input" id="space-fr" name="nameFr" required lang="fr-CA" />
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor="space-en">
+                {t("forums.manage.nameEn")}
+              </label>
+              <input className="input" id="space-en" name="nameEn" required lang="en-CA" />
+            </div>
+            <div className="form-actions">
+              <button type="submit" className="btn btn--primary">
+                {t("forums.manage.createSpace")}
+              </button>
+            </div>
           </Form>
         </section>
       ) : null}

@@ -6,6 +6,8 @@ import { FormErrors } from "~/components/form";
 import { RichTextField } from "~/components/rich-text/field";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { invariantResponse, requireViewer } from "~/modules/accounts/guards.server";
+import { FindingsPreview, findingsIn, GuardFindings, loadIdentifierHighlighter } from "~/modules/identifier-guard/components";
+import { overridesFromForm } from "~/modules/identifier-guard/schemas";
 import { editPost, getPostForEdit } from "~/modules/forums/forums.server";
 import { FORUM_LIMITS, POSTS_PAGE_SIZE } from "~/modules/forums/limits";
 import { editPostSchema } from "~/modules/forums/schemas";
@@ -30,10 +32,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, context);
   const id = parseId(params.id);
   invariantResponse(id, "not_found");
-  const submission = parseWithZod(await request.formData(), { schema: editPostSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: editPostSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const outcome = await editPost(context.db, viewer, id, submission.value);
-  if (!outcome.ok) return json(submission.reply({ formErrors: outcome.formError ? [outcome.formError] : undefined, fieldErrors: outcome.fieldErrors }), { status: outcome.status });
+  const outcome = await editPost(context.db, viewer, id, submission.value, overridesFromForm(formData));
+  if (!outcome.ok) {
+    const reply = submission.reply({ formErrors: outcome.formError ? [outcome.formError] : undefined, fieldErrors: outcome.fieldErrors });
+    return json({ ...reply, findings: outcome.findings ?? [] }, { status: outcome.status });
+  }
   const after = Math.floor((outcome.postNumber - 1) / POSTS_PAGE_SIZE) * POSTS_PAGE_SIZE;
   return redirect(`/forums/t/${outcome.topicId}?${after > 0 ? `after=${after}&` : ""}saved=1#p-${outcome.postNumber}`);
 }
@@ -52,21 +58,62 @@ export default function EditPost() {
   });
   const selected = new Set(Array.isArray(fields.tags.initialValue) ? fields.tags.initialValue : []);
   const titleInvalid = Boolean(fields.title.errors?.length);
+  // A refusal of the identifier guard: its findings, listed with an override box each.
+  const findings = findingsIn(lastResult);
+  const refusedText = typeof lastResult?.initialValue?.body === "string" ? lastResult.initialValue.body : undefined;
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link></p>
+      <p>
+        <Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link>
+      </p>
       <h1>{first ? t("forums.edit.titleTopic") : t("forums.edit.title")}</h1>
       <p className="meta">{t("forums.edit.historyNote")}</p>
-      {post.locked && post.canModerate ? <p className="alert alert--info" role="note">{t("forums.topic.lockedNotice")}</p> : null}
+      {post.locked && post.canModerate ? (
+        <p className="alert alert--info" role="note">
+          {t("forums.topic.lockedNotice")}
+        </p>
+      ) : null}
       <Form method="post" className="form" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={[[fields.title, t("forums.newTopic.titleLabel")], [fields.tags, t("forums.newTopic.tagsLabel")], [fields.body, t("forums.newTopic.bodyLabel")]]} />
+        <FormErrors
+          form={form}
+          fields={[
+            [fields.title, t("forums.newTopic.titleLabel")],
+            [fields.tags, t("forums.newTopic.tagsLabel")],
+            [fields.body, t("forums.newTopic.bodyLabel")],
+          ]}
+        />
+        {findings.length || form.allErrors.overrides ? (
+          <div className="alert alert--error stack stack--s" role="alert">
+            {findings.length ? <GuardFindings findings={findings} fieldLabel={(f) => tx(`forums.guardFields.${f}`)} /> : null}
+            {(form.allErrors.overrides ?? []).map((e) => (
+              <p key={e}>{tx(e)}</p>
+            ))}
+          </div>
+        ) : null}
         {first ? (
           <>
             <div className={titleInvalid ? "field field--invalid" : "field"}>
-              <label className="field__label" htmlFor={fields.title.id}>{t("forums.newTopic.titleLabel")}</label>
-              <input {...getInputProps(fields.title, { type: "text", ariaAttributes: false })} key={fields.title.key} className="input" maxLength={FORUM_LIMITS.titleMax}
-                aria-invalid={titleInvalid || undefined} aria-describedby={titleInvalid ? fields.title.errorId : undefined} />
-              {titleInvalid ? <p className="field__error" id={fields.title.errorId}>{fields.title.errors?.map((e) => tx(e)).join(" ")}</p> : null}
+              <label className="field__label" htmlFor={fields.title.id}>
+                {t("forums.newTopic.titleLabel")}
+              </label>
+              <input
+                {...getInputProps(fields.title, { type: "text", ariaAttributes: false })}
+                key={fields.title.key}
+                className="input"
+                maxLength={FORUM_LIMITS.titleMax}
+                aria-invalid={titleInvalid || undefined}
+                aria-describedby={titleInvalid ? fields.title.errorId : undefined}
+              />
+              {titleInvalid ? (
+                <p className="field__error" id={fields.title.errorId}>
+                  {fields.title.errors?.map((e) => tx(e)).join(" ")}
+                </p>
+              ) : null}
+              <FindingsPreview
+                fieldId={fields.title.id}
+                label={t("forums.newTopic.titleLabel")}
+                active={findings.some((f) => f.field === "title")}
+              />
             </div>
             <fieldset className="field checkbox-list">
               <legend className="field__label">{t("forums.newTopic.tagsLabel")}</legend>
@@ -83,11 +130,25 @@ export default function EditPost() {
             </fieldset>
           </>
         ) : null}
-        <RichTextField id="edit-body" label={t("forums.newTopic.bodyLabel")} errors={fields.body.errors} defaultText={post.text} defaultJson={post.json}
-          mentionsUrl={`/forums/api/mentions?space=${post.spaceId}`} referencesUrl="/forums/api/references" rows={12} />
+        <RichTextField
+          id="edit-body"
+          label={t("forums.newTopic.bodyLabel")}
+          errors={fields.body.errors}
+          defaultText={refusedText ?? post.text}
+          defaultJson={refusedText === undefined ? post.json : undefined}
+          mentionsUrl={`/forums/api/mentions?space=${post.spaceId}`}
+          referencesUrl="/forums/api/references"
+          rows={12}
+          loadHighlighter={loadIdentifierHighlighter}
+        />
+        <FindingsPreview fieldId="edit-body" label={t("forums.newTopic.bodyLabel")} active={findings.some((f) => f.field !== "title")} />
         <div className="form-actions">
-          <button type="submit" className="btn btn--primary">{t("forums.edit.submit")}</button>
-          <Link className="btn" to={`/forums/p/${post.id}`}>{t("forums.newTopic.cancel")}</Link>
+          <button type="submit" className="btn btn--primary">
+            {t("forums.edit.submit")}
+          </button>
+          <Link className="btn" to={`/forums/p/${post.id}`}>
+            {t("forums.newTopic.cancel")}
+          </Link>
         </div>
       </Form>
     </div>

@@ -20,7 +20,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   invariantResponse(id, "not_found");
   const post = await getPostSummary(context.db, viewer.claims, id);
   invariantResponse(post, "not_found");
-  return json({ post: { id: post.id, title: post.title, excerpt: post.excerpt, author: post.author?.display_name ?? null, own: post.authorId === viewer.id } });
+  return json({
+    post: {
+      id: post.id,
+      title: post.title,
+      excerpt: post.excerpt,
+      author: post.author?.display_name ?? null,
+      own: post.authorId === viewer.id,
+    },
+  });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -30,7 +38,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: flagSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const outcome = await flagPost(context.db, viewer, id, submission.value);
-  if (!outcome.ok) return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
+  if (!outcome.ok)
+    return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
   const after = Math.floor((outcome.postNumber - 1) / POSTS_PAGE_SIZE) * POSTS_PAGE_SIZE;
   return redirect(`/forums/t/${outcome.topicId}?${after > 0 ? `after=${after}&` : ""}flagged=1#p-${outcome.postNumber}`);
 }
@@ -39,23 +48,50 @@ export default function Flag() {
   const { t, tx } = useI18n();
   const { post } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema: flagSchema }), shouldValidate: "onSubmit" });
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: flagSchema }),
+    shouldValidate: "onSubmit",
+  });
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link></p>
+      <p>
+        <Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link>
+      </p>
       <h1>{t("forums.flag.title")}</h1>
       <p>{t("forums.flag.lead")}</p>
       <figure className="card stack stack--s">
-        <figcaption className="meta">{t("forums.flag.quoted")} — {post.author ?? t("forums.post.formerMember")} · {post.title}</figcaption>
+        <figcaption className="meta">
+          {t("forums.flag.quoted")} — {post.author ?? t("forums.post.formerMember")} · {post.title}
+        </figcaption>
         <blockquote className="queue-item">{post.excerpt}</blockquote>
       </figure>
-      {post.own ? <p className="alert alert--info" role="note">{t("forums.errors.flag_own")}</p> : (
+      {post.own ? (
+        <p className="alert alert--info" role="note">
+          {t("forums.errors.flag_own")}
+        </p>
+      ) : (
         <Form method="post" className="form" {...getFormProps(form)} noValidate>
-          <FormErrors form={form} fields={[[fields.reason, t("forums.flag.reasonLabel")], [fields.note, t("forums.flag.noteLabel")]]} />
-          <SelectField field={fields.reason} label={t("forums.flag.reasonLabel")} placeholder={t("form.choose")}
-            options={FLAG_REASONS.map((r) => ({ value: r, label: tx(`forums.flag.reasons.${r}`) }))} required />
+          <FormErrors
+            form={form}
+            fields={[
+              [fields.reason, t("forums.flag.reasonLabel")],
+              [fields.note, t("forums.flag.noteLabel")],
+            ]}
+          />
+          <SelectField
+            field={fields.reason}
+            label={t("forums.flag.reasonLabel")}
+            placeholder={t("form.choose")}
+            options={FLAG_REASONS.map((r) => ({ value: r, label: tx(`forums.flag.reasons.${r}`) }))}
+            required
+          />
           <TextAreaField field={fields.note} label={t("forums.flag.noteLabel")} rows={4} />
-          <div className="form-actions"><button type="submit" className="btn btn--primary">{t("forums.flag.submit")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("forums.flag.submit")}
+            </button>
+          </div>
         </Form>
       )}
     </div>

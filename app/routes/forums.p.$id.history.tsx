@@ -22,7 +22,9 @@ export default function History() {
   const { post, revisions } = useLoaderData<typeof loader>();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link></p>
+      <p>
+        <Link to={`/forums/p/${post.id}`}>← {t("forums.edit.back")}</Link>
+      </p>
       <h1>{t("forums.history.title")}</h1>
       <section className="card stack" aria-labelledby="current-title">
         <h2 id="current-title">{t("forums.history.current")}</h2>

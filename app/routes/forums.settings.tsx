@@ -21,7 +21,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: emailSettingsSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const outcome = await setEmailMode(context.db, viewer, submission.value.mode);
-  if (!outcome.ok) return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
+  if (!outcome.ok)
+    return json(submission.reply({ formErrors: [outcome.formError ?? "forums.errors.forbidden"] }), { status: outcome.status });
   return redirect("/forums/settings?saved=1");
 }
 
@@ -30,28 +31,56 @@ export default function ForumSettings() {
   const { mode, watched } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const errors = result?.error ? Object.values(result.error).flat().filter((e): e is string => typeof e === "string") : [];
+  const errors = result?.error
+    ? Object.values(result.error)
+        .flat()
+        .filter((e): e is string => typeof e === "string")
+    : [];
   return (
     <div className="container container--narrow stack stack--l">
       <Breadcrumbs items={[{ label: t("forums.title"), to: "/forums" }, { label: t("forums.settings.title") }]} />
       <h1>{t("forums.settings.title")}</h1>
       <p>{t("forums.settings.lead")}</p>
-      {params.get("saved") ? <p className="alert alert--success" role="status">{t("forums.settings.saved")}</p> : null}
-      {errors.length ? <div className="alert alert--error" role="alert">{errors.map((e) => <p key={e}>{tx(e)}</p>)}</div> : null}
+      {params.get("saved") ? (
+        <p className="alert alert--success" role="status">
+          {t("forums.settings.saved")}
+        </p>
+      ) : null}
+      {errors.length ? (
+        <div className="alert alert--error" role="alert">
+          {errors.map((e) => (
+            <p key={e}>{tx(e)}</p>
+          ))}
+        </div>
+      ) : null}
       <Form method="post" className="form">
         <fieldset className="field radio-list">
           <legend className="field__label">{t("forums.settings.modeLabel")}</legend>
           {EMAIL_MODES.map((m) => (
-            <label key={m} className="radio"><input type="radio" name="mode" value={m} defaultChecked={m === mode} /> <span>{tx(`forums.settings.modes.${m}`)}</span></label>
+            <label key={m} className="radio">
+              <input type="radio" name="mode" value={m} defaultChecked={m === mode} /> <span>{tx(`forums.settings.modes.${m}`)}</span>
+            </label>
           ))}
         </fieldset>
-        <div className="form-actions"><button type="submit" className="btn btn--primary">{t("forums.settings.submit")}</button></div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn--primary">
+            {t("forums.settings.submit")}
+          </button>
+        </div>
       </Form>
       <section className="stack stack--s" aria-labelledby="watched-title">
-        <h2 id="watched-title" className="section-title">{t("forums.settings.watchedTitle")}</h2>
-        {watched.length === 0 ? <p className="meta">{t("forums.settings.watchedNone")}</p> : (
+        <h2 id="watched-title" className="section-title">
+          {t("forums.settings.watchedTitle")}
+        </h2>
+        {watched.length === 0 ? (
+          <p className="meta">{t("forums.settings.watchedNone")}</p>
+        ) : (
           <ul>
-            {watched.map((w) => <li key={w.slug}><Link to={`/forums/c/${w.slug}`}>{label(w)}</Link> — {tx(`forums.watch.levels.${w.level}`)}</li>)}
+            {watched.map((w) => (
+              <li key={w.slug}>
+                <Link to={`/forums/c/${w.slug}`}>{label(w)}</Link> — {tx(`forums.watch.levels.${w.level}`)}
+              </li>
+            ))}
           </ul>
         )}
       </section>

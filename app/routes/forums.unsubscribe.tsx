@@ -10,7 +10,10 @@ export const meta: MetaFunction = (args) => pageTitle(args, "forums.unsubscribe.
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
-  return json({ token: token ?? "", valid: Boolean(unsubscribeSubject(context, token)) }, { headers: { "Referrer-Policy": "no-referrer" } });
+  return json(
+    { token: token ?? "", valid: Boolean(unsubscribeSubject(context, token)) },
+    { headers: { "Referrer-Policy": "no-referrer" } },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -19,11 +22,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const MESSAGES = {
-  title: "forums.unsubscribe.title", lead: "forums.unsubscribe.lead", submit: "forums.unsubscribe.submit",
-  done: "forums.unsubscribe.done", invalid: "forums.unsubscribe.invalid", settings: "forums.settings.title",
+  title: "forums.unsubscribe.title",
+  lead: "forums.unsubscribe.lead",
+  submit: "forums.unsubscribe.submit",
+  done: "forums.unsubscribe.done",
+  invalid: "forums.unsubscribe.invalid",
+  settings: "forums.settings.title",
 } as const;
 
 export default function Unsubscribe() {
   const { token, valid } = useLoaderData<typeof loader>();
-  return <UnsubscribePage token={token} valid={valid} result={useActionData<typeof action>()} messages={MESSAGES} settingsHref="/forums/settings" />;
+  return (
+    <UnsubscribePage
+      token={token}
+      valid={valid}
+      result={useActionData<typeof action>()}
+      messages={MESSAGES}
+      settingsHref="/forums/settings"
+    />
+  );
 }

@@ -11,7 +11,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await getViewer(context.db, await context.auth.getClaims(request.headers.get("Cookie")));
   if (viewer) {
     await context.db.withUser(viewer.claims, (tx) =>
-      tx.updateTable("profiles").set({ locale: parsed.data.locale }).where("id", "=", viewer.id).execute());
+      tx.updateTable("profiles").set({ locale: parsed.data.locale }).where("id", "=", viewer.id).execute(),
+    );
   }
   return redirect(parsed.data.redirectTo ?? "/", { headers: { "Set-Cookie": await localeCookie.serialize(parsed.data.locale) } });
 }

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { FormErrors, TextField } from "~/components/form";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { loginSchema } from "~/modules/accounts/schemas";
+import { pendingDeletionDue } from "~/modules/privacy/privacy.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -22,16 +23,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
   const result = await context.auth.signIn({
-    email: submission.value.email, password: submission.value.password,
-    cookieHeader: request.headers.get("Cookie"), userAgent: request.headers.get("User-Agent") ?? undefined,
+    email: submission.value.email,
+    password: submission.value.password,
+    cookieHeader: request.headers.get("Cookie"),
+    userAgent: request.headers.get("User-Agent") ?? undefined,
+    source: context.clientAddress,
   });
   if (!result.ok) {
     // The same words for an unknown email and a wrong password.
-    const message = result.error === "locked" ? "errors.account_locked"
-      : result.error === "unavailable" ? "errors.auth_unavailable" : "errors.invalid_credentials";
+    const message =
+      result.error === "locked"
+        ? "errors.account_locked"
+        : result.error === "unavailable"
+          ? "errors.auth_unavailable"
+          : "errors.invalid_credentials";
     return json(submission.reply({ formErrors: [message], hideFields: ["password"] }), { status: result.error === "locked" ? 429 : 400 });
   }
-  return redirect(submission.value.redirectTo ?? "/", { headers: result.headers });
+  const redirectTo = submission.value.redirectTo ?? "/";
+  // Signing in during a deletion's grace period: she is asked, first thing, whether to
+  // keep her account (one button cancels); otherwise the deletion goes on as she asked.
+  if (await pendingDeletionDue(context.db, result.claims)) {
+    return redirect(`/profile/privacy?welcomeBack=1&redirectTo=${encodeURIComponent(redirectTo)}`, { headers: result.headers });
+  }
+  return redirect(redirectTo, { headers: result.headers });
 }
 
 export default function Login() {
@@ -50,18 +64,37 @@ export default function Login() {
         <h1>{t("login.title")}</h1>
         <p className="lead">{t("login.lead")}</p>
       </header>
-      {params.get("reset") ? <p className="alert alert--success" role="status">{t("login.resetDone")}</p> : null}
+      {params.get("reset") ? (
+        <p className="alert alert--success" role="status">
+          {t("login.resetDone")}
+        </p>
+      ) : null}
+      {params.get("created") ? (
+        <p className="alert alert--success" role="status">
+          {t("login.created")}
+        </p>
+      ) : null}
       <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={[[fields.email, t("fields.email")], [fields.password, t("fields.password")]]} />
+        <FormErrors
+          form={form}
+          fields={[
+            [fields.email, t("fields.email")],
+            [fields.password, t("fields.password")],
+          ]}
+        />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />
         <TextField field={fields.password} label={t("fields.password")} type="password" autoComplete="current-password" required />
         <div className="form-actions cluster">
-          <button type="submit" className="btn btn--primary">{t("login.submit")}</button>
+          <button type="submit" className="btn btn--primary">
+            {t("login.submit")}
+          </button>
           <Link to="/password/forgot">{t("login.forgot")}</Link>
         </div>
       </Form>
-      <p>{t("login.noAccount")} <Link to="/signup">{t("login.createAccount")}</Link></p>
+      <p>
+        {t("login.noAccount")} <Link to="/signup">{t("login.createAccount")}</Link>
+      </p>
     </div>
   );
 }

@@ -43,26 +43,46 @@ export default function Members() {
       </header>
       <Form method="get" className="form cluster" role="search" aria-label={t("members.filters")}>
         <div className="field">
-          <label className="field__label" htmlFor="q">{t("members.search")}</label>
+          <label className="field__label" htmlFor="q">
+            {t("members.search")}
+          </label>
           <input id="q" name="q" type="search" className="input" defaultValue={filters.q ?? ""} />
         </div>
         <div className="field">
-          <label className="field__label" htmlFor="region">{t("fields.region")}</label>
+          <label className="field__label" htmlFor="region">
+            {t("fields.region")}
+          </label>
           <select id="region" name="region" className="select" defaultValue={filters.region ?? ""}>
             <option value="">{t("members.allRegions")}</option>
-            {options.regions.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+            {options.regions.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
-          <label className="field__label" htmlFor="discipline">{t("fields.discipline")}</label>
+          <label className="field__label" htmlFor="discipline">
+            {t("fields.discipline")}
+          </label>
           <select id="discipline" name="discipline" className="select" defaultValue={filters.discipline ?? ""}>
             <option value="">{t("members.allDisciplines")}</option>
-            {options.disciplines.map((d) => <option key={d.value} value={d.value}>{d.label}</option>)}
+            {options.disciplines.map((d) => (
+              <option key={d.value} value={d.value}>
+                {d.label}
+              </option>
+            ))}
           </select>
         </div>
-        <div className="form-actions"><button type="submit" className="btn btn--secondary">{t("members.apply")}</button></div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn--secondary">
+            {t("members.apply")}
+          </button>
+        </div>
       </Form>
-      <p className="meta" role="status">{tx("members.count", { count: people.length })}</p>
+      <p className="meta" role="status">
+        {tx("members.count", { count: people.length })}
+      </p>
       {people.length === 0 ? (
         <p className="empty-state">{t("members.empty")}</p>
       ) : (
@@ -70,13 +90,23 @@ export default function Members() {
           {people.map((p) => (
             <li key={p.id} className="card stack stack--s">
               <h2 className="card__title">{p.display_name}</h2>
-              <p className="card__meta">{disciplineName(p.discipline)} · {regionName(p.region_code)}</p>
+              <p className="card__meta">
+                {disciplineName(p.discipline)} · {regionName(p.region_code)}
+              </p>
               {p.establishment ? <p className="meta">{p.establishment}</p> : null}
               {p.roles.length ? (
-                <p className="cluster">{p.roles.map((r) => <span key={r} className="badge badge--role">{tx(`roles.${r}`)}</span>)}</p>
+                <p className="cluster">
+                  {p.roles.map((r) => (
+                    <span key={r} className="badge badge--role">
+                      {tx(`roles.${r}`)}
+                    </span>
+                  ))}
+                </p>
               ) : null}
               {p.bio ? <p>{p.bio}</p> : null}
-              <p className="meta">{t("members.languages")}: {p.languages.map((l) => tx(`languages.${l}`)).join(", ")}</p>
+              <p className="meta">
+                {t("members.languages")}: {p.languages.map((l) => tx(`languages.${l}`)).join(", ")}
+              </p>
             </li>
           ))}
         </ul>

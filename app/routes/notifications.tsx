@@ -4,10 +4,18 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireViewer } from "~/modules/accounts/guards.server";
 import { MessageTime } from "~/modules/chat/components/message-item";
 import {
-  getNotificationSettings, listNotifications, markNotificationsRead, updateNotificationSettings,
+  getNotificationSettings,
+  listNotifications,
+  markNotificationsRead,
+  updateNotificationSettings,
 } from "~/modules/notifications/notifications.server";
 import {
-  EMAIL_DELAYS_MINUTES, NOTIFICATION_EVENTS, notificationKey, notificationsActionSchema, notificationUrl, notificationVars,
+  EMAIL_DELAYS_MINUTES,
+  NOTIFICATION_EVENTS,
+  notificationKey,
+  notificationsActionSchema,
+  notificationUrl,
+  notificationVars,
 } from "~/modules/notifications/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -51,16 +59,26 @@ export default function Notifications() {
     <div className="container container--narrow stack stack--l">
       <header className="page-header">
         <h1>{t("chat.notificationCentre.title")}</h1>
-        <p className="meta" role="status">{tx("chat.notificationCentre.unread", { count: unread })}</p>
+        <p className="meta" role="status">
+          {tx("chat.notificationCentre.unread", { count: unread })}
+        </p>
       </header>
-      {result?.formError ? <p className="alert alert--error" role="alert">{tx(result.formError)}</p> : null}
+      {result?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {tx(result.formError)}
+        </p>
+      ) : null}
       {unread > 0 ? (
         <Form method="post">
           <input type="hidden" name="intent" value="read-all" />
-          <button type="submit" className="btn btn--small btn--secondary">{t("chat.notificationCentre.readAll")}</button>
+          <button type="submit" className="btn btn--small btn--secondary">
+            {t("chat.notificationCentre.readAll")}
+          </button>
         </Form>
       ) : null}
-      {notifications.length === 0 ? <p className="empty-state">{t("chat.notificationCentre.empty")}</p> : (
+      {notifications.length === 0 ? (
+        <p className="empty-state">{t("chat.notificationCentre.empty")}</p>
+      ) : (
         <ul className="stack stack--s chat-notifications">
           {notifications.map((n) => {
             const url = notificationUrl(n.payload);
@@ -70,21 +88,27 @@ export default function Notifications() {
                   {n.readAt ? null : <span className="visually-hidden">{t("chat.notificationCentre.new")} </span>}
                   {tx(notificationKey(n.kind), notificationVars(n))}
                 </p>
-                <p className="card__meta"><MessageTime value={n.createdAt} /></p>
+                <p className="card__meta">
+                  <MessageTime value={n.createdAt} />
+                </p>
                 <div className="cluster">
                   {url ? (
                     <Form method="post">
                       <input type="hidden" name="intent" value="read" />
                       <input type="hidden" name="id" value={n.id} />
                       <input type="hidden" name="open" value={url} />
-                      <button type="submit" className="btn btn--small btn--primary">{t("chat.notificationCentre.open")}</button>
+                      <button type="submit" className="btn btn--small btn--primary">
+                        {t("chat.notificationCentre.open")}
+                      </button>
                     </Form>
                   ) : null}
                   {n.readAt ? null : (
                     <Form method="post">
                       <input type="hidden" name="intent" value="read" />
                       <input type="hidden" name="id" value={n.id} />
-                      <button type="submit" className="btn btn--small">{t("chat.notificationCentre.markRead")}</button>
+                      <button type="submit" className="btn btn--small">
+                        {t("chat.notificationCentre.markRead")}
+                      </button>
                     </Form>
                   )}
                 </div>
@@ -93,16 +117,28 @@ export default function Notifications() {
           })}
         </ul>
       )}
-      {hasMore && notifications.length ? <p><Link to={`/notifications?before=${notifications.at(-1)?.id}`}>{t("chat.notificationCentre.older")}</Link></p> : null}
+      {hasMore && notifications.length ? (
+        <p>
+          <Link to={`/notifications?before=${notifications.at(-1)?.id}`}>{t("chat.notificationCentre.older")}</Link>
+        </p>
+      ) : null}
 
       <section id="settings" className="stack" aria-labelledby="email-title" tabIndex={-1}>
-        <h2 id="email-title" className="section-title">{t("chat.notificationCentre.emailTitle")}</h2>
-        {params.get("saved") ? <p className="alert alert--success" role="status">{t("chat.settings.saved")}</p> : null}
+        <h2 id="email-title" className="section-title">
+          {t("chat.notificationCentre.emailTitle")}
+        </h2>
+        {params.get("saved") ? (
+          <p className="alert alert--success" role="status">
+            {t("chat.settings.saved")}
+          </p>
+        ) : null}
         <Form method="post" className="form">
           <input type="hidden" name="intent" value="settings" />
           <fieldset className="field radio-list" aria-describedby="email-hint">
             <legend className="field__label">{t("chat.notificationCentre.emailLegend")}</legend>
-            <p className="field__hint" id="email-hint">{t("chat.notificationCentre.emailHint")}</p>
+            <p className="field__hint" id="email-hint">
+              {t("chat.notificationCentre.emailHint")}
+            </p>
             {EMAIL_DELAYS_MINUTES.map((m) => (
               <label className="radio" key={m}>
                 <input type="radio" name="emailDelay" value={String(m)} defaultChecked={delay === String(m)} />
@@ -114,7 +150,11 @@ export default function Notifications() {
               <span>{t("chat.notificationCentre.delay.never")}</span>
             </label>
           </fieldset>
-          <div className="form-actions"><button type="submit" className="btn btn--primary">{t("chat.settings.save")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("chat.settings.save")}
+            </button>
+          </div>
         </Form>
       </section>
     </div>

@@ -21,12 +21,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const MESSAGES = {
-  title: "chat.notificationCentre.unsubscribe.title", lead: "chat.notificationCentre.unsubscribe.lead",
-  submit: "chat.notificationCentre.unsubscribe.submit", done: "chat.notificationCentre.unsubscribe.done",
-  invalid: "chat.notificationCentre.unsubscribe.invalid", settings: "chat.notificationCentre.unsubscribe.settings",
+  title: "chat.notificationCentre.unsubscribe.title",
+  lead: "chat.notificationCentre.unsubscribe.lead",
+  submit: "chat.notificationCentre.unsubscribe.submit",
+  done: "chat.notificationCentre.unsubscribe.done",
+  invalid: "chat.notificationCentre.unsubscribe.invalid",
+  settings: "chat.notificationCentre.unsubscribe.settings",
 } as const;
 
 export default function UnsubscribeNotifications() {
   const { token, valid } = useLoaderData<typeof loader>();
-  return <UnsubscribePage token={token} valid={valid} result={useActionData<typeof action>()} messages={MESSAGES} settingsHref="/notifications#settings" />;
+  return (
+    <UnsubscribePage
+      token={token}
+      valid={valid}
+      result={useActionData<typeof action>()}
+      messages={MESSAGES}
+      settingsHref="/notifications#settings"
+    />
+  );
 }

@@ -31,12 +31,18 @@ export default function ForgotPassword() {
         <h1>{t("forgot.title")}</h1>
         <p className="lead">{t("forgot.lead")}</p>
       </header>
-      {data?.sent ? <p className="alert alert--success" role="status">{t("forgot.sent")}</p> : null}
+      {data?.sent ? (
+        <p className="alert alert--success" role="status">
+          {t("forgot.sent")}
+        </p>
+      ) : null}
       <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
         <FormErrors form={form} fields={[[fields.email, t("fields.email")]]} />
         <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />
         <div className="form-actions">
-          <button type="submit" className="btn btn--primary">{t("forgot.submit")}</button>
+          <button type="submit" className="btn btn--primary">
+            {t("forgot.submit")}
+          </button>
         </div>
       </Form>
     </div>

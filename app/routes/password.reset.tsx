@@ -13,11 +13,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: resetPasswordSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: ["password", "confirm"] }), { status: 400 });
   const result = await context.auth.resetPassword({
-    token: submission.value.token, password: submission.value.password, cookieHeader: request.headers.get("Cookie"),
+    token: submission.value.token,
+    password: submission.value.password,
+    cookieHeader: request.headers.get("Cookie"),
   });
   if (!result.ok) {
-    const message = result.error === "weak_password" ? "errors.password_short"
-      : result.error === "unavailable" ? "errors.auth_unavailable" : "errors.reset_link_invalid";
+    const message =
+      result.error === "weak_password"
+        ? "errors.password_short"
+        : result.error === "unavailable"
+          ? "errors.auth_unavailable"
+          : "errors.reset_link_invalid";
     return json(submission.reply({ formErrors: [message], hideFields: ["password", "confirm"] }), { status: 400 });
   }
   return redirect("/login?reset=1");
@@ -40,16 +46,33 @@ export default function ResetPassword() {
       </header>
       {token ? (
         <Form method="post" className="form stack" {...getFormProps(form)} noValidate>
-          <FormErrors form={form} fields={[[fields.password, t("fields.newPassword")], [fields.confirm, t("fields.confirmPassword")]]} />
+          <FormErrors
+            form={form}
+            fields={[
+              [fields.password, t("fields.newPassword")],
+              [fields.confirm, t("fields.confirmPassword")],
+            ]}
+          />
           <input type="hidden" name="token" value={token} />
-          <TextField field={fields.password} label={t("fields.newPassword")} hint={t("fields.passwordHint", { min: LIMITS.passwordMin })} type="password" autoComplete="new-password" required />
+          <TextField
+            field={fields.password}
+            label={t("fields.newPassword")}
+            hint={t("fields.passwordHint", { min: LIMITS.passwordMin })}
+            type="password"
+            autoComplete="new-password"
+            required
+          />
           <TextField field={fields.confirm} label={t("fields.confirmPassword")} type="password" autoComplete="new-password" required />
           <div className="form-actions">
-            <button type="submit" className="btn btn--primary">{t("reset.submit")}</button>
+            <button type="submit" className="btn btn--primary">
+              {t("reset.submit")}
+            </button>
           </div>
         </Form>
       ) : (
-        <p className="alert alert--warning">{t("errors.reset_link_invalid")} <Link to="/password/forgot">{t("reset.again")}</Link></p>
+        <p className="alert alert--warning">
+          {t("errors.reset_link_invalid")} <Link to="/password/forgot">{t("reset.again")}</Link>
+        </p>
       )}
     </div>
   );

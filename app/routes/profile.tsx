@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Checkbox, FormErrors, SelectField, TextAreaField } from "~/components/form";
 import { getMyProfile, updateMyProfile } from "~/modules/accounts/accounts.server";
 import { ProfileFields } from "~/modules/accounts/components/profile-fields";
@@ -19,7 +19,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({
     profile: mine.profile,
     private: mine.private,
-    consents: mine.consents,
     verification: mine.verification,
   });
 }
@@ -33,8 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { t, tx, date } = useI18n();
-  const { profile, private: priv, consents, verification } = useLoaderData<typeof loader>();
+  const { t, date } = useI18n();
+  const { profile, private: priv, verification } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const [form, fields] = useForm({
@@ -67,10 +66,20 @@ export default function Profile() {
             {verified ? t("status.verified") : t("status.unverified")}
           </span>
           {priv ? <span className="meta">{priv.contact_email}</span> : null}
+          <Link to="/profile/security">{t("profile.securityLink")}</Link>
+          <Link to="/profile/privacy">{t("myPrivacy.link")}</Link>
         </p>
       </header>
-      {params.get("welcome") ? <p className="alert alert--success" role="status">{t("profile.welcome")}</p> : null}
-      {params.get("saved") ? <p className="alert alert--success" role="status">{t("profile.saved")}</p> : null}
+      {params.get("welcome") ? (
+        <p className="alert alert--success" role="status">
+          {t("profile.welcome")}
+        </p>
+      ) : null}
+      {params.get("saved") ? (
+        <p className="alert alert--success" role="status">
+          {t("profile.saved")}
+        </p>
+      ) : null}
       {!verified ? (
         <div className="alert alert--info">
           <p>{t("profile.unverifiedExplain")}</p>
@@ -80,46 +89,47 @@ export default function Profile() {
       ) : null}
 
       <Form method="post" className="form stack stack--l" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={[
-          [fields.displayName, t("fields.displayName")], [fields.discipline, t("fields.discipline")], [fields.region, t("fields.region")],
-          [fields.establishmentKind, t("fields.establishmentKind")], [fields.establishment, t("fields.establishment")],
-          [fields.orderCode, t("fields.orderCode")], [fields.permitNumber, t("fields.permitNumber")],
-          [fields.languages, t("fields.languages")], [fields.topics, t("fields.topics")],
-          [fields.bio, t("fields.bio")], [fields.locale, t("fields.locale")],
-        ]} />
+        <FormErrors
+          form={form}
+          fields={[
+            [fields.displayName, t("fields.displayName")],
+            [fields.discipline, t("fields.discipline")],
+            [fields.region, t("fields.region")],
+            [fields.establishmentKind, t("fields.establishmentKind")],
+            [fields.establishment, t("fields.establishment")],
+            [fields.orderCode, t("fields.orderCode")],
+            [fields.permitNumber, t("fields.permitNumber")],
+            [fields.languages, t("fields.languages")],
+            [fields.topics, t("fields.topics")],
+            [fields.bio, t("fields.bio")],
+            [fields.locale, t("fields.locale")],
+          ]}
+        />
         {verified ? <p className="alert alert--info">{t("profileForm.reverifyHint")}</p> : null}
         <ProfileFields fields={fields} />
         <TextAreaField field={fields.bio} label={t("fields.bio")} hint={t("fields.bioHint")} />
         <fieldset className="stack">
           <legend className="section-title">{t("signup.privacy")}</legend>
           <Checkbox field={fields.directoryOptIn} label={t("fields.directoryOptIn")} hint={t("fields.directoryOptInHint")} />
-          <SelectField field={fields.locale} label={t("fields.locale")} options={[{ value: "fr-CA", label: "Français" }, { value: "en-CA", label: "English" }]} />
+          <SelectField
+            field={fields.locale}
+            label={t("fields.locale")}
+            options={[
+              { value: "fr-CA", label: "Français" },
+              { value: "en-CA", label: "English" },
+            ]}
+          />
         </fieldset>
         <div className="form-actions">
-          <button type="submit" className="btn btn--primary">{t("profile.save")}</button>
+          <button type="submit" className="btn btn--primary">
+            {t("profile.save")}
+          </button>
         </div>
       </Form>
 
-      <section className="stack" aria-labelledby="consents-title">
-        <h2 id="consents-title" className="section-title">{t("profile.consentsTitle")}</h2>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr><th scope="col">{t("profile.consentKind")}</th><th scope="col">{t("profile.consentVersion")}</th><th scope="col">{t("profile.consentDecision")}</th><th scope="col">{t("profile.consentDate")}</th></tr>
-            </thead>
-            <tbody>
-              {consents.map((c, i) => (
-                <tr key={i}>
-                  <td>{tx(`consentKinds.${c.kind}`)}</td>
-                  <td>{c.version}</td>
-                  <td>{c.granted ? t("profile.granted") : t("profile.withdrawn")}</td>
-                  <td>{date(c.created_at, "datetime")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <p>
+        {t("profile.consentsMoved")} <Link to="/profile/privacy#consents-title">{t("myPrivacy.link")}</Link>
+      </p>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { ProfileFields } from "~/modules/accounts/components/profile-fields";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { LIMITS, signupSchema } from "~/modules/accounts/schemas";
 import { useI18n } from "~/utils/i18n";
+import { getLocale } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "signup.title");
@@ -22,14 +23,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const result = await createAccount(context, submission.value);
+  const result = await createAccount(context, submission.value, await getLocale(request));
   if (!result.ok) {
     return json(
-      submission.reply({ fieldErrors: result.fieldErrors, formErrors: result.formError ? [result.formError] : undefined, hideFields: ["password"] }),
-      { status: result.formError === "errors.auth_unavailable" ? 503 : 400 },
+      submission.reply({
+        fieldErrors: result.fieldErrors,
+        formErrors: result.formError ? [result.formError] : undefined,
+        hideFields: ["password"],
+      }),
+      { status: result.status },
     );
   }
-  return redirect("/profile?welcome=1", { headers: result.headers });
+  // The same answer for a new address and one that already has an account (each gets
+  // its own email): the form never tells who is registered.
+  return redirect("/login?created=1");
 }
 
 export default function Signup() {
@@ -49,18 +56,35 @@ export default function Signup() {
         <p className="lead">{t("signup.lead")}</p>
       </header>
       <Form method="post" className="form stack stack--l" {...getFormProps(form)} noValidate>
-        <FormErrors form={form} fields={[
-          [fields.email, t("fields.email")], [fields.password, t("fields.password")],
-          [fields.displayName, t("fields.displayName")], [fields.discipline, t("fields.discipline")], [fields.region, t("fields.region")],
-          [fields.establishmentKind, t("fields.establishmentKind")], [fields.establishment, t("fields.establishment")],
-          [fields.orderCode, t("fields.orderCode")], [fields.permitNumber, t("fields.permitNumber")],
-          [fields.languages, t("fields.languages")], [fields.topics, t("fields.topics")],
-          [fields.acceptTerms, t("signup.acceptTerms")], [fields.acceptPrivacy, t("signup.acceptPrivacy")],
-        ]} />
+        <FormErrors
+          form={form}
+          fields={[
+            [fields.email, t("fields.email")],
+            [fields.password, t("fields.password")],
+            [fields.displayName, t("fields.displayName")],
+            [fields.discipline, t("fields.discipline")],
+            [fields.region, t("fields.region")],
+            [fields.establishmentKind, t("fields.establishmentKind")],
+            [fields.establishment, t("fields.establishment")],
+            [fields.orderCode, t("fields.orderCode")],
+            [fields.permitNumber, t("fields.permitNumber")],
+            [fields.languages, t("fields.languages")],
+            [fields.topics, t("fields.topics")],
+            [fields.acceptTerms, t("signup.acceptTerms")],
+            [fields.acceptPrivacy, t("signup.acceptPrivacy")],
+          ]}
+        />
         <fieldset className="stack">
           <legend className="section-title">{t("signup.account")}</legend>
           <TextField field={fields.email} label={t("fields.email")} type="email" autoComplete="email" required />
-          <TextField field={fields.password} label={t("fields.password")} hint={t("fields.passwordHint", { min: LIMITS.passwordMin })} type="password" autoComplete="new-password" required />
+          <TextField
+            field={fields.password}
+            label={t("fields.password")}
+            hint={t("fields.passwordHint", { min: LIMITS.passwordMin })}
+            type="password"
+            autoComplete="new-password"
+            required
+          />
         </fieldset>
         <ProfileFields fields={fields} />
         <fieldset className="stack">
@@ -70,14 +94,42 @@ export default function Signup() {
         <fieldset className="stack">
           <legend className="section-title">{t("signup.consents")}</legend>
           <p className="field__hint">{t("signup.consentsLead")}</p>
-          <Checkbox field={fields.acceptTerms} label={<>{t("signup.acceptTerms")} (<Link to="/terms" target="_blank">{t("signup.readTerms")}</Link>)</>} hint={t("signup.termsSummary")} />
-          <Checkbox field={fields.acceptPrivacy} label={<>{t("signup.acceptPrivacy")} (<Link to="/privacy" target="_blank">{t("signup.readPrivacy")}</Link>)</>} hint={t("signup.privacySummary")} />
+          <Checkbox
+            field={fields.acceptTerms}
+            label={
+              <>
+                {t("signup.acceptTerms")} (
+                <Link to="/terms" target="_blank">
+                  {t("signup.readTerms")}
+                </Link>
+                )
+              </>
+            }
+            hint={t("signup.termsSummary")}
+          />
+          <Checkbox
+            field={fields.acceptPrivacy}
+            label={
+              <>
+                {t("signup.acceptPrivacy")} (
+                <Link to="/privacy" target="_blank">
+                  {t("signup.readPrivacy")}
+                </Link>
+                )
+              </>
+            }
+            hint={t("signup.privacySummary")}
+          />
         </fieldset>
         <div className="form-actions">
-          <button type="submit" className="btn btn--primary">{t("signup.submit")}</button>
+          <button type="submit" className="btn btn--primary">
+            {t("signup.submit")}
+          </button>
         </div>
       </Form>
-      <p>{t("signup.haveAccount")} <Link to="/login">{t("nav.signIn")}</Link></p>
+      <p>
+        {t("signup.haveAccount")} <Link to="/login">{t("nav.signIn")}</Link>
+      </p>
     </div>
   );
 }

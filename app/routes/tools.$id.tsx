@@ -8,9 +8,7 @@ import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/a
 import { documentLang, useToolLabels } from "~/modules/tools/components/labels";
 import { isPastDue, isUuid, TOOL_TRANSITIONS } from "~/modules/tools/limits";
 import { statusSchema } from "~/modules/tools/schemas";
-import {
-  createNewVersion, deleteTool, getTool, setBookmark, setToolStatus, todayInQuebec,
-} from "~/modules/tools/tools.server";
+import { createNewVersion, deleteTool, getTool, setBookmark, setToolStatus, todayInQuebec } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
 
@@ -26,8 +24,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const item = await getTool(context.db, viewer?.claims ?? null, params.id);
   invariantResponse(item, "not_found");
   return json({
-    item, today: todayInQuebec(), citeUrl: `${context.env.publicUrl}/tools/${item.tool.id}`,
-    signedIn: Boolean(viewer), curator: hasRole(viewer, "curator"),
+    item,
+    today: todayInQuebec(),
+    citeUrl: `${context.env.publicUrl}/tools/${item.tool.id}`,
+    signedIn: Boolean(viewer),
+    curator: hasRole(viewer, "curator"),
   });
 }
 
@@ -72,15 +73,24 @@ export default function ToolPage() {
   const { tool, versions, bookmarked, citations } = item;
   const lang = documentLang(tool.language);
   const pastDue = tool.status === "published" && isPastDue(tool.review_due_on, today);
-  const newest = tool.superseded_by ? versions.find((v) => v.id === tool.superseded_by) ?? null : null;
+  const newest = tool.superseded_by ? (versions.find((v) => v.id === tool.superseded_by) ?? null) : null;
   const summaryText = locale === "en-CA" && tool.summary_en ? tool.summary_en : tool.summary_fr;
   const summaryLang = locale === "en-CA" && tool.summary_en ? "en-CA" : "fr-CA";
   const done = params.get("done");
-  const notice = done === "bookmark" ? t("tools.item.bookmarked") : done === "unbookmark" ? t("tools.item.unbookmarked")
-    : done === "saved" ? t("tools.item.saved") : done === "created" ? t("tools.item.created")
-      : done === "status" ? t("tools.item.statusChanged", { status: labels.status(tool.status) }) : null;
+  const notice =
+    done === "bookmark"
+      ? t("tools.item.bookmarked")
+      : done === "unbookmark"
+        ? t("tools.item.unbookmarked")
+        : done === "saved"
+          ? t("tools.item.saved")
+          : done === "created"
+            ? t("tools.item.created")
+            : done === "status"
+              ? t("tools.item.statusChanged", { status: labels.status(tool.status) })
+              : null;
   const details: Array<[string, string | null]> = [
-    [t("tools.item.publisher"), tool.publisher],
+    [t("tools.item.publisher"), tool.publisher ? labels.publisherName(tool.publisher) : null],
     [t("tools.item.publishedOn"), labels.published(tool.published_on)],
     [t("tools.item.version"), tool.version_label],
     [t("tools.item.language"), labels.language(tool.language)],
@@ -89,7 +99,9 @@ export default function ToolPage() {
   ];
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/tools">← {t("tools.item.back")}</Link></p>
+      <p>
+        <Link to="/tools">← {t("tools.item.back")}</Link>
+      </p>
       <header className="page-header stack stack--s">
         <p className="meta">{labels.kind(tool.kind)}</p>
         <h1 lang={lang}>{tool.title}</h1>
@@ -99,14 +111,26 @@ export default function ToolPage() {
           {pastDue ? <span className="badge badge--unverified">{t("tools.card.pastDue")}</span> : null}
         </p>
       </header>
-      {notice ? <p className="alert alert--success" role="status">{notice}</p> : null}
-      {data?.formError ? <p className="alert alert--error" role="alert">{tx(data.formError)}</p> : null}
+      {notice ? (
+        <p className="alert alert--success" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {data?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {tx(data.formError)}
+        </p>
+      ) : null}
 
       {tool.superseded_by ? (
         <div className="alert alert--warning tool-notice" role="note">
           <h2>{t("tools.item.supersededTitle")}</h2>
           <p>{t("tools.item.supersededBody")}</p>
-          {newest ? <p><Link to={`/tools/${newest.id}`}>{t("tools.item.supersededLink", { title: newest.title })}</Link></p> : null}
+          {newest ? (
+            <p>
+              <Link to={`/tools/${newest.id}`}>{t("tools.item.supersededLink", { title: newest.title })}</Link>
+            </p>
+          ) : null}
         </div>
       ) : null}
       {pastDue && tool.review_due_on ? (
@@ -117,23 +141,35 @@ export default function ToolPage() {
       ) : null}
 
       <section className="stack stack--s" aria-labelledby="tool-summary">
-        <h2 id="tool-summary" className="section-title">{t("tools.item.summary")}</h2>
+        <h2 id="tool-summary" className="section-title">
+          {t("tools.item.summary")}
+        </h2>
         {summaryText ? <p lang={summaryLang}>{summaryText}</p> : <p className="meta">{t("tools.item.none")}</p>}
         {locale === "en-CA" && !tool.summary_en && tool.summary_fr ? <p className="meta">{t("tools.item.summaryOtherLanguage")}</p> : null}
       </section>
 
       <section className="stack stack--s" aria-labelledby="tool-access">
-        <h2 id="tool-access" className="section-title">{t("tools.item.access")}</h2>
+        <h2 id="tool-access" className="section-title">
+          {t("tools.item.access")}
+        </h2>
         {tool.file_id && tool.file_name ? (
           <p>
-            <a className="btn btn--primary" href={`/files/${tool.file_id}`} download>{t("tools.item.download", { name: tool.file_name })}</a>{" "}
-            <span className="meta">{t("tools.item.fileMeta", { type: labels.fileType(tool.file_type ?? ""), size: labels.size(tool.file_size ?? 0) })}</span>
+            <a className="btn btn--primary" href={`/files/${tool.file_id}`} download>
+              {t("tools.item.download", { name: tool.file_name })}
+            </a>{" "}
+            <span className="meta">
+              {t("tools.item.fileMeta", { type: labels.fileType(tool.file_type ?? ""), size: labels.size(tool.file_size ?? 0) })}
+            </span>
           </p>
         ) : null}
         {tool.url ? (
           <p>
-            <a className="btn btn--secondary" href={tool.url} rel="noopener noreferrer" target="_blank" aria-describedby="tool-open-hint">{t("tools.item.open")}</a>{" "}
-            <span className="meta" id="tool-open-hint">{t("tools.item.openHint")}</span>
+            <a className="btn btn--secondary" href={tool.url} rel="noopener noreferrer" target="_blank" aria-describedby="tool-open-hint">
+              {t("tools.item.open")}
+            </a>{" "}
+            <span className="meta" id="tool-open-hint">
+              {t("tools.item.openHint")}
+            </span>
           </p>
         ) : null}
         {!tool.file_id && !tool.url ? <p className="meta">{t("tools.item.noAccess")}</p> : null}
@@ -145,36 +181,73 @@ export default function ToolPage() {
             </button>
           </Form>
         ) : (
-          <p><Link to={`/login?redirectTo=${encodeURIComponent(`/tools/${tool.id}`)}`}>{t("tools.item.signInToBookmark")}</Link></p>
+          <p>
+            <Link to={`/login?redirectTo=${encodeURIComponent(`/tools/${tool.id}`)}`}>{t("tools.item.signInToBookmark")}</Link>
+          </p>
         )}
       </section>
 
       <section className="stack stack--s" aria-labelledby="tool-details">
-        <h2 id="tool-details" className="section-title">{t("tools.item.details")}</h2>
+        <h2 id="tool-details" className="section-title">
+          {t("tools.item.details")}
+        </h2>
         <dl className="definition-list">
           {details.map(([label, value]) => (
-            <div key={label}><dt>{label}</dt><dd>{value ?? t("tools.item.none")}</dd></div>
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value ?? t("tools.item.none")}</dd>
+            </div>
           ))}
           <div>
             <dt>{t("tools.item.topics")}</dt>
-            <dd>{tool.topics.length ? <ul className="tag-list">{tool.topics.map((c) => <li key={c} className="tag">{labels.topic(c)}</li>)}</ul> : t("tools.item.none")}</dd>
+            <dd>
+              {tool.topics.length ? (
+                <ul className="tag-list">
+                  {tool.topics.map((c) => (
+                    <li key={c} className="tag">
+                      {labels.topic(c)}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                t("tools.item.none")
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t("tools.item.disciplines")}</dt>
-            <dd>{tool.disciplines.length ? <ul className="tag-list">{tool.disciplines.map((c) => <li key={c} className="tag">{labels.discipline(c)}</li>)}</ul> : t("tools.item.none")}</dd>
+            <dd>
+              {tool.disciplines.length ? (
+                <ul className="tag-list">
+                  {tool.disciplines.map((c) => (
+                    <li key={c} className="tag">
+                      {labels.discipline(c)}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                t("tools.item.none")
+              )}
+            </dd>
           </div>
         </dl>
       </section>
 
       {versions.length > 1 ? (
         <section className="stack stack--s" aria-labelledby="tool-versions">
-          <h2 id="tool-versions" className="section-title">{t("tools.item.versions")}</h2>
+          <h2 id="tool-versions" className="section-title">
+            {t("tools.item.versions")}
+          </h2>
           <ul className="stack stack--s">
             {versions.map((v) => (
               <li key={v.id}>
-                {v.id === tool.id ? <strong lang={lang}>{v.version_label ?? t("tools.item.versionUnlabelled")}</strong>
-                  : <Link to={`/tools/${v.id}`}>{v.version_label ?? t("tools.item.versionUnlabelled")}</Link>}
-                {" · "}{labels.published(v.published_on) ?? ""} · {labels.status(v.status)}
+                {v.id === tool.id ? (
+                  <strong lang={lang}>{v.version_label ?? t("tools.item.versionUnlabelled")}</strong>
+                ) : (
+                  <Link to={`/tools/${v.id}`}>{v.version_label ?? t("tools.item.versionUnlabelled")}</Link>
+                )}
+                {" · "}
+                {labels.published(v.published_on) ?? ""} · {labels.status(v.status)}
                 {v.id === tool.id ? ` ${t("tools.item.versionShown")}` : ""}
               </li>
             ))}
@@ -183,8 +256,12 @@ export default function ToolPage() {
       ) : null}
 
       <section className="stack stack--s" aria-labelledby="tool-citations">
-        <h2 id="tool-citations" className="section-title">{t("tools.item.citations")}</h2>
-        {citations.length === 0 ? <p className="meta">{t("tools.item.citationsEmpty")}</p> : (
+        <h2 id="tool-citations" className="section-title">
+          {t("tools.item.citations")}
+        </h2>
+        {citations.length === 0 ? (
+          <p className="meta">{t("tools.item.citationsEmpty")}</p>
+        ) : (
           <ul className="stack stack--s">
             {citations.map((c) => (
               <li key={`${c.kind}-${c.postId}`}>
@@ -199,29 +276,49 @@ export default function ToolPage() {
 
       {curator ? (
         <section className="stack stack--s card" aria-labelledby="tool-curate">
-          <h2 id="tool-curate" className="section-title">{t("tools.curate.title")}</h2>
+          <h2 id="tool-curate" className="section-title">
+            {t("tools.curate.title")}
+          </h2>
           <div className="cluster">
-            {tool.status !== "archived" ? <Link className="btn btn--small btn--secondary" to={`/tools/${tool.id}/edit`}>{t("tools.curate.edit")}</Link> : null}
+            {tool.status !== "archived" ? (
+              <Link className="btn btn--small btn--secondary" to={`/tools/${tool.id}/edit`}>
+                {t("tools.curate.edit")}
+              </Link>
+            ) : null}
             {TOOL_TRANSITIONS[tool.status].map((to) => (
               <Form method="post" key={to}>
                 <input type="hidden" name="intent" value="status" />
                 <input type="hidden" name="to" value={to} />
-                <button type="submit" className={to === "published" ? "btn btn--small btn--primary" : "btn btn--small"}>{tx(`tools.curate.moveTo.${to}`)}</button>
+                <button type="submit" className={to === "published" ? "btn btn--small btn--primary" : "btn btn--small"}>
+                  {tx(`tools.curate.moveTo.${to}`)}
+                </button>
               </Form>
             ))}
           </div>
           {tool.status === "published" && !tool.superseded_by ? (
             <Form method="post" className="stack stack--s">
               <input type="hidden" name="intent" value="new_version" />
-              <p className="field__hint" id="new-version-hint">{t("tools.curate.newVersionHint")}</p>
-              <p><button type="submit" className="btn btn--small btn--secondary" aria-describedby="new-version-hint">{t("tools.curate.newVersion")}</button></p>
+              <p className="field__hint" id="new-version-hint">
+                {t("tools.curate.newVersionHint")}
+              </p>
+              <p>
+                <button type="submit" className="btn btn--small btn--secondary" aria-describedby="new-version-hint">
+                  {t("tools.curate.newVersion")}
+                </button>
+              </p>
             </Form>
           ) : null}
           {tool.status !== "published" ? (
             <Form method="post" className="stack stack--s">
               <input type="hidden" name="intent" value="delete" />
-              <p className="field__hint" id="delete-hint">{t("tools.curate.deleteHint")}</p>
-              <p><button type="submit" className="btn btn--small btn--danger" aria-describedby="delete-hint">{t("tools.curate.delete")}</button></p>
+              <p className="field__hint" id="delete-hint">
+                {t("tools.curate.deleteHint")}
+              </p>
+              <p>
+                <button type="submit" className="btn btn--small btn--danger" aria-describedby="delete-hint">
+                  {t("tools.curate.delete")}
+                </button>
+              </p>
             </Form>
           ) : null}
         </section>

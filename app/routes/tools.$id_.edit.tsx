@@ -18,7 +18,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const item = await getTool(context.db, viewer.claims, params.id);
   invariantResponse(item, "not_found");
   invariantResponse(item.tool.status !== "archived", "archived", { status: 409 });
-  const previous = item.tool.supersedes_id ? item.versions.find((v) => v.id === item.tool.supersedes_id) ?? null : null;
+  const previous = item.tool.supersedes_id ? (item.versions.find((v) => v.id === item.tool.supersedes_id) ?? null) : null;
   return json({ tool: item.tool, previous });
 }
 
@@ -28,7 +28,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   invariantResponse(isUuid(params.id), "not_found");
   const submission = await readToolSubmission(request);
   if (!submission.ok) return json(submission.reply, { status: 400 });
-  const outcome = await updateTool({ db: context.db, storage: context.storage, logger: context.logger }, viewer, params.id, submission.value, submission.file);
+  const outcome = await updateTool(
+    { db: context.db, storage: context.storage, logger: context.logger },
+    viewer,
+    params.id,
+    submission.value,
+    submission.file,
+  );
   if (!outcome.ok) return json(submission.reply(outcome), { status: outcome.status });
   return redirect(`/tools/${outcome.id}?done=saved`);
 }
@@ -40,20 +46,40 @@ export default function EditTool() {
   const [params] = useSearchParams();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to={`/tools/${tool.id}`}>← {tool.title}</Link></p>
+      <p>
+        <Link to={`/tools/${tool.id}`}>← {tool.title}</Link>
+      </p>
       <header className="page-header stack stack--s">
         <h1>{previous ? t("tools.form.newVersionOf", { title: previous.title }) : t("tools.form.editTitle", { title: tool.title })}</h1>
-        {params.get("version") ? <p className="alert alert--info" role="status">{t("tools.curate.newVersionHint")}</p> : null}
-        {params.get("suggestion") ? <p className="alert alert--success" role="status">{t("tools.curation.accepted")}</p> : null}
+        {params.get("version") ? (
+          <p className="alert alert--info" role="status">
+            {t("tools.curate.newVersionHint")}
+          </p>
+        ) : null}
+        {params.get("suggestion") ? (
+          <p className="alert alert--success" role="status">
+            {t("tools.curation.accepted")}
+          </p>
+        ) : null}
       </header>
       <ToolForm
         lastResult={lastResult}
         currentFile={tool.file_name ? { name: tool.file_name } : null}
         submitLabel={t("tools.form.save")}
         defaults={{
-          title: tool.title, kind: tool.kind, publisher: tool.publisher, publishedOn: tool.published_on, versionLabel: tool.version_label,
-          language: tool.language, topics: tool.topics, disciplines: tool.disciplines, url: tool.url, summaryFr: tool.summary_fr,
-          summaryEn: tool.summary_en, lastReviewedOn: tool.last_reviewed_on, reviewDueOn: tool.review_due_on,
+          title: tool.title,
+          kind: tool.kind,
+          publisher: tool.publisher,
+          publishedOn: tool.published_on,
+          versionLabel: tool.version_label,
+          language: tool.language,
+          topics: tool.topics,
+          disciplines: tool.disciplines,
+          url: tool.url,
+          summaryFr: tool.summary_fr,
+          summaryEn: tool.summary_en,
+          lastReviewedOn: tool.last_reviewed_on,
+          reviewDueOn: tool.review_due_on,
         }}
       />
     </div>

@@ -48,7 +48,10 @@ export default function Curation() {
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <td><Link to={`/tools/${r.id}`}>{r.title}</Link>{r.version_label ? ` · ${r.version_label}` : ""}</td>
+              <td>
+                <Link to={`/tools/${r.id}`}>{r.title}</Link>
+                {r.version_label ? ` · ${r.version_label}` : ""}
+              </td>
               <td>{labels.status(r.status)}</td>
               <td>{due ? (r.review_due_on ? date(r.review_due_on) : "") : date(r.updated_at)}</td>
             </tr>
@@ -59,47 +62,96 @@ export default function Curation() {
   );
   return (
     <div className="container stack stack--l">
-      <p><Link to="/tools">← {t("tools.item.back")}</Link></p>
+      <p>
+        <Link to="/tools">← {t("tools.item.back")}</Link>
+      </p>
       <header className="page-header stack stack--s">
         <h1>{t("tools.curation.title")}</h1>
         <p className="lead">{t("tools.curation.lead")}</p>
-        <p><Link className="btn btn--primary" to="/tools/new">{t("tools.actions.new")}</Link></p>
+        <p>
+          <Link className="btn btn--primary" to="/tools/new">
+            {t("tools.actions.new")}
+          </Link>
+        </p>
       </header>
-      {done === "deleted" ? <p className="alert alert--success" role="status">{t("tools.curate.deleted")}</p> : null}
-      {done === "declined" ? <p className="alert alert--success" role="status">{t("tools.curation.declined")}</p> : null}
-      {data?.formError ? <p className="alert alert--error" role="alert">{tx(data.formError)}</p> : null}
+      {done === "deleted" ? (
+        <p className="alert alert--success" role="status">
+          {t("tools.curate.deleted")}
+        </p>
+      ) : null}
+      {done === "declined" ? (
+        <p className="alert alert--success" role="status">
+          {t("tools.curation.declined")}
+        </p>
+      ) : null}
+      {data?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {tx(data.formError)}
+        </p>
+      ) : null}
 
       <section className="stack" aria-labelledby="to-review">
-        <h2 id="to-review" className="section-title">{t("tools.curation.toReview")}</h2>
-        {toReview.length === 0 ? <p className="meta">{t("tools.curation.toReviewEmpty")}</p> : table(toReview, t("tools.curation.toReview"), true)}
+        <h2 id="to-review" className="section-title">
+          {t("tools.curation.toReview")}
+        </h2>
+        {toReview.length === 0 ? (
+          <p className="meta">{t("tools.curation.toReviewEmpty")}</p>
+        ) : (
+          table(toReview, t("tools.curation.toReview"), true)
+        )}
       </section>
 
       <section className="stack" aria-labelledby="in-progress">
-        <h2 id="in-progress" className="section-title">{t("tools.curation.inProgress")}</h2>
-        {inProgress.length === 0 ? <p className="meta">{t("tools.curation.inProgressEmpty")}</p> : table(inProgress, t("tools.curation.inProgress"), false)}
+        <h2 id="in-progress" className="section-title">
+          {t("tools.curation.inProgress")}
+        </h2>
+        {inProgress.length === 0 ? (
+          <p className="meta">{t("tools.curation.inProgressEmpty")}</p>
+        ) : (
+          table(inProgress, t("tools.curation.inProgress"), false)
+        )}
       </section>
 
       <section className="stack" aria-labelledby="suggestions">
-        <h2 id="suggestions" className="section-title">{t("tools.curation.suggestions")}</h2>
-        {suggestions.length === 0 ? <p className="meta">{t("tools.curation.suggestionsEmpty")}</p> : (
+        <h2 id="suggestions" className="section-title">
+          {t("tools.curation.suggestions")}
+        </h2>
+        {suggestions.length === 0 ? (
+          <p className="meta">{t("tools.curation.suggestionsEmpty")}</p>
+        ) : (
           <ul className="stack stack--s">
             {suggestions.map((s) => (
               <li key={s.id} className="card stack stack--s">
                 <h3 className="card__title">{s.title}</h3>
-                <p className="card__meta">{t("tools.curation.suggestedBy", { name: s.suggested_by_name ?? t("tools.curation.anonymous"), date: date(s.created_at) })}</p>
+                <p className="card__meta">
+                  {t("tools.curation.suggestedBy", {
+                    name: s.suggested_by_name ?? t("tools.curation.anonymous"),
+                    date: date(s.created_at),
+                  })}
+                </p>
                 {s.publisher ? <p>{s.publisher}</p> : null}
-                {s.url ? <p><a href={s.url} rel="noopener noreferrer" target="_blank">{s.url}</a></p> : null}
+                {s.url ? (
+                  <p>
+                    <a href={s.url} rel="noopener noreferrer" target="_blank">
+                      {s.url}
+                    </a>
+                  </p>
+                ) : null}
                 {s.note ? <p>{s.note}</p> : null}
                 <div className="cluster">
                   <Form method="post">
                     <input type="hidden" name="suggestionId" value={s.id} />
                     <input type="hidden" name="decision" value="accept" />
-                    <button type="submit" className="btn btn--small btn--primary">{t("tools.curation.accept")}</button>
+                    <button type="submit" className="btn btn--small btn--primary">
+                      {t("tools.curation.accept")}
+                    </button>
                   </Form>
                   <Form method="post">
                     <input type="hidden" name="suggestionId" value={s.id} />
                     <input type="hidden" name="decision" value="decline" />
-                    <button type="submit" className="btn btn--small">{t("tools.curation.decline")}</button>
+                    <button type="submit" className="btn btn--small">
+                      {t("tools.curation.decline")}
+                    </button>
                   </Form>
                 </div>
               </li>
@@ -109,8 +161,14 @@ export default function Curation() {
       </section>
 
       <section className="stack" aria-labelledby="archived">
-        <h2 id="archived" className="section-title">{t("tools.curation.archived")}</h2>
-        {archived.length === 0 ? <p className="meta">{t("tools.curation.archivedEmpty")}</p> : table(archived, t("tools.curation.archived"), false)}
+        <h2 id="archived" className="section-title">
+          {t("tools.curation.archived")}
+        </h2>
+        {archived.length === 0 ? (
+          <p className="meta">{t("tools.curation.archivedEmpty")}</p>
+        ) : (
+          table(archived, t("tools.curation.archived"), false)
+        )}
       </section>
     </div>
   );

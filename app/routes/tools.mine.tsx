@@ -23,7 +23,9 @@ export default function MyTools() {
   const { tools, suggestions, today } = useLoaderData<typeof loader>();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/tools">← {t("tools.item.back")}</Link></p>
+      <p>
+        <Link to="/tools">← {t("tools.item.back")}</Link>
+      </p>
       <header className="page-header stack stack--s">
         <h1>{t("tools.mine.title")}</h1>
         <p className="lead">{t("tools.mine.lead")}</p>
@@ -31,19 +33,35 @@ export default function MyTools() {
       {tools.length === 0 ? (
         <div className="empty-state">
           <p>{t("tools.mine.empty")}</p>
-          <p><Link className="btn btn--primary" to="/tools">{t("tools.mine.browse")}</Link></p>
+          <p>
+            <Link className="btn btn--primary" to="/tools">
+              {t("tools.mine.browse")}
+            </Link>
+          </p>
         </div>
       ) : (
         <ul className="stack stack--s">
           {tools.map((tool) => (
             <li key={tool.id} className="card">
-              <h2 className="card__title"><Link to={`/tools/${tool.id}`}>{tool.title}</Link></h2>
-              <p className="card__meta">{[labels.kind(tool.kind), tool.publisher, labels.published(tool.published_on), tool.version_label].filter(Boolean).join(" · ")}</p>
+              <h2 className="card__title">
+                <Link to={`/tools/${tool.id}`}>{tool.title}</Link>
+              </h2>
+              <p className="card__meta">
+                {[labels.kind(tool.kind), labels.publisher(tool.publisher), labels.published(tool.published_on), tool.version_label]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </p>
               {tool.superseded_by ? (
-                <p><span className="badge badge--unverified">{t("tools.card.superseded")}</span>{" "}
-                  <Link to={`/tools/${tool.superseded_by}`}>{t("tools.mine.newer", { title: tool.newer_title ?? "" })}</Link></p>
+                <p>
+                  <span className="badge badge--unverified">{t("tools.card.superseded")}</span>{" "}
+                  <Link to={`/tools/${tool.superseded_by}`}>{t("tools.mine.newer", { title: tool.newer_title ?? "" })}</Link>
+                </p>
               ) : null}
-              {isPastDue(tool.review_due_on, today) ? <p><span className="badge badge--unverified">{t("tools.card.pastDue")}</span></p> : null}
+              {isPastDue(tool.review_due_on, today) ? (
+                <p>
+                  <span className="badge badge--unverified">{t("tools.card.pastDue")}</span>
+                </p>
+              ) : null}
               <p className="meta">{t("tools.mine.savedOn", { date: date(tool.created_at) })}</p>
             </li>
           ))}
@@ -51,10 +69,17 @@ export default function MyTools() {
       )}
       {suggestions.length ? (
         <section className="stack stack--s" aria-labelledby="my-suggestions">
-          <h2 id="my-suggestions" className="section-title">{t("tools.mine.suggestions")}</h2>
+          <h2 id="my-suggestions" className="section-title">
+            {t("tools.mine.suggestions")}
+          </h2>
           <ul className="stack stack--s">
             {suggestions.map((s) => (
-              <li key={s.id}>{s.title} · <span className="meta">{tx(`tools.mine.suggestionStatus.${s.status}`)} · {date(s.created_at)}</span></li>
+              <li key={s.id}>
+                {s.title} ·{" "}
+                <span className="meta">
+                  {tx(`tools.mine.suggestionStatus.${s.status}`)} · {date(s.created_at)}
+                </span>
+              </li>
             ))}
           </ul>
         </section>

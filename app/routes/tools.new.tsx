@@ -21,7 +21,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireRole(viewer, "curator");
   const submission = await readToolSubmission(request);
   if (!submission.ok) return json(submission.reply, { status: 400 });
-  const outcome = await createTool({ db: context.db, storage: context.storage, logger: context.logger }, viewer, submission.value, submission.file);
+  const outcome = await createTool(
+    { db: context.db, storage: context.storage, logger: context.logger },
+    viewer,
+    submission.value,
+    submission.file,
+  );
   if (!outcome.ok) return json(submission.reply(outcome), { status: outcome.status });
   return redirect(`/tools/${outcome.id}?done=created`);
 }
@@ -31,8 +36,12 @@ export default function NewTool() {
   const lastResult = useActionData<typeof action>();
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/tools">← {t("tools.item.back")}</Link></p>
-      <header className="page-header"><h1>{t("tools.form.newTitle")}</h1></header>
+      <p>
+        <Link to="/tools">← {t("tools.item.back")}</Link>
+      </p>
+      <header className="page-header">
+        <h1>{t("tools.form.newTitle")}</h1>
+      </header>
       <ToolForm lastResult={lastResult} defaults={{}} currentFile={null} submitLabel={t("tools.form.create")} />
     </div>
   );

@@ -39,23 +39,40 @@ export default function SuggestTool() {
   });
   return (
     <div className="container container--narrow stack stack--l">
-      <p><Link to="/tools">← {t("tools.item.back")}</Link></p>
+      <p>
+        <Link to="/tools">← {t("tools.item.back")}</Link>
+      </p>
       <header className="page-header stack stack--s">
         <h1>{t("tools.suggest.title")}</h1>
         <p className="lead">{t("tools.suggest.lead")}</p>
       </header>
-      {params.get("sent") ? <p className="alert alert--success" role="status">{t("tools.suggest.sent")}</p> : null}
-      {!verified ? <p className="alert alert--info">{t("tools.suggest.verifiedOnly")}</p> : (
+      {params.get("sent") ? (
+        <p className="alert alert--success" role="status">
+          {t("tools.suggest.sent")}
+        </p>
+      ) : null}
+      {!verified ? (
+        <p className="alert alert--info">{t("tools.suggest.verifiedOnly")}</p>
+      ) : (
         <Form method="post" className="form stack stack--l" {...getFormProps(form)} noValidate>
-          <FormErrors form={form} fields={[
-            [fields.title, t("tools.suggest.titleField")], [fields.url, t("tools.suggest.url")],
-            [fields.publisher, t("tools.suggest.publisher")], [fields.note, t("tools.suggest.note")],
-          ]} />
+          <FormErrors
+            form={form}
+            fields={[
+              [fields.title, t("tools.suggest.titleField")],
+              [fields.url, t("tools.suggest.url")],
+              [fields.publisher, t("tools.suggest.publisher")],
+              [fields.note, t("tools.suggest.note")],
+            ]}
+          />
           <TextField field={fields.title} label={t("tools.suggest.titleField")} required />
           <TextField field={fields.url} type="url" label={t("tools.suggest.url")} hint={t("tools.suggest.urlHint")} />
           <TextField field={fields.publisher} label={t("tools.suggest.publisher")} />
           <TextAreaField field={fields.note} label={t("tools.suggest.note")} hint={t("tools.suggest.noteHint")} rows={4} />
-          <div className="form-actions"><button type="submit" className="btn btn--primary">{t("tools.suggest.submit")}</button></div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("tools.suggest.submit")}
+            </button>
+          </div>
         </Form>
       )}
     </div>

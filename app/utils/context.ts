@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { AuthIssuer } from "./auth/types";
 import type { Database } from "./db.server";
 import type { Env } from "./env.server";
+import type { JobQueue } from "~/modules/jobs/queue.server";
 import type { Mailer } from "./mail.server";
 import type { FileStorage } from "./storage.server";
 
@@ -14,6 +15,8 @@ export interface AppServices {
   env: Env;
   logger: Logger;
   mail: Mailer;
+  /** The durable job queue (decision 011): schedule work for later, admin retry/cancel. */
+  jobs: JobQueue;
   /** Uploaded files (local disk or Supabase Storage); who may read them is decided by RLS on `files`. */
   storage: FileStorage;
   realtime: RealtimeBridge;
@@ -41,5 +44,7 @@ export interface RealtimeBridge {
 declare module "@remix-run/node" {
   interface AppLoadContext extends AppServices {
     cspNonce: string;
+    /** The client's address as Express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+    clientAddress?: string;
   }
 }

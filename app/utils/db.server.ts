@@ -12,6 +12,19 @@ import type { DB } from "./db-schema";
 
 export type Tx = Transaction<DB>;
 
+declare const systemBrand: unique symbol;
+/**
+ * A transaction opened by asSystem (role service_role, beyond one person's rights). A function that
+ * must only run with those rights takes a SystemTx, so handing it a withUser transaction does not
+ * compile; a SystemTx is still a Tx wherever an ordinary transaction will do.
+ */
+export type SystemTx = Tx & { readonly [systemBrand]: true };
+
+/** Where asSystem reports its reason (pino's debug in the server; nothing by default). */
+export interface DatabaseLogger {
+  debug(details: { reason: string }, message: string): void;
+}
+
 /** Supabase-shaped JWT claims for a signed-in person. */
 export interface UserClaims {
   sub: string;
@@ -27,18 +40,42 @@ export type Claims = UserClaims | null;
 export interface Database {
   readonly kind: "pglite" | "postgres";
   withUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
-  /** Acts beyond one person's rights (seed, mail worker, auth issuer). `reason` is for the logs. */
-  asSystem<T>(reason: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Acts beyond one person's rights (seed, mail worker, auth issuer). `reason` is logged at debug level. */
+  asSystem<T>(reason: string, fn: (tx: SystemTx) => Promise<T>): Promise<T>;
   /** Raw multi-statement SQL through the same pool (migrations only). */
   execScript(sqlText: string): Promise<void>;
   /** Holds one connection for a sequence of raw statements (migrations: lock, scripts, unlock). */
   withSession<T>(fn: (run: (sqlText: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T>;
   health(): Promise<{ ok: true; migrations: number } | { ok: false; reason: string }>;
+  /**
+   * When the connection to the database was last lost (Date.now()), or null once a
+   * transaction has succeeded again. The HTTP layer answers 503 while it is set.
+   */
+  connectionLostAt(): number | null;
   close(): Promise<void>;
   readonly kysely: Kysely<DB>;
 }
 
 export const STATEMENT_TIMEOUT_MS = 8000;
+/** Waiting for a pooled connection longer than this is an outage, not a queue. */
+export const CONNECT_TIMEOUT_MS = 4000;
+
+/**
+ * The database cannot be reached (refused, shutting down, connection lost, no free
+ * connection in time): the request may be retried later, nothing was committed.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = "code" in error ? String(error.code) : "";
+  // Node's socket errors; SQLSTATE class 08 (connection exception); 57P01-57P03
+  // (admin shutdown, crash shutdown, cannot connect now: a restarting server).
+  if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+  if (code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i.test(
+    message,
+  );
+}
 
 // Pg returns bigint (int8) as string; our counts and identities fit in a double.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -55,7 +92,12 @@ interface PoolLike {
   end(): Promise<void>;
 }
 
-function makeDatabase(kind: Database["kind"], pool: PoolLike, onClose: () => Promise<void>): Database {
+function makeDatabase(
+  kind: Database["kind"],
+  pool: PoolLike,
+  onClose: () => Promise<void>,
+  options: { logger?: DatabaseLogger },
+): Database {
   // Kysely's PostgresDialect only needs connect()/query()/release() from the pool.
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
   const begin = async (tx: Tx, role: string, claims: object) => {
@@ -63,24 +105,42 @@ function makeDatabase(kind: Database["kind"], pool: PoolLike, onClose: () => Pro
                      set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
                      set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`.execute(tx);
   };
+  let lostAt: number | null = null;
+  /** Every transaction goes through here: it keeps connectionLostAt() current. */
+  const watched = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await run();
+      lostAt = null;
+      return result;
+    } catch (error) {
+      if (isConnectionError(error)) lostAt ??= Date.now();
+      throw error;
+    }
+  };
   const db: Database = {
     kind,
     kysely,
     async withUser(claims, fn, options) {
       const builder = kysely.transaction();
       const run = options?.readOnly ? builder.setAccessMode("read only") : builder;
-      return run.execute(async (tx) => {
-        if (claims) await begin(tx, "authenticated", claims);
-        else await begin(tx, "anon", { role: "anon" });
-        return fn(tx);
-      });
+      return watched(() =>
+        run.execute(async (tx) => {
+          if (claims) await begin(tx, "authenticated", claims);
+          else await begin(tx, "anon", { role: "anon" });
+          return fn(tx);
+        }),
+      );
     },
-    async asSystem(_reason, fn) {
-      return kysely.transaction().execute(async (tx) => {
-        await begin(tx, "service_role", { role: "service_role" });
-        return fn(tx);
-      });
+    async asSystem(reason, fn) {
+      options.logger?.debug({ reason }, "system transaction");
+      return watched(() =>
+        kysely.transaction().execute(async (tx) => {
+          await begin(tx, "service_role", { role: "service_role" });
+          return fn(tx as SystemTx);
+        }),
+      );
     },
+    connectionLostAt: () => lostAt,
     async execScript(sqlText) {
       const client = await pool.connect();
       try {
@@ -99,9 +159,11 @@ function makeDatabase(kind: Database["kind"], pool: PoolLike, onClose: () => Pro
     },
     async health() {
       try {
-        // The app's login role owns nothing (DESIGN rule 5): read through the system role.
-        const rows = await db.asSystem("health check", async (tx) =>
-          (await sql<{ n: number }>`select count(*)::int as n from supabase_migrations.schema_migrations`.execute(tx)).rows);
+        // The app's login role owns nothing (rule 5, docs/architecture.md): read through the system role.
+        const rows = await db.asSystem(
+          "health check",
+          async (tx) => (await sql<{ n: number }>`select count(*)::int as n from supabase_migrations.schema_migrations`.execute(tx)).rows,
+        );
         return { ok: true, migrations: rows[0]?.n ?? 0 };
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };
@@ -115,13 +177,18 @@ function makeDatabase(kind: Database["kind"], pool: PoolLike, onClose: () => Pro
   return db;
 }
 
-/** A pg pool; pass the login role that does not own the tables (rule 5 in DESIGN.md). */
-export function createPostgresDatabase(connectionString: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+/** A pg pool; pass the login role that does not own the tables (rule 5 in docs/architecture.md). */
+export function createPostgresDatabase(connectionString: string, options: { max?: number; logger?: DatabaseLogger } = {}): Database {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it. health() reports outages.
   });
-  return makeDatabase("postgres", pool, async () => {});
+  pool.on("connect", (client) => {
+    // A connection lost while a transaction holds it (between two statements) is
+    // reported to its next query; unheard, the event would end the process.
+    client.on("error", () => {});
+  });
+  return makeDatabase("postgres", pool, async () => {}, options);
 }
 
 type PGliteInstance = import("@electric-sql/pglite").PGlite;
@@ -163,7 +230,9 @@ export function createPGlitePool(instance: PGliteInstance): PoolLike {
   };
 }
 
-export async function createPGliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{ db: Database; instance: PGliteInstance }> {
+export async function createPGliteDatabase(
+  options: { dataDir?: string; loadDataDir?: Blob; logger?: DatabaseLogger } = {},
+): Promise<{ db: Database; instance: PGliteInstance }> {
   const { PGlite } = await import("@electric-sql/pglite");
   // The extensions Supabase ships and our migrations use (French search: unaccent, trigram titles).
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
@@ -175,8 +244,13 @@ export async function createPGliteDatabase(options: { dataDir?: string; loadData
     // Same value shapes as the pg driver above.
     parsers: { [DATE_OID]: (v: string) => v, 20: (v: string) => Number.parseInt(v, 10) },
   });
-  const db = makeDatabase("pglite", createPGlitePool(instance), async () => {
-    await instance.close();
-  });
+  const db = makeDatabase(
+    "pglite",
+    createPGlitePool(instance),
+    async () => {
+      await instance.close();
+    },
+    options,
+  );
   return { db, instance };
 }

@@ -14,8 +14,17 @@ export interface MessageSelection {
 
 /** Keys of other namespaces the header and footer show on every page. */
 export const SHELL_PICKS = [
-  "forums.nav", "forums.search.placeholder", "forums.search.submit", "tools.nav", "cases.nav",
-  "chat.nav", "chat.unread", "chat.notificationCentre.title", "chat.notificationCentre.unread",
+  "forums.nav",
+  "forums.search.placeholder",
+  "forums.search.submit",
+  "tools.nav",
+  "cases.nav",
+  "events.nav",
+  "mentoring.nav",
+  "chat.nav",
+  "chat.unread",
+  "chat.notificationCentre.title",
+  "chat.notificationCentre.unread",
 ] as const;
 
 const SECTIONS: Record<string, MessageSelection> = {
@@ -25,9 +34,33 @@ const SECTIONS: Record<string, MessageSelection> = {
   // Cases are written in the rich-text editor, whose messages are in forums.json.
   cases: { namespaces: ["cases", "forums"], picks: [] },
   chat: { namespaces: ["chat"], picks: [] },
+  // Event descriptions are rich text (editor messages in forums.json); the live room shows the video and the CPD attestation.
+  events: { namespaces: ["events", "eventsLive", "forums", "video", "attestations"], picks: [] },
+  // Mentoring pages show the video room of a session.
+  mentoring: { namespaces: ["mentoring", "video"], picks: [] },
+  attestations: { namespaces: ["attestations"], picks: [] },
+  // The profile's privacy page (settings, consents, export, deletion).
+  profile: { namespaces: ["myPrivacy"], picks: [] },
+  // Accepting a new version of the notices, asked before anything else.
+  consent: { namespaces: ["myPrivacy"], picks: [] },
+  // The privacy notice names the person in charge of personal information.
+  privacy: { namespaces: [], picks: ["myPrivacy.officer"] },
   // The notification centre lists every capability's notifications.
-  notifications: { namespaces: ["chat"], picks: ["cases.notificationKinds", "forums.notificationKinds", "tools.notificationKinds"] },
+  notifications: {
+    namespaces: ["chat"],
+    picks: [
+      "cases.notificationKinds",
+      "events.notificationKinds",
+      "forums.notificationKinds",
+      "mentoring.notificationKinds",
+      "tools.notificationKinds",
+    ],
+  },
   tools: { namespaces: ["tools"], picks: [] },
+  // The pages about the site itself (linked from the footer).
+  about: { namespaces: ["site"], picks: [] },
+  contact: { namespaces: ["site"], picks: [] },
+  accessibility: { namespaces: ["site"], picks: [] },
 };
 const NONE: MessageSelection = { namespaces: [], picks: [] };
 

@@ -1,22 +1,62 @@
 // Every dictionary of both languages lives on the server (emails, page titles,
 // server-rendered text); the browser receives only what a page needs (i18n.tsx,
 // i18n-sections.ts, decision 003).
+import enAttestations from "~/locales/en-CA/attestations.json";
 import enCases from "~/locales/en-CA/cases.json";
 import enChat from "~/locales/en-CA/chat.json";
 import enCommon from "~/locales/en-CA/common.json";
+import enEvents from "~/locales/en-CA/events.json";
+import enEventsLive from "~/locales/en-CA/eventsLive.json";
 import enForums from "~/locales/en-CA/forums.json";
+import enMentoring from "~/locales/en-CA/mentoring.json";
+import enMyPrivacy from "~/locales/en-CA/myPrivacy.json";
+import enSite from "~/locales/en-CA/site.json";
 import enTools from "~/locales/en-CA/tools.json";
+import enVideo from "~/locales/en-CA/video.json";
+import frAttestations from "~/locales/fr-CA/attestations.json";
 import frCases from "~/locales/fr-CA/cases.json";
 import frChat from "~/locales/fr-CA/chat.json";
 import frCommon from "~/locales/fr-CA/common.json";
+import frEvents from "~/locales/fr-CA/events.json";
+import frEventsLive from "~/locales/fr-CA/eventsLive.json";
 import frForums from "~/locales/fr-CA/forums.json";
+import frMentoring from "~/locales/fr-CA/mentoring.json";
+import frMyPrivacy from "~/locales/fr-CA/myPrivacy.json";
+import frSite from "~/locales/fr-CA/site.json";
 import frTools from "~/locales/fr-CA/tools.json";
+import frVideo from "~/locales/fr-CA/video.json";
 import { formatMessage, NAMESPACES, type Dictionary, type Locale, type MessageKey, type Messages, type Vars } from "./i18n";
 import { messageSelection } from "./i18n-sections";
 
-const fr: Messages = { ...frCommon, cases: frCases, chat: frChat, forums: frForums, tools: frTools };
+const fr: Messages = {
+  ...frCommon,
+  attestations: frAttestations,
+  cases: frCases,
+  chat: frChat,
+  events: frEvents,
+  eventsLive: frEventsLive,
+  forums: frForums,
+  mentoring: frMentoring,
+  myPrivacy: frMyPrivacy,
+  site: frSite,
+  tools: frTools,
+  video: frVideo,
+};
 // Compile-time completeness: en-CA must have every key fr-CA has.
-const en: Messages = { ...enCommon, cases: enCases, chat: enChat, forums: enForums, tools: enTools };
+const en: Messages = {
+  ...enCommon,
+  attestations: enAttestations,
+  cases: enCases,
+  chat: enChat,
+  events: enEvents,
+  eventsLive: enEventsLive,
+  forums: enForums,
+  mentoring: enMentoring,
+  myPrivacy: enMyPrivacy,
+  site: enSite,
+  tools: enTools,
+  video: enVideo,
+};
 export const MESSAGES: Record<Locale, Messages> = { "fr-CA": fr, "en-CA": en };
 
 /** Translates a key with the whole dictionary of a language (server only). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import libraryAndEvents from "../../supabase/data/library-and-events.json";
 import { LANGUAGES } from "~/modules/accounts/reference";
 import { ROLES } from "~/modules/accounts/schemas";
-import { formatDate, formatMessage, LOCALES, NAMESPACES, TIME_ZONE } from "./i18n";
+import { elide, formatDate, formatMessage, LOCALES, NAMESPACES, TIME_ZONE } from "./i18n";
 import { messageSelection, SHELL_PICKS } from "./i18n-sections";
 import { MESSAGES, messagesFor, translate } from "./i18n.server";
 
@@ -27,11 +27,13 @@ function flatten(node: unknown, prefix = "", out = new Map<string, unknown>()): 
 // Every namespace, as the app mounts them (common at the root, one file per capability).
 const fr = flatten(MESSAGES["fr-CA"]);
 const en = flatten(MESSAGES["en-CA"]);
-const placeholders = (text: unknown) => new Set([...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+// `{de:name}` (French elision before a name) is the placeholder `name`.
+const placeholders = (text: unknown) => new Set([...String(text).matchAll(/\{(?:[a-z]+:)?(\w+)\}/g)].map((m) => m[1]));
 
 /** A key is usable if it is a leaf, or a plural family (key_one / key_other). */
 const exists = (messages: Map<string, unknown>, key: string) =>
-  typeof messages.get(key) === "string" || (typeof messages.get(`${key}_one`) === "string" && typeof messages.get(`${key}_other`) === "string");
+  typeof messages.get(key) === "string" ||
+  (typeof messages.get(`${key}_one`) === "string" && typeof messages.get(`${key}_other`) === "string");
 /** A prefix of a computed key (`status.${x}`) must name a group of messages. */
 const isGroup = (messages: Map<string, unknown>, prefix: string) => [...messages.keys()].some((k) => k.startsWith(`${prefix}.`));
 
@@ -54,7 +56,10 @@ describe("the locale files", () => {
   });
 
   it("every message is a non-empty string", () => {
-    for (const [locale, messages] of [["fr-CA", fr], ["en-CA", en]] as const) {
+    for (const [locale, messages] of [
+      ["fr-CA", fr],
+      ["en-CA", en],
+    ] as const) {
       for (const [key, value] of messages) {
         expect(typeof value, `${locale} ${key}`).toBe("string");
         expect(String(value).trim(), `${locale} ${key} is empty`).not.toBe("");
@@ -83,8 +88,9 @@ describe("keys the code names", () => {
   const ts = sourceFiles(appDir, /\.tsx?$/);
   const read = (file: string) => readFileSync(file, "utf8");
 
-  it("every literal t(\"…\") / tx(\"…\") / translate(locale, \"…\") / pageTitle(args, \"…\") key exists in both locales", () => {
-    const literal = /\b(?:t|tx)\(\s*["']([^"'`]+)["']|\btranslate\(\s*[\w.]+\s*,\s*["']([^"'`]+)["']|\bpageTitle\(\s*\w+\s*,\s*["']([^"'`]+)["']/g;
+  it('every literal t("…") / tx("…") / translate(locale, "…") / pageTitle(args, "…") key exists in both locales', () => {
+    const literal =
+      /\b(?:t|tx)\(\s*["']([^"'`]+)["']|\btranslate\(\s*[\w.]+\s*,\s*["']([^"'`]+)["']|\bpageTitle\(\s*\w+\s*,\s*["']([^"'`]+)["']/g;
     const found = new Map<string, string>();
     for (const file of ts) {
       for (const m of read(file).matchAll(literal)) {
@@ -122,11 +128,13 @@ describe("keys the code names", () => {
 
   it("the values computed keys are built from all have a message", () => {
     const sql = readdirSync(path.join(root, "supabase/migrations"))
-      .map((f) => readFileSync(path.join(root, "supabase/migrations", f), "utf8")).join("\n");
+      .map((f) => readFileSync(path.join(root, "supabase/migrations", f), "utf8"))
+      .join("\n");
     /** The value lists of `<column> text not null check (<column> in (…))`, one per table. */
     const checkLists = (column: string) =>
-      [...sql.matchAll(new RegExp(`${column} text not null check \\(${column} in \\(([^)]*)\\)\\)`, "g"))]
-        .map((m) => [...(m[1] ?? "").matchAll(/'([^']+)'/g)].map((x) => x[1] ?? ""));
+      [...sql.matchAll(new RegExp(`${column} text not null check \\(${column} in \\(([^)]*)\\)\\)`, "g"))].map((m) =>
+        [...(m[1] ?? "").matchAll(/'([^']+)'/g)].map((x) => x[1] ?? ""),
+      );
     const listWith = (column: string, member: string) => checkLists(column).find((list) => list.includes(member)) ?? [];
     const decisions = listWith("decision", "verified");
     const methods = listWith("method", "sponsor");
@@ -166,10 +174,19 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
     for (const m of readFileSync(file, "utf8").matchAll(/(?:from|import)\s*(\(?)\s*["']([^"']+)["']/g)) {
       const spec = m[2] ?? "";
       if (m[1] && !spec.endsWith(".client")) continue;
-      const base = spec.startsWith("~/") ? path.join(appDir, spec.slice(2)) : spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : null;
+      const base = spec.startsWith("~/")
+        ? path.join(appDir, spec.slice(2))
+        : spec.startsWith(".")
+          ? path.resolve(path.dirname(file), spec)
+          : null;
       if (!base) continue;
-      const found = [`${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]
-        .find((candidate) => { try { return statSync(candidate).isFile(); } catch { return false; } });
+      const found = [`${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")].find((candidate) => {
+        try {
+          return statSync(candidate).isFile();
+        } catch {
+          return false;
+        }
+      });
       // i18n-sections.ts names keys to send, it shows none.
       if (found && !/\.server\.tsx?$/.test(found) && !found.endsWith("i18n-sections.ts")) browserGraph(found, seen);
     }
@@ -178,7 +195,8 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
   /** Namespaced keys (or key prefixes of computed keys) named in a module graph. */
   const keysIn = (files: Set<string>) =>
     new Set([...files].flatMap((f) => [...readFileSync(f, "utf8").matchAll(namespaced)].map((m) => (m[1] ?? "").replace(/\.$/, ""))));
-  const covers = (picks: readonly string[], key: string) => picks.some((p) => key === p || key.startsWith(`${p}.`) || key.startsWith(`${p}_`));
+  const covers = (picks: readonly string[], key: string) =>
+    picks.some((p) => key === p || key.startsWith(`${p}.`) || key.startsWith(`${p}_`));
 
   it("the header and footer (every page) use only common keys and the picked shell keys", () => {
     const keys = keysIn(browserGraph(path.join(appDir, "root.tsx")));
@@ -195,7 +213,8 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
       const selection = messageSelection(`/${first === "_index" ? "" : first}`);
       for (const key of keysIn(browserGraph(path.join(routesDir, name)))) {
         const namespace = key.split(".")[0] ?? "";
-        if (!(selection.namespaces as readonly string[]).includes(namespace) && !covers(selection.picks, key)) missing.push(`${name}: ${key}`);
+        if (!(selection.namespaces as readonly string[]).includes(namespace) && !covers(selection.picks, key))
+          missing.push(`${name}: ${key}`);
       }
     }
     expect(missing).toEqual([]);
@@ -207,7 +226,12 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
     expect(formatMessage(forums, "en-CA", "nav.home")).toBe(translate("en-CA", "nav.home"));
     expect(formatMessage(forums, "en-CA", "chat.nav")).toBe(translate("en-CA", "chat.nav"));
     expect(formatMessage(forums, "en-CA", "chat.unread", { count: 2 })).toBe(translate("en-CA", "chat.unread", { count: 2 }));
-    expect(Object.keys(forums).filter((k) => (NAMESPACES as readonly string[]).includes(k)).sort()).toEqual(["cases", "chat", "forums", "tools"]);
+    expect(
+      Object.keys(forums)
+        .filter((k) => (NAMESPACES as readonly string[]).includes(k))
+        .sort(),
+    ).toEqual(["cases", "chat", "events", "forums", "mentoring", "tools"]);
+    expect(Object.keys(forums.events ?? {})).toEqual(["nav"]);
     expect(Object.keys(forums.chat ?? {}).sort()).toEqual(["nav", "notificationCentre", "unread_one", "unread_other"]);
     expect(JSON.stringify(forums)).not.toContain(MESSAGES["fr-CA"].forums.topic.lockedNotice);
     // The full dictionaries stay where they are.
@@ -220,7 +244,11 @@ describe("messages sent to the browser (only the page's, decision 003)", () => {
 describe("translate", () => {
   it("plural helpers pick _one / _other by each language's rule (fr: 0 and 1 are one; en: only 1)", () => {
     const cases: Array<[count: number, fr: "one" | "other", en: "one" | "other"]> = [
-      [0, "one", "other"], [1, "one", "one"], [1.5, "one", "other"], [2, "other", "other"], [21, "other", "other"],
+      [0, "one", "other"],
+      [1, "one", "one"],
+      [1.5, "one", "other"],
+      [2, "other", "other"],
+      [21, "other", "other"],
     ];
     const fill = (locale: "fr-CA" | "en-CA", text: unknown, count: number) =>
       String(text).replace("{count}", new Intl.NumberFormat(locale).format(count));
@@ -249,6 +277,30 @@ describe("translate", () => {
     expect(translate("fr-CA", "profile.verifiedOn")).toContain("{date}");
     expect(translate("fr-CA", "cle.inexistante")).toBe("cle.inexistante");
     expect(translate("en-CA", "nav.signIn")).not.toBe(translate("fr-CA", "nav.signIn"));
+  });
+});
+
+describe("French elision before a name", () => {
+  it("elides de / que / le before a vowel or a mute h, and not before a consonant or y", () => {
+    expect(elide("de", "Isabelle")).toBe("d'Isabelle");
+    expect(elide("de", "Éloïse")).toBe("d'Éloïse");
+    expect(elide("que", "Hélène")).toBe("qu'Hélène");
+    expect(elide("le", "OIIQ")).toBe("l'OIIQ");
+    expect(elide("de", "Marc-André")).toBe("de Marc-André");
+    expect(elide("de", "Yves")).toBe("de Yves");
+  });
+
+  it("messages that take a name elide through {de:name}", () => {
+    expect(translate("fr-CA", "forums.topic.liveRegion", { name: "Isabelle Gagnon" })).toBe("Nouvelle réponse d'Isabelle Gagnon");
+    expect(translate("fr-CA", "forums.topic.liveRegion", { name: "Marc-André Lévesque" })).toBe("Nouvelle réponse de Marc-André Lévesque");
+    expect(translate("fr-CA", "chat.notificationKinds.direct", { count: 1, actor: "Hélène" })).toBe("Nouveau message d'Hélène");
+    expect(translate("en-CA", "forums.topic.liveRegion", { name: "Isabelle Gagnon" })).toBe("New reply from Isabelle Gagnon");
+  });
+
+  it("no French message puts de, que, le or la before a person's or a space's name without the elision helper", () => {
+    const named =
+      /\b(de|que|le|la|jusque|lorsque|puisque) \{(name|actor|author|space|presenter|sponsor|displayName|mentor|member|person)\}/i;
+    expect([...fr].filter(([, text]) => named.test(String(text))).map(([key, text]) => `${key}: ${String(text)}`)).toEqual([]);
   });
 });
 

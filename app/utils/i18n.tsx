@@ -9,11 +9,18 @@
 // strings (a named JSON import, tree-shaken by esbuild), shown when the root loader
 // itself failed and there is no dictionary to read.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
+import type frAttestations from "~/locales/fr-CA/attestations.json";
 import type frCases from "~/locales/fr-CA/cases.json";
 import type frChat from "~/locales/fr-CA/chat.json";
 import type frCommon from "~/locales/fr-CA/common.json";
 import type frForums from "~/locales/fr-CA/forums.json";
+import type frMentoring from "~/locales/fr-CA/mentoring.json";
+import type frMyPrivacy from "~/locales/fr-CA/myPrivacy.json";
+import type frSite from "~/locales/fr-CA/site.json";
 import type frTools from "~/locales/fr-CA/tools.json";
+import type frEvents from "~/locales/fr-CA/events.json";
+import type frEventsLive from "~/locales/fr-CA/eventsLive.json";
+import type frVideo from "~/locales/fr-CA/video.json";
 import { errorPage as enErrorPage } from "~/locales/en-CA/common.json";
 import { errorPage as frErrorPage } from "~/locales/fr-CA/common.json";
 
@@ -24,10 +31,34 @@ export const TIME_ZONE = "America/Toronto";
 export const LOCALE_COOKIE = "passerelle_lang";
 
 /** One file per capability (locales/<lang>/<namespace>.json), mounted under its name; common.json is at the root. */
-export const NAMESPACES = ["cases", "chat", "forums", "tools"] as const;
+export const NAMESPACES = [
+  "attestations",
+  "cases",
+  "chat",
+  "events",
+  "eventsLive",
+  "forums",
+  "mentoring",
+  "myPrivacy",
+  "site",
+  "tools",
+  "video",
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
-export type Messages = typeof frCommon & { cases: typeof frCases; chat: typeof frChat; forums: typeof frForums; tools: typeof frTools };
+export type Messages = typeof frCommon & {
+  attestations: typeof frAttestations;
+  cases: typeof frCases;
+  chat: typeof frChat;
+  events: typeof frEvents;
+  eventsLive: typeof frEventsLive;
+  forums: typeof frForums;
+  mentoring: typeof frMentoring;
+  myPrivacy: typeof frMyPrivacy;
+  site: typeof frSite;
+  tools: typeof frTools;
+  video: typeof frVideo;
+};
 /** The part of a language's messages a page received (a subset of Messages, same shape). */
 export type Dictionary = { readonly [key: string]: string | Dictionary };
 
@@ -63,7 +94,26 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralR
   return formatter;
 }
 
-/** Formats a key from a dictionary; `{name}` placeholders are filled from vars; `count` picks `_one`/`_other`. */
+/** French words that elide before a vowel or a mute h: "de Isabelle" → "d'Isabelle". */
+const ELIDING = ["de", "que", "le", "la", "jusque", "lorsque", "puisque"] as const;
+const ELIDES_BEFORE = /^[aeiouàâäéèêëîïôöùûüœæh]/i;
+
+/**
+ * `word` followed by `next`, elided when French asks for it: "de" + "Isabelle" →
+ * "d'Isabelle", "que" + "Hélène" → "qu'Hélène", "de" + "Marc" → "de Marc". An h is
+ * taken as mute (as in nearly every first name); y as a consonant (Yves).
+ */
+export function elide(word: string, next: string): string {
+  return ELIDES_BEFORE.test(next) ? `${word.slice(0, -1)}'${next}` : `${word} ${next}`;
+}
+
+const PLACEHOLDER = new RegExp(`\\{(?:(${ELIDING.join("|")}):)?(\\w+)\\}`, "g");
+
+/**
+ * Formats a key from a dictionary; `{name}` placeholders are filled from vars; `count`
+ * picks `_one`/`_other`. A French message writes `{de:name}` (or que, le, la…) where the
+ * word before a name must elide: "Nouveau message {de:actor}" → "Nouveau message d'Isabelle".
+ */
 export function formatMessage(messages: Dictionary, locale: Locale, key: string, vars?: Vars): string {
   let text: string | undefined;
   if (vars && typeof vars.count === "number") {
@@ -72,10 +122,11 @@ export function formatMessage(messages: Dictionary, locale: Locale, key: string,
   }
   text ??= lookup(messages, key) ?? key;
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return text.replace(PLACEHOLDER, (whole, word: string | undefined, name: string) => {
     const value = vars[name];
     if (value === undefined) return whole;
-    return typeof value === "number" ? cached(`number:${locale}`, () => new Intl.NumberFormat(locale)).format(value) : value;
+    const shown = typeof value === "number" ? cached(`number:${locale}`, () => new Intl.NumberFormat(locale)).format(value) : value;
+    return word ? elide(word, shown) : shown;
   });
 }
 
@@ -89,8 +140,10 @@ export function formatDate(locale: Locale, value: Date | string, style: "long" |
   // the time zone of the machine that renders it (server or browser).
   const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
   const options: Intl.DateTimeFormatOptions =
-    style === "datetime" ? { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }
-      : style === "month" ? { month: "long", year: "numeric", timeZone: TIME_ZONE }
+    style === "datetime"
+      ? { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }
+      : style === "month"
+        ? { month: "long", year: "numeric", timeZone: TIME_ZONE }
         : { dateStyle: style === "long" ? "long" : "medium", timeZone: TIME_ZONE };
   return cached(`date:${locale}:${style}`, () => new Intl.DateTimeFormat(locale, options)).format(date);
 }
@@ -100,7 +153,10 @@ export function labelOf(locale: Locale, row: { name_fr: string; name_en?: string
   return locale === "en-CA" && row.name_en ? row.name_en : row.name_fr;
 }
 
-interface I18nValue { locale: Locale; messages: Dictionary }
+interface I18nValue {
+  locale: Locale;
+  messages: Dictionary;
+}
 const I18nContext = createContext<I18nValue>({ locale: DEFAULT_LOCALE, messages: {} });
 
 export function I18nProvider({ locale, messages, children }: I18nValue & { children: ReactNode }) {
@@ -121,7 +177,7 @@ export function useI18n() {
       /** Between a label and its value: French puts a non-breaking space before the colon, English none. */
       colon: locale === "fr-CA" ? "\u00a0: " : ": ",
       /** Opening and closing quotation marks: « … » with non-breaking spaces in French, “…” in English. */
-      quotes: locale === "fr-CA" ? ["«\u00a0", "\u00a0»"] as const : ["“", "”"] as const,
+      quotes: locale === "fr-CA" ? (["«\u00a0", "\u00a0»"] as const) : (["“", "”"] as const),
     }),
     [locale, messages],
   );

@@ -69,13 +69,15 @@ describe.each(backends)("%s", (_name, make) => {
   });
 
   it.each(["tool/../../etc/passwd", "../tool/x", "tool/guide.pdf", "TOOL/5ed7efab-78a5-483c-bed3-38695a50db17", "tool//x", ""])(
-    "refuses the key %j before any I/O", async (key) => {
+    "refuses the key %j before any I/O",
+    async (key) => {
       const storage = make();
       await expect(storage.put(key, new Uint8Array([1]), "application/pdf")).rejects.toBeInstanceOf(StorageError);
       await expect(storage.open(key)).rejects.toBeInstanceOf(StorageError);
       await expect(storage.remove([key])).rejects.toBeInstanceOf(StorageError);
       expect(fake.calls).toEqual([]);
-    });
+    },
+  );
 
   it("answers null for an object that does not exist", async () => {
     const storage = make();

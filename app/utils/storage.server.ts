@@ -1,4 +1,4 @@
-// File storage: one interface, two backends (DESIGN §4):
+// File storage: one interface, two backends (decision 007):
 //  - local disk under DATA_DIR/uploads (embedded default);
 //  - a private Supabase Storage bucket (SUPABASE_URL with a service-role key), through
 //    supabase-js's storage client over the Storage HTTP API.
@@ -40,7 +40,10 @@ export interface FileStorage {
 }
 
 export class StorageError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = "StorageError";
   }
@@ -134,7 +137,8 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): FileStor
   const client = createClient(options.url, options.serviceKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: {
-      fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+      fetch: (input, init) =>
+        (options.fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
     },
     // realtime-js is never connected from here, but on Node 20 it needs a transport all the same.
     realtime: { transport: nodeWebSocket },

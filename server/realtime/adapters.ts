@@ -2,11 +2,10 @@
 //  - memory: one process (embedded default);
 //  - redis: Redis streams (REDIS_URL); also keeps connection-state recovery;
 //  - postgres: LISTEN/NOTIFY through the app's pool (no recovery).
-import { createAdapter as createPostgresAdapter } from "@socket.io/postgres-adapter";
-import { createAdapter as createRedisStreamsAdapter } from "@socket.io/redis-streams-adapter";
+// The adapters' packages (Redis client above all) are imported when chosen: the embedded
+// default uses none of them, and a start should not pay for loading them.
 import pg from "pg";
 import type { Logger } from "pino";
-import { createClient } from "redis";
 import type { ServerOptions } from "socket.io";
 
 export type AdapterOption =
@@ -43,8 +42,24 @@ export async function prepareAdapter(option: AdapterOption, logger: Logger): Pro
 }
 
 async function prepareRedis(url: string, prefix: string, logger: Logger): Promise<PreparedAdapter> {
-  const client = createClient({ url });
-  client.on("error", (err: unknown) => logger.warn({ err }, "realtime: redis client error"));
+  const [{ createClient }, { createAdapter: createRedisStreamsAdapter }] = await Promise.all([
+    import("redis"),
+    import("@socket.io/redis-streams-adapter"),
+  ]);
+  // Publishing fails at once while Redis is away instead of queueing: the adapter
+  // then still delivers to this process's own sockets (a broadcast waits for its
+  // publish first), so realtime degrades to one process rather than going silent.
+  const client = createClient({ url, disableOfflineQueue: true });
+  let unreachable = false;
+  client.on("error", (err: unknown) => {
+    if (unreachable) return;
+    unreachable = true;
+    logger.warn({ err }, "realtime: redis unreachable, rooms only span this process until it is back");
+  });
+  client.on("ready", () => {
+    if (unreachable) logger.info("realtime: redis is back, rooms span the processes again");
+    unreachable = false;
+  });
   await client.connect();
 
   // The adapter duplicates the client twice (a blocking XREAD reader and a
@@ -56,7 +71,10 @@ async function prepareRedis(url: string, prefix: string, logger: Logger): Promis
     get(target, property) {
       if (property === "duplicate") {
         return (...args: Parameters<typeof target.duplicate>) => {
-          const duplicate = target.duplicate(...args);
+          // The blocking reader keeps the offline queue: failing at once, its read
+          // loop (which retries without a pause) would spin while Redis is away.
+          const [overrides] = args;
+          const duplicate = target.duplicate({ ...overrides, disableOfflineQueue: false });
           duplicates.push(duplicate);
           return duplicate;
         };
@@ -93,13 +111,11 @@ async function prepareRedis(url: string, prefix: string, logger: Logger): Promis
   };
 }
 
-async function preparePostgres(
-  option: Extract<AdapterOption, { kind: "postgres" }>,
-  logger: Logger,
-): Promise<PreparedAdapter> {
+async function preparePostgres(option: Extract<AdapterOption, { kind: "postgres" }>, logger: Logger): Promise<PreparedAdapter> {
   const tableName = option.tableName ?? POSTGRES_ATTACHMENTS_TABLE;
   if (!SQL_IDENTIFIER.test(tableName)) throw new Error(`realtime: invalid attachments table name "${tableName}"`);
   await ensureAttachmentsTable(option.pool, tableName);
+  const { createAdapter: createPostgresAdapter } = await import("@socket.io/postgres-adapter");
   const adapter = createPostgresAdapter(option.pool, {
     tableName,
     channelPrefix: option.channelPrefix ?? "socket.io",
@@ -110,7 +126,7 @@ async function preparePostgres(
 
 /**
  * The pool the Postgres adapter publishes through. The app may log in as a role
- * that owns nothing (DESIGN rule 5): its connections then start as service_role,
+ * that owns nothing (rule 5, docs/architecture.md): its connections then start as service_role,
  * which the migration granted the attachments table to. A login role that is not a
  * member keeps its own identity (it owns the table, e.g. the superuser of a dev box).
  */
@@ -120,13 +136,20 @@ export async function createAdapterPool(connectionString: string): Promise<pg.Po
   let member = false;
   try {
     const { rows } = await probe.query<{ member: boolean }>(
-      "select exists (select 1 from pg_roles where rolname = 'service_role') and pg_has_role('service_role', 'MEMBER') as member");
+      "select exists (select 1 from pg_roles where rolname = 'service_role') and pg_has_role('service_role', 'MEMBER') as member",
+    );
     member = rows[0]?.member === true;
   } finally {
     await probe.end();
   }
   // A startup option, so every connection (the LISTEN one included) has the role before any query.
-  return new pg.Pool({ connectionString, max: 2, ...(member ? { options: "-c role=service_role" } : {}) });
+  const pool = new pg.Pool({ connectionString, max: 2, ...(member ? { options: "-c role=service_role" } : {}) });
+  // A database restart ends every connection. The pool replaces idle ones; the
+  // adapter's LISTEN client is checked out for good and reconnects on "end", but
+  // has no "error" listener of its own: unheard, that event would end the process.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
 }
 
 /**

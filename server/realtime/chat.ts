@@ -1,4 +1,4 @@
-// Chat over Socket.IO (issue 4). Each event is a zod contract of
+// Chat over Socket.IO. Each event is a zod contract of
 // app/modules/chat/schemas.ts answered through registerHandler, and each one
 // checks membership in the database (with the person's claims, so RLS decides too).
 //
@@ -10,23 +10,46 @@
 // never relied on.
 //
 // Also here: the rooms of a person's conversations (joined at connection), presence
-// (online/offline to the rooms of those who show it), the "last seen" heartbeat,
-// and the worker that emails unread notifications to people offline for a while.
+// (online/offline to the rooms of those who show it) and the "last seen" heartbeat.
+// Emailing unread notifications to people offline for a while is a recurring job
+// (server/jobs.ts).
 import type { Logger } from "pino";
 import {
-  connectionState, conversationRoom, deleteMessage, editMessage, getChatSummary, getHistory, isConversationMember, markRead,
-  presenceVisibleAmong, reactToMessage, sendMessage, syncConversation, touchLastSeen,
+  connectionState,
+  conversationRoom,
+  deleteMessage,
+  editMessage,
+  getChatSummary,
+  getHistory,
+  isConversationMember,
+  markRead,
+  presenceVisibleAmong,
+  reactToMessage,
+  sendMessage,
+  syncConversation,
+  touchLastSeen,
+  type ChatResult,
 } from "../../app/modules/chat/chat.server";
 import { publishRead, publishSent, publishUpdate } from "../../app/modules/chat/publish.server";
 import {
-  CHAT_BROADCASTS, CHAT_ERRORS, CHAT_EVENTS, deletePayloadSchema, editPayloadSchema, historyPayloadSchema,
-  joinPayloadSchema, presencePayloadSchema, reactPayloadSchema, readPayloadSchema, sendPayloadSchema,
-  summaryPayloadSchema, typingPayloadSchema, type ChatMessage,
+  CHAT_BROADCASTS,
+  CHAT_ERRORS,
+  CHAT_EVENTS,
+  deletePayloadSchema,
+  editPayloadSchema,
+  historyPayloadSchema,
+  joinPayloadSchema,
+  presencePayloadSchema,
+  reactPayloadSchema,
+  readPayloadSchema,
+  sendPayloadSchema,
+  summaryPayloadSchema,
+  typingPayloadSchema,
+  type ChatMessage,
 } from "../../app/modules/chat/schemas";
-import { sendDueNotificationEmails } from "../../app/modules/notifications/notifications.server";
+import type { GuardFinding } from "../../app/modules/identifier-guard/guard.server";
 import type { RealtimeBridge } from "../../app/utils/context";
 import type { Database } from "../../app/utils/db.server";
-import type { Mailer } from "../../app/utils/mail.server";
 import { AckError, registerHandler } from "./handlers";
 import { userRoom, type RealtimeServer, type RealtimeSocket } from "./types";
 
@@ -34,8 +57,6 @@ import { userRoom, type RealtimeServer, type RealtimeSocket } from "./types";
 export const LAST_SEEN_HEARTBEAT_MS = 30_000;
 /** Connections and disconnections are written in batches this often. */
 export const LAST_SEEN_FLUSH_MS = 2_000;
-/** How often unread notifications of people offline for their delay are emailed. */
-export const NOTIFICATION_EMAIL_INTERVAL_MS = 60_000;
 /** fetchSockets across processes: answer with what this process knows after this long. */
 const PRESENCE_LOOKUP_TIMEOUT_MS = 2_000;
 
@@ -43,12 +64,7 @@ export interface ChatRealtimeOptions {
   db: Database;
   logger: Logger;
   realtime: RealtimeBridge;
-  /** With a mailer, this process also emails unread notifications (the outbox). */
-  mail?: Mailer;
-  publicUrl?: string;
-  /** Signs the one-click unsubscribe links of notification emails. */
-  appSecret?: string;
-  intervals?: { heartbeatMs?: number; flushMs?: number; emailMs?: number };
+  intervals?: { heartbeatMs?: number; flushMs?: number };
 }
 
 export interface ChatRealtime {
@@ -69,8 +85,9 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
   };
   /** After the ack has gone out (it is sent when the handler's promise settles). */
   const afterAck = (fn: () => void) => setImmediate(fn);
-  const refuse = (code: string): never => {
-    throw new AckError(code);
+  const refuse = (code: string, guard?: { findings?: GuardFinding[]; fields?: Record<string, string[]> }): never => {
+    // A refusal of the identifier guard: the ack carries its findings, for the composer to show.
+    throw new AckError(code, guard?.fields, guard?.findings);
   };
   const claimsOf = (socket: RealtimeSocket) => socket.data.claims;
 
@@ -90,17 +107,6 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
       void flushSeen();
     }, options.intervals?.heartbeatMs ?? LAST_SEEN_HEARTBEAT_MS),
   ];
-  const { mail, publicUrl, appSecret } = options;
-  if (mail && publicUrl && appSecret) {
-    let running = false;
-    timers.push(setInterval(() => {
-      if (running) return;
-      running = true;
-      void track(sendDueNotificationEmails({ db, mail, publicUrl, secret: appSecret })
-        .catch((err: unknown) => logger.warn({ err }, "chat: notification emails not sent"))
-        .finally(() => (running = false)));
-    }, options.intervals?.emailMs ?? NOTIFICATION_EMAIL_INTERVAL_MS));
-  }
   for (const timer of timers) timer.unref();
 
   // ── Presence: who of the conversation shows their presence and has a socket ────
@@ -121,26 +127,32 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
   io.on("connection", (socket) => {
     const userId = claimsOf(socket).sub;
     seen.add(userId);
-    const ready = track(connectionState(db, claimsOf(socket)).then(async ({ conversationIds, presenceVisible }) => {
-      const rooms = conversationIds.map(conversationRoom);
-      if (socket.connected && rooms.length > 0) await socket.join(rooms);
-      if (presenceVisible) announce(socket, rooms, true);
-      return rooms;
-    }).catch((err: unknown) => {
-      logger.warn({ err, userId }, "chat: rooms not joined at connection");
-      return [];
-    }));
+    const ready = track(
+      connectionState(db, claimsOf(socket))
+        .then(async ({ conversationIds, presenceVisible }) => {
+          const rooms = conversationIds.map(conversationRoom);
+          if (socket.connected && rooms.length > 0) await socket.join(rooms);
+          if (presenceVisible) announce(socket, rooms, true);
+          return rooms;
+        })
+        .catch((err: unknown) => {
+          logger.warn({ err, userId }, "chat: rooms not joined at connection");
+          return [];
+        }),
+    );
     roomsReady.set(socket, ready);
     socket.on("disconnecting", () => {
       const rooms = [...socket.rooms].filter((r) => r.startsWith("conversation:"));
       seen.add(userId);
       // Offline only when none of the person's sockets is left, on any process.
       if (rooms.length === 0) return;
-      void track((async () => {
-        if (!(await presenceVisibleAmong(db, [userId])).has(userId)) return;
-        const remaining = (await io.in(userRoom(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
-        if (remaining.length === 0) announce(socket, rooms, false);
-      })().catch(() => {}));
+      void track(
+        (async () => {
+          if (!(await presenceVisibleAmong(db, [userId])).has(userId)) return;
+          const remaining = (await io.in(userRoom(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
+          if (remaining.length === 0) announce(socket, rooms, false);
+        })().catch(() => {}),
+      );
     });
   });
 
@@ -154,7 +166,7 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
     const result = await syncConversation(db, claims, payload);
     if (!result.ok) {
       await socket.leave(room);
-      return refuse(result.error);
+      return refuse(result.code);
     }
     return { messages: result.messages, updated: result.updated, hasMore: result.hasMore, syncedAt: result.syncedAt };
   });
@@ -167,28 +179,33 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
 
   registerHandler(io, CHAT_EVENTS.send, sendPayloadSchema, async (socket, payload) => {
     const sent = await sendMessage(db, claimsOf(socket), payload);
-    if (!sent.ok) return refuse(sent.error);
+    if (!sent.ok) return refuse(sent.code, { findings: sent.findings, fields: sent.fieldErrors });
     afterAck(() => publishSent(services, sent, socket.id));
     return { message: sent.message };
   });
 
-  const answerUpdate = (socket: RealtimeSocket, result: { ok: true; message: ChatMessage } | { ok: false; error: string }) => {
-    if (!result.ok) return refuse(result.error);
+  const answerUpdate = (socket: RealtimeSocket, result: ChatResult<{ message: ChatMessage }>) => {
+    if (!result.ok) return refuse(result.code, { findings: result.findings, fields: result.fieldErrors });
     afterAck(() => publishUpdate(realtime, result.message, socket.id));
     return { message: result.message };
   };
   registerHandler(io, CHAT_EVENTS.edit, editPayloadSchema, async (socket, payload) =>
-    answerUpdate(socket, await editMessage(db, claimsOf(socket), payload)));
+    answerUpdate(socket, await editMessage(db, claimsOf(socket), payload)),
+  );
   registerHandler(io, CHAT_EVENTS.delete, deletePayloadSchema, async (socket, payload) =>
-    answerUpdate(socket, await deleteMessage(db, claimsOf(socket), payload)));
+    answerUpdate(socket, await deleteMessage(db, claimsOf(socket), payload)),
+  );
   registerHandler(io, CHAT_EVENTS.react, reactPayloadSchema, async (socket, payload) =>
-    answerUpdate(socket, await reactToMessage(db, claimsOf(socket), payload)));
+    answerUpdate(socket, await reactToMessage(db, claimsOf(socket), payload)),
+  );
 
   registerHandler(io, CHAT_EVENTS.typing, typingPayloadSchema, async (socket, payload) => {
     const claims = claimsOf(socket);
     if (!(await isConversationMember(db, claims, payload.conversationId))) refuse(CHAT_ERRORS.forbidden);
     socket.to(conversationRoom(payload.conversationId)).emit(CHAT_BROADCASTS.typing, {
-      conversationId: payload.conversationId, userId: claims.sub, typing: payload.typing,
+      conversationId: payload.conversationId,
+      userId: claims.sub,
+      typing: payload.typing,
     });
     return {};
   });
@@ -196,14 +213,14 @@ export function registerChatHandlers(io: RealtimeServer, options: ChatRealtimeOp
   registerHandler(io, CHAT_EVENTS.read, readPayloadSchema, async (socket, payload) => {
     const claims = claimsOf(socket);
     const outcome = await markRead(db, claims, payload);
-    if (!outcome.ok) return refuse(outcome.error);
+    if (!outcome.ok) return refuse(outcome.code);
     afterAck(() => publishRead(realtime, claims.sub, payload.conversationId, outcome, socket.id));
     return { lastReadMessageId: outcome.lastReadMessageId, unread: outcome.unread };
   });
 
   registerHandler(io, CHAT_EVENTS.history, historyPayloadSchema, async (socket, payload) => {
     const result = await getHistory(db, claimsOf(socket), payload);
-    if (!result.ok) return refuse(result.error);
+    if (!result.ok) return refuse(result.code);
     return { messages: result.messages, hasMore: result.hasMore };
   });
 

@@ -8,6 +8,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { ACK_ERRORS, type AckFailure } from "../../app/modules/realtime/schemas";
+import { cleanTree } from "../../app/utils/input-text";
 import type { RealtimeServer, RealtimeSocket } from "./types";
 
 type Dispatch = (socket: RealtimeSocket, args: unknown[]) => void;
@@ -17,7 +18,11 @@ type Dispatch = (socket: RealtimeSocket, args: unknown[]) => void;
  * "not_found"…): acked `{ ok: false, error: code }` and not logged as a failure.
  */
 export class AckError extends Error {
-  constructor(readonly code: string, readonly fields?: Record<string, string[]>) {
+  constructor(
+    readonly code: string,
+    readonly fields?: Record<string, string[]>,
+    readonly findings?: AckFailure["findings"],
+  ) {
     super(code);
     this.name = "AckError";
   }
@@ -26,28 +31,21 @@ export class AckError extends Error {
 interface Registry {
   logger: Logger;
   dispatchers: Map<string, Dispatch>;
+  schemas: Map<string, z.ZodTypeAny>;
 }
 
 // Keyed by server so tests (and several servers in one process) never share handlers.
 const registries = new WeakMap<RealtimeServer, Registry>();
 
 /** Socket.IO's own names, and "error", which a middleware refusal emits on the socket. */
-const RESERVED_EVENTS = new Set([
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-  "error",
-]);
+const RESERVED_EVENTS = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", "error"]);
 
 export function isReservedEvent(name: unknown): boolean {
   return typeof name !== "string" || RESERVED_EVENTS.has(name);
 }
 
 export function createHandlerRegistry(io: RealtimeServer, logger: Logger): void {
-  registries.set(io, { logger, dispatchers: new Map() });
+  registries.set(io, { logger, dispatchers: new Map(), schemas: new Map() });
 }
 
 /** Called on every new connection: binds every registered event to the socket. */
@@ -90,7 +88,15 @@ export function registerHandler<Schema extends z.ZodTypeAny, Result extends Hand
     // Clients always ask for an ack; one that does not still gets the event handled.
     const reply = (response: Record<string, unknown>) => ack?.(response);
 
-    const parsed = schema.safeParse(payload);
+    // The same text rules as HTTP input (app/utils/input-text.ts): NUL and unpaired
+    // surrogates refused, every string NFC without bidirectional controls.
+    const cleaned = cleanTree(payload);
+    if (!cleaned.ok) {
+      const failure: AckFailure = { ok: false, error: ACK_ERRORS.invalidPayload, fields: { [cleaned.path]: [`errors.${cleaned.reason}`] } };
+      reply(failure);
+      return;
+    }
+    const parsed = schema.safeParse(cleaned.value);
     if (!parsed.success) {
       const failure: AckFailure = { ok: false, error: ACK_ERRORS.invalidPayload, fields: fieldErrors(parsed.error) };
       reply(failure);
@@ -102,7 +108,12 @@ export function registerHandler<Schema extends z.ZodTypeAny, Result extends Hand
         (result) => reply({ ...result, ok: true }),
         (err: unknown) => {
           if (err instanceof AckError) {
-            const failure: AckFailure = { ok: false, error: err.code, ...(err.fields ? { fields: err.fields } : {}) };
+            const failure: AckFailure = {
+              ok: false,
+              error: err.code,
+              ...(err.fields ? { fields: err.fields } : {}),
+              ...(err.findings ? { findings: err.findings } : {}),
+            };
             reply(failure);
             return;
           }
@@ -114,8 +125,14 @@ export function registerHandler<Schema extends z.ZodTypeAny, Result extends Hand
   };
 
   registry.dispatchers.set(event, dispatch);
+  registry.schemas.set(event, schema);
   // Sockets already connected get the new event too.
   for (const socket of io.of("/").sockets.values()) bind(socket, event, dispatch);
+}
+
+/** Every event with a handler and its payload contract (the hostile-input test drives each one). */
+export function registeredEvents(io: RealtimeServer): Array<{ event: string; schema: z.ZodTypeAny }> {
+  return [...(registries.get(io)?.schemas ?? new Map<string, z.ZodTypeAny>())].map(([event, schema]) => ({ event, schema }));
 }
 
 function isAckCallback(value: unknown): value is (response: unknown) => void {
@@ -126,10 +143,7 @@ function isAckCallback(value: unknown): value is (response: unknown) => void {
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const keys =
-      issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => [...issue.path, key].join("."))
-        : [issue.path.join(".")];
+    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key].join(".")) : [issue.path.join(".")];
     for (const key of keys) (fields[key] ??= []).push(issue.message);
   }
   return fields;

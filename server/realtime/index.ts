@@ -1,4 +1,4 @@
-// Realtime: the Socket.IO server on the HTTP server's port (DESIGN.md rule 8).
+// Realtime: the Socket.IO server on the HTTP server's port (rule 8 in docs/architecture.md).
 // Owns the handshake (Origin allow-list, the HTTP session cookie, a cap of sockets
 // per person), per-socket rate limits, the payload cap, the room of each person
 // (`user:<sub>`), the cross-process adapter, and the registry through which domain
@@ -10,17 +10,12 @@
 import type http from "node:http";
 import type { Logger } from "pino";
 import { Server, type DefaultEventsMap } from "socket.io";
-import {
-  ACK_ERRORS,
-  CONNECT_ERRORS,
-  REALTIME_MAX_PAYLOAD_BYTES,
-  REALTIME_PATH,
-  type AckFailure,
-} from "../../app/modules/realtime/schemas";
+import { ACK_ERRORS, CONNECT_ERRORS, REALTIME_MAX_PAYLOAD_BYTES, REALTIME_PATH, type AckFailure } from "../../app/modules/realtime/schemas";
 import type { UserClaims } from "../../app/utils/db.server";
 import { prepareAdapter, type AdapterOption } from "./adapters";
 import { bindHandlers, createHandlerRegistry, isReservedEvent } from "./handlers";
 import { checkHandshakeOrigin, normalizeOrigin } from "./origin";
+import { handshakeLimiter, type HandshakeLimitOptions } from "./handshake-limit";
 import { createEventLimiter } from "./rate-limit";
 import { registerSessionHandlers } from "./session-handlers";
 import { userRoom, type RealtimeServer, type RealtimeSocket, type SocketData } from "./types";
@@ -46,6 +41,8 @@ export interface RealtimeOptions {
   logger: Logger;
   adapter?: AdapterOption;
   maxSocketsPerUser?: number;
+  /** Connection attempts per client address (in the HTTP limits' shared store); none when absent. */
+  handshakeLimit?: HandshakeLimitOptions;
 }
 
 export interface Realtime {
@@ -115,6 +112,12 @@ export async function attachRealtime(httpServer: http.Server, options: RealtimeO
     socket.data.claims = claims;
     return undefined;
   };
+
+  // First: a flood of handshakes is turned away before any session lookup.
+  if (options.handshakeLimit) {
+    const limit = handshakeLimiter(options.handshakeLimit, logger);
+    io.use((socket, next) => void limit(socket, next));
+  }
 
   io.use((socket, next) => {
     authenticate(socket).then(next, (err: unknown) => {

@@ -10,17 +10,20 @@ import type { RealtimeServer } from "./types";
 /** Rooms of one kind a socket may be in at once. */
 export const MAX_READER_ROOMS_PER_SOCKET = 20;
 
-export function registerReaderRooms<Payload extends z.ZodTypeAny>(io: RealtimeServer, options: {
-  db: Database;
-  events: { join: string; leave: string };
-  joinSchema: Payload;
-  leaveSchema: Payload;
-  /** The room's name; every room of this kind starts with `prefix`. */
-  room: (payload: z.output<Payload>) => string;
-  prefix: string;
-  /** Runs under the reader's claims (RLS): true when the page is readable. */
-  readable: (tx: Tx, payload: z.output<Payload>) => Promise<boolean>;
-}): void {
+export function registerReaderRooms<Payload extends z.ZodTypeAny>(
+  io: RealtimeServer,
+  options: {
+    db: Database;
+    events: { join: string; leave: string };
+    joinSchema: Payload;
+    leaveSchema: Payload;
+    /** The room's name; every room of this kind starts with `prefix`. */
+    room: (payload: z.output<Payload>) => string;
+    prefix: string;
+    /** Runs under the reader's claims (RLS): true when the page is readable. */
+    readable: (tx: Tx, payload: z.output<Payload>) => Promise<boolean>;
+  },
+): void {
   const { db } = options;
   registerHandler(io, options.events.join, options.joinSchema, async (socket, payload) => {
     const readable = await db.withUser(socket.data.claims, (tx) => options.readable(tx, payload), { readOnly: true });

@@ -4,7 +4,7 @@
 -- notifications (one table for every module) and presence (last seen, visibility).
 --
 -- Membership lives here and RLS enforces it for every read and write; the server
--- also checks it on every socket event (DESIGN.md rule 8). Limits are CHECK
+-- also checks it on every socket event (rule 8 in docs/architecture.md). Limits are CHECK
 -- constraints mirrored by named constants in app/modules/chat/limits.ts.
 
 -- ── Conversations and members ────────────────────────────────────────────────

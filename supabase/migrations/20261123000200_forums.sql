@@ -1,4 +1,4 @@
--- Forums, and the one idea of membership every capability reuses (DESIGN.md §3b).
+-- Forums, and the one idea of membership every capability reuses (docs/architecture.md, "One idea of membership").
 --
 --  spaces / space_members   where people meet and who may see it: visibility public (anyone,
 --                           anonymous included), verified (verified members), members (only

@@ -1,6 +1,6 @@
--- Clinical tools library (issue 6): extends the foundation's public.tools and adds
+-- Clinical tools library: extends the foundation's public.tools and adds
 --
---  files            ONE table for every upload (DESIGN §3b): generated storage key, type
+--  files            ONE table for every upload (docs/architecture.md): generated storage key, type
 --                   decided by content, size, hash. Capabilities point at it (tools.file_id)
 --                   and its select policy says, per purpose, who may read it.
 --  file_purges      storage keys whose row was deleted; the app deletes the blobs after the

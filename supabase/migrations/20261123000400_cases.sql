@@ -1,4 +1,4 @@
--- Clinical case discussions (issue 5, decision 009).
+-- Clinical case discussions (decision 009).
 --
 --  cases        one presented case: structured template (choices where possible), a
 --               lifecycle draft → submitted → (in_review) → open → recommended →

@@ -1,4 +1,4 @@
--- Forums follow-up (issue 3): headers on outgoing mail.
+-- Forums follow-up: headers on outgoing mail.
 --
 -- Notification and digest emails carry RFC 8058 one-click unsubscribe headers
 -- (List-Unsubscribe, List-Unsubscribe-Post), so a mail provider can unsubscribe

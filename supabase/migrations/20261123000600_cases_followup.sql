@@ -1,4 +1,4 @@
--- Clinical cases, second part (issue 5, decision 009).
+-- Clinical cases, second part (decision 009).
 --
 --  case_identifier_overrides  a finding of the identifier guard that the author marked as
 --               not identifying, with a reason: exactly one (field, kind, matched text) of

@@ -2,7 +2,7 @@
 -- large for NOTIFY (8 000 bytes) in this table and sends only their id.
 --
 -- It is created here, by the migration role, because the app may log in as a role
--- that owns nothing and cannot create tables (DESIGN rule 5). Row-level security is
+-- that owns nothing and cannot create tables (rule 5, docs/architecture.md). Row-level security is
 -- on with no policy and anon/authenticated get no grant: members can never read
 -- other people's in-flight messages through the API. The adapter's pool switches
 -- to service_role (bypassrls) when its login role may, and uses these grants.

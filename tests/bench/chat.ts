@@ -1,4 +1,4 @@
-// Chat load (issue 4): 1 000 authenticated sockets in rooms (100 rooms of 10 and one
+// Chat load: 1 000 authenticated sockets in rooms (100 rooms of 10 and one
 // room of all 1 000), sending at a fixed rate for a bounded time on loopback, against
 // the real server in a child process (tests/realtime/chat-server-process.ts), then the
 // same traffic against a bare Socket.IO server in the same run. Prints chat.connect.per_s
@@ -36,11 +36,18 @@ const percentile = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Room { id: string; members: number[] }
+interface Room {
+  id: string;
+  members: number[];
+}
 
 function connect(url: string, cookie: string | null): Promise<Socket> {
   const socket = io(url, {
-    path: REALTIME_PATH, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 20_000,
+    path: REALTIME_PATH,
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    timeout: 20_000,
     extraHeaders: { origin: url, ...(cookie ? { cookie } : {}) },
   });
   return new Promise((resolve, reject) => {
@@ -50,12 +57,27 @@ function connect(url: string, cookie: string | null): Promise<Socket> {
 }
 
 interface Figures {
-  deliveriesPerS: number; p50: number; p95: number; p99: number; smallP95: number; ackP95: number; messagesPerS: number;
-  lagP99: number; rss: number; ratio: number; messages: number; deliveries: number;
+  deliveriesPerS: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  smallP95: number;
+  ackP95: number;
+  messagesPerS: number;
+  lagP99: number;
+  rss: number;
+  ratio: number;
+  messages: number;
+  deliveries: number;
 }
 
 /** One run of the load: `send` emits one message and resolves at its ack. */
-async function load(server: ServerProcess, sockets: Socket[], rooms: Room[], send: (socket: Socket, room: Room, clientId: string) => Promise<boolean>): Promise<Figures> {
+async function load(
+  server: ServerProcess,
+  sockets: Socket[],
+  rooms: Room[],
+  send: (socket: Socket, room: Room, clientId: string) => Promise<boolean>,
+): Promise<Figures> {
   const sentAt = new Map<string, number>();
   const bigRoomMessages = new Set<string>();
   const latencies: number[] = [];
@@ -99,9 +121,11 @@ async function load(server: ServerProcess, sockets: Socket[], rooms: Room[], sen
     const t = performance.now();
     sentAt.set(clientId, t);
     sent += 1;
-    pending.push(send(socket, room, clientId).then((ok) => {
-      if (ok) acks.push(performance.now() - t);
-    }));
+    pending.push(
+      send(socket, room, clientId).then((ok) => {
+        if (ok) acks.push(performance.now() - t);
+      }),
+    );
   }
   await Promise.all(pending);
   const deadline = performance.now() + SETTLE_MS;
@@ -111,11 +135,17 @@ async function load(server: ServerProcess, sockets: Socket[], rooms: Room[], sen
   for (const socket of sockets) socket.off("chat:message");
   return {
     deliveriesPerS: delivered / ((lastDelivery - started) / 1000 || seconds),
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
     smallP95: percentile(smallRoomLatencies, 95),
-    ackP95: percentile(acks, 95), messagesPerS: acks.length / ((lastDelivery - started) / 1000 || seconds),
-    lagP99: stats.eventLoopLagP99Ms, rss: stats.rssBytes, ratio: expected ? delivered / expected : 0,
-    messages: sent, deliveries: delivered,
+    ackP95: percentile(acks, 95),
+    messagesPerS: acks.length / ((lastDelivery - started) / 1000 || seconds),
+    lagP99: stats.eventLoopLagP99Ms,
+    rss: stats.rssBytes,
+    ratio: expected ? delivered / expected : 0,
+    messages: sent,
+    deliveries: delivered,
   };
 }
 
@@ -146,35 +176,55 @@ function layout(ids: string[]): Room[] {
   const everyone = Array.from({ length: SOCKETS }, (_, i) => i);
   const rooms = Array.from({ length: SMALL_ROOMS }, (_, r) => ({
     id: ids[r] ?? randomUUID(),
-    members: everyone.slice((r * SMALL_ROOM_SIZE) % SOCKETS, (r * SMALL_ROOM_SIZE) % SOCKETS + SMALL_ROOM_SIZE),
+    members: everyone.slice((r * SMALL_ROOM_SIZE) % SOCKETS, ((r * SMALL_ROOM_SIZE) % SOCKETS) + SMALL_ROOM_SIZE),
   }));
   return [...rooms, { id: ids[SMALL_ROOMS] ?? randomUUID(), members: everyone }];
 }
 
 export async function benchChat(emit: Emit, options: { databaseUrl?: string } = {}) {
   const label = options.databaseUrl ? "postgres" : "pglite";
-  const extra = { db: label, sockets: SOCKETS, rooms: `${SMALL_ROOMS}x${SMALL_ROOM_SIZE}+1x${SOCKETS}`, rate_per_s: SMALL_RATE + BIG_RATE, seconds: SECONDS };
+  const extra = {
+    db: label,
+    sockets: SOCKETS,
+    rooms: `${SMALL_ROOMS}x${SMALL_ROOM_SIZE}+1x${SOCKETS}`,
+    rate_per_s: SMALL_RATE + BIG_RATE,
+    seconds: SECONDS,
+  };
   const dataDir = options.databaseUrl ? null : await mkdtemp(path.join(tmpdir(), "passerelle-bench-chat-"));
 
   // The real server: sessions, membership checks, persistence, then broadcast.
   const chat = await spawnServer({
-    PORT: String(await freePort()), SEED_DEMO: "false",
+    PORT: String(await freePort()),
+    SEED_DEMO: "false",
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: dataDir ?? "" }),
   });
   let chatFigures: Figures;
   try {
     const population = await chat.request<"people">({
-      type: "people", count: SOCKETS, groups: [...Array<number>(SMALL_ROOMS).fill(SMALL_ROOM_SIZE), SOCKETS],
+      type: "people",
+      count: SOCKETS,
+      groups: [...Array<number>(SMALL_ROOMS).fill(SMALL_ROOM_SIZE), SOCKETS],
     });
     const connecting = performance.now();
-    const sockets = await connectAll(chat.url, population.people.map((p) => p.cookie));
+    const sockets = await connectAll(
+      chat.url,
+      population.people.map((p) => p.cookie),
+    );
     // Each socket is in its rooms once the server answered its first summary.
     await Promise.all(sockets.map((s) => s.timeout(120_000).emitWithAck("chat:summary", {})));
-    emit("chat.connect.per_s", SOCKETS / ((performance.now() - connecting) / 1000), "per_s", { ...extra, note: "handshake with session, rooms joined, first summary" });
+    emit("chat.connect.per_s", SOCKETS / ((performance.now() - connecting) / 1000), "per_s", {
+      ...extra,
+      note: "handshake with session, rooms joined, first summary",
+    });
     chatFigures = await load(chat, sockets, layout(population.groups), async (socket, room, clientId) => {
-      const ack = (await socket.timeout(15_000).emitWithAck("chat:send", {
-        conversationId: room.id, clientId, body: `Message de charge ${clientId.slice(0, 8)}`,
-      }).catch(() => null)) as { ok?: boolean } | null;
+      const ack = (await socket
+        .timeout(15_000)
+        .emitWithAck("chat:send", {
+          conversationId: room.id,
+          clientId,
+          body: `Message de charge ${clientId.slice(0, 8)}`,
+        })
+        .catch(() => null)) as { ok?: boolean } | null;
       return ack?.ok === true;
     });
     for (const s of sockets) s.disconnect();
@@ -194,9 +244,14 @@ export async function benchChat(emit: Emit, options: { databaseUrl?: string } = 
     for (const room of rooms) for (const m of room.members) roomsOf.set(m, [...(roomsOf.get(m) ?? []), `conversation:${room.id}`]);
     await Promise.all(sockets.map((s, i) => s.timeout(30_000).emitWithAck("bare:join", roomsOf.get(i) ?? [])));
     bareFigures = await load(bare, sockets, rooms, async (socket, room, clientId) => {
-      const ack = (await socket.timeout(15_000).emitWithAck("bare:send", {
-        conversationId: room.id, clientId, body: `Message de charge ${clientId.slice(0, 8)}`,
-      }).catch(() => null)) as { ok?: boolean } | null;
+      const ack = (await socket
+        .timeout(15_000)
+        .emitWithAck("bare:send", {
+          conversationId: room.id,
+          clientId,
+          body: `Message de charge ${clientId.slice(0, 8)}`,
+        })
+        .catch(() => null)) as { ok?: boolean } | null;
       return ack?.ok === true;
     });
     for (const s of sockets) s.disconnect();

@@ -1,4 +1,4 @@
-// Forum benchmark (issue 3): a realistic forum generated in the database, then the
+// Forum benchmark: a realistic forum generated in the database, then the
 // real server (HTTP, server-side rendering, RLS) measured on loopback:
 //   forum.topic_page.p50_ms / p95_ms / rps, forum.category_page.p95_ms,
 //   forum.search.p50_ms / p95_ms, forum.topic_page.js_brotli_bytes,
@@ -8,8 +8,10 @@
 import { brotliCompressSync } from "node:zlib";
 import { sql } from "kysely";
 import pg from "pg";
-import type { Database } from "../../app/utils/db.server";
-import { startTestApp, type TestApp } from "../e2e/helpers";
+import { rebuildStalePostHtml } from "../../app/modules/forums/post-html.server";
+import { createPostgresDatabase, type Database } from "../../app/utils/db.server";
+import { startTestApp } from "../e2e/helpers";
+import { startCompiled, type ServerProcess } from "./server-process";
 
 type Unit = "ms" | "rps" | "per_s" | "bytes" | "ratio" | "count";
 export type Emit = (bench: string, value: number, unit: Unit, extra?: Record<string, unknown>) => void;
@@ -30,7 +32,9 @@ const WORDS = `induction buprénorphine naloxone méthadone dose manquée pharma
   thérapies groupe élèves école mentorat soutien clinique guide proposition évaluation intervention accompagnement
   logement stabilité rétention abandon reprise rechute rétablissement urine analyses interaction QT électrocardiogramme
   patient personne usager clinique question expérience conseil avez-vous comment pourquoi merci semaine jour matin soir
-  harm reduction safer supply overdose prevention outreach shelter housing first treatment retention withdrawal`.split(/\s+/).filter(Boolean);
+  harm reduction safer supply overdose prevention outreach shelter housing first treatment retention withdrawal`
+  .split(/\s+/)
+  .filter(Boolean);
 
 /** Everyday words: a few thousand made-up French-looking words (no real corpus ships with the repository). */
 const FILLER = (() => {
@@ -38,17 +42,31 @@ const FILLER = (() => {
   const vowels = ["a", "e", "i", "o", "u", "é", "ou", "ai", "an", "on"];
   const codas = ["", "", "r", "s", "l", "n", "t", "nt", "x"];
   const out: string[] = [];
-  for (const a of onsets) for (const b of vowels) for (const c of onsets.slice(0, 9)) for (const d of vowels.slice(0, 4)) {
-    out.push(`${a}${b}${c}${d}${codas[(a.length + b.length + c.length + d.length) % codas.length]}`);
-  }
+  for (const a of onsets)
+    for (const b of vowels)
+      for (const c of onsets.slice(0, 9))
+        for (const d of vowels.slice(0, 4)) {
+          out.push(`${a}${b}${c}${d}${codas[(a.length + b.length + c.length + d.length) % codas.length]}`);
+        }
   return out;
 })();
 
 const QUERIES = [
-  "induction buprenorphine domicile", "naloxone refuge", "methadone dose manquee", "therapie groupe eleves",
-  "sevrage opioides protocole", "approvisionnement securitaire hydromorphone", "douleur chronique morphine",
-  "hepatite depistage", "safer supply shelter", "pair aidant equipe", "ordonnance collective infirmiere",
-  "corridor urgence trajectoire", "entretien motivationnel", "Gaspésie téléconsultation", "fentanyl surdose trousse",
+  "induction buprenorphine domicile",
+  "naloxone refuge",
+  "methadone dose manquee",
+  "therapie groupe eleves",
+  "sevrage opioides protocole",
+  "approvisionnement securitaire hydromorphone",
+  "douleur chronique morphine",
+  "hepatite depistage",
+  "safer supply shelter",
+  "pair aidant equipe",
+  "ordonnance collective infirmiere",
+  "corridor urgence trajectoire",
+  "entretien motivationnel",
+  "Gaspésie téléconsultation",
+  "fentanyl surdose trousse",
 ];
 
 /** Bulk-generates topics and replies with set-based SQL (triggers off, search index built afterwards). */
@@ -68,7 +86,9 @@ export async function generatePostgres(adminConnection: string, topics: number, 
     // The word lists are constants of the statements (a table column would be de-TOASTed at every subscript).
     const w = `(array[${WORDS.map((x) => `'${x.replaceAll("'", "''")}'`).join(",")}]::text[])`;
     const f = `(array[${FILLER.map((x) => `'${x}'`).join(",")}]::text[])`;
-    await client.query(`create temporary table bench_authors as select array_agg(id) as a from public.profiles where display_name like 'Membre bench%'`);
+    await client.query(
+      `create temporary table bench_authors as select array_agg(id) as a from public.profiles where display_name like 'Membre bench%'`,
+    );
     await client.query(`create temporary table bench_categories as
       select array_agg(c.id order by c.position) as ids, array_agg(c.space_id order by c.position) as spaces
         from public.forum_categories c join public.spaces s on s.id = c.space_id where s.visibility <> 'members'`);
@@ -82,7 +102,9 @@ export async function generatePostgres(adminConnection: string, topics: number, 
              now() - (g % 1000) * interval '1 day' - random() * interval '1 day', now(), 0
         from generate_series(1, ${topics}) g, bench_categories c, bench_authors a,
              lateral (select 1 + (g % array_length(c.ids, 1)) as i) pick`);
-    await client.query(`create temporary table bench_first as select min(id) as id from public.forum_topics where author_id = any ((select a from bench_authors)::uuid[])`);
+    await client.query(
+      `create temporary table bench_first as select min(id) as id from public.forum_topics where author_id = any ((select a from bench_authors)::uuid[])`,
+    );
     // Opening posts, then replies spread over the topics (some long discussions, most short).
     await client.query(`
       insert into public.forum_posts (topic_id, space_id, post_number, author_id, body, body_text, search_title, status, created_at)
@@ -111,7 +133,8 @@ export async function generatePostgres(adminConnection: string, topics: number, 
     await client.query("set session_replication_role = origin");
     await client.query("create index forum_posts_search_idx on public.forum_posts using gin (search_vector)");
     await client.query("create index forum_topics_title_trgm_idx on public.forum_topics using gin (title_search extensions.gin_trgm_ops)");
-    for (const statement of ["vacuum analyze public.forum_posts", "vacuum analyze public.forum_topics", "analyze"]) await client.query(statement);
+    for (const statement of ["vacuum analyze public.forum_posts", "vacuum analyze public.forum_topics", "analyze"])
+      await client.query(statement);
   } finally {
     await client.end();
   }
@@ -120,25 +143,63 @@ export async function generatePostgres(adminConnection: string, topics: number, 
 /** PGlite: the same shape through the system path (triggers on), smaller. */
 async function generatePGlite(db: Database, topics: number, replies: number) {
   await db.asSystem("bench: generate a forum", async (tx) => {
-    const categories = (await sql<{ id: string }>`select c.id from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)).rows;
-    const authors = (await sql<{ id: string }>`select id from profiles where verification_status = 'verified'`.execute(tx)).rows.map((r) => r.id);
+    const categories = (
+      await sql<{
+        id: string;
+      }>`select c.id from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)
+    ).rows;
+    const authors = (await sql<{ id: string }>`select id from profiles where verification_status = 'verified'`.execute(tx)).rows.map(
+      (r) => r.id,
+    );
     const pick = <T>(xs: T[], i: number) => xs[i % xs.length] as T;
     let state = 42;
-    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-    const words = (n: number, _seed: number) => Array.from({ length: n }, () =>
-      (random() < 0.2 ? pick(WORDS, Math.floor(random() * WORDS.length)) : pick(FILLER, Math.floor(random() ** 2.5 * FILLER.length)))).join(" ");
+    const random = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const words = (n: number, _seed: number) =>
+      Array.from({ length: n }, () =>
+        random() < 0.2 ? pick(WORDS, Math.floor(random() * WORDS.length)) : pick(FILLER, Math.floor(random() ** 2.5 * FILLER.length)),
+      ).join(" ");
     const doc = (text: string) => JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
     for (let i = 0; i < topics; i++) {
       const title = `${words(6, i)} ?`;
       const created = new Date(Date.now() - (i % 1000) * 86_400_000);
-      const topic = await tx.insertInto("forum_topics").values({ category_id: pick(categories, i).id, author_id: pick(authors, i), title, status: "published", created_at: created, last_posted_at: created })
-        .returning("id").executeTakeFirstOrThrow();
+      const topic = await tx
+        .insertInto("forum_topics")
+        .values({
+          category_id: pick(categories, i).id,
+          author_id: pick(authors, i),
+          title,
+          status: "published",
+          created_at: created,
+          last_posted_at: created,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       const body = words(40, i);
-      await tx.insertInto("forum_posts").values({ topic_id: topic.id, author_id: pick(authors, i), body: doc(body), body_text: body, status: "published", created_at: created }).execute();
+      await tx
+        .insertInto("forum_posts")
+        .values({
+          topic_id: topic.id,
+          author_id: pick(authors, i),
+          body: doc(body),
+          body_text: body,
+          status: "published",
+          created_at: created,
+        })
+        .execute();
       const n = Math.round(replies / topics) + (i % 3) - 1;
       for (let r = 0; r < n; r++) {
         const text = words(30, i * 100 + r);
-        await tx.insertInto("forum_posts").values({ topic_id: topic.id, author_id: pick(authors, i + r + 1), body: doc(text), body_text: text, status: "published", created_at: new Date(created.getTime() + (r + 1) * 60_000) }).execute();
+        await tx
+          .insertInto("forum_posts")
+          .values({
+            topic_id: topic.id,
+            author_id: pick(authors, i + r + 1),
+            body: doc(text),
+            body_text: text,
+            status: "published",
+            created_at: new Date(created.getTime() + (r + 1) * 60_000),
+          })
+          .execute();
       }
     }
   });
@@ -146,11 +207,15 @@ async function generatePGlite(db: Database, topics: number, replies: number) {
 
 async function signIn(url: string, email: string): Promise<string> {
   const response = await fetch(`${url}/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: url },
     body: new URLSearchParams({ email, password: "passerelle-demo", redirectTo: "" }),
   });
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookies = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (!cookies) throw new Error(`bench: could not sign in as ${email} (${response.status})`);
   return cookies;
 }
@@ -163,15 +228,30 @@ async function timed(url: string, cookie: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", size: { topics: number; replies: number }) {
+/** Where the forum bench reads: a server's URL, a database handle, and (in its own process) the server to watch. */
+interface Target {
+  url: string;
+  db: Database;
+  process?: ServerProcess;
+}
+
+async function measure(app: Target, emit: Emit, label: "pglite" | "postgres", size: { topics: number; replies: number }) {
   const cookie = await signIn(app.url, "membre@passerelle.test");
-  const db = app.server.services.db;
+  const db = app.db;
   const ids = await db.asSystem("bench: sample topics and categories", async (tx) => {
     const max = (await sql<{ n: number }>`select max(id)::int as n from forum_topics`.execute(tx)).rows[0]?.n ?? 1;
-    const readable = (await sql<{ id: number }>`
+    const readable = (
+      await sql<{ id: number }>`
       select t.id from forum_topics t join spaces s on s.id = t.space_id
-       where s.visibility <> 'members' and t.id in (select (1 + floor(random() * ${max}))::int from generate_series(1, 400)) limit 200`.execute(tx)).rows.map((r) => r.id);
-    const slugs = (await sql<{ slug: string }>`select c.slug from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)).rows.map((r) => r.slug);
+       where s.visibility <> 'members' and t.id in (select (1 + floor(random() * ${max}))::int from generate_series(1, 400)) limit 200`.execute(
+        tx,
+      )
+    ).rows.map((r) => r.id);
+    const slugs = (
+      await sql<{
+        slug: string;
+      }>`select c.slug from forum_categories c join spaces s on s.id = c.space_id where s.visibility <> 'members'`.execute(tx)
+    ).rows.map((r) => r.slug);
     return { topics: readable, slugs };
   });
   const extra = { db: label, topics: size.topics, replies: size.replies };
@@ -187,14 +267,49 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
   const total = Math.max(200, ids.topics.length * 2);
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const id = ids.topics[next % ids.topics.length];
-      next += 1;
-      await timed(`${app.url}/forums/t/${id}`, cookie);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const id = ids.topics[next % ids.topics.length];
+        next += 1;
+        await timed(`${app.url}/forums/t/${id}`, cookie);
+      }
+    }),
+  );
+  emit("forum.topic_page.rps_random_topics", total / ((performance.now() - started) / 1000), "rps", { ...extra, n: total, concurrency });
+
+  // The server's own CPU time per topic page of 50 posts, 10 readers at once, signed in.
+  if (app.process) {
+    const long = await db.asSystem("bench: topics of 50 posts and more", async (tx) =>
+      (
+        await sql<{ id: number }>`
+      select t.id from forum_topics t join spaces s on s.id = t.space_id
+       where s.visibility <> 'members' and t.reply_count >= 49 order by t.id limit 20`.execute(tx)
+      ).rows.map((r) => r.id),
+    );
+    if (long.length) {
+      for (let i = 0; i < 40; i++) await timed(`${app.url}/forums/t/${long[i % long.length]}`, cookie);
+      const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 400);
+      let k = 0;
+      const cpuBefore = app.process.cpuMs();
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (k < n) {
+            const id = long[k % long.length];
+            k += 1;
+            await timed(`${app.url}/forums/t/${id}`, cookie);
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = app.process.cpuMs() - cpuBefore;
+      const shape = { ...extra, n, concurrency: 10, posts: 50, signed_in: true };
+      emit("forum.topic_page.cpu_ms_per_request", cpu / n, "ms", shape);
+      emit("forum.topic_page.rps", n / seconds, "rps", shape);
+      emit("forum.topic_page.server_cpu_share", cpu / 1000 / seconds, "ratio", shape);
     }
-  }));
-  emit("forum.topic_page.rps", total / ((performance.now() - started) / 1000), "rps", { ...extra, n: total, concurrency });
+  }
 
   const categoryTimes: number[] = [];
   for (let i = 0; i < 120; i++) categoryTimes.push(await timed(`${app.url}/forums/c/${ids.slugs[i % ids.slugs.length]}`, cookie));
@@ -202,7 +317,8 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
 
   const searchTimes: number[] = [];
   for (const q of QUERIES) await timed(`${app.url}/search?q=${encodeURIComponent(q)}`, cookie);
-  for (let i = 0; i < 150; i++) searchTimes.push(await timed(`${app.url}/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length] ?? "")}`, cookie));
+  for (let i = 0; i < 150; i++)
+    searchTimes.push(await timed(`${app.url}/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length] ?? "")}`, cookie));
   emit("forum.search.p50_ms", percentile(searchTimes, 50), "ms", { ...extra, n: searchTimes.length });
   emit("forum.search.p95_ms", percentile(searchTimes, 95), "ms", { ...extra, n: searchTimes.length });
   // How many posts the benchmark's queries match (the figure that drives the cost of ranking).
@@ -210,17 +326,27 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
     const counts: number[] = [];
     for (const q of QUERIES) {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from forum_posts
-        where search_vector @@ (websearch_to_tsquery('public.passerelle_fr', ${q}) || websearch_to_tsquery('public.passerelle_en', ${q}))`.execute(tx);
+        where search_vector @@ (websearch_to_tsquery('public.passerelle_fr', ${q}) || websearch_to_tsquery('public.passerelle_en', ${q}))`.execute(
+        tx,
+      );
       counts.push(rows[0]?.n ?? 0);
     }
     return counts;
   });
-  emit("forum.search.matched_posts.p50", percentile(matches, 50), "count", { ...extra, queries: QUERIES.length, max: Math.max(...matches) });
+  emit("forum.search.matched_posts.p50", percentile(matches, 50), "count", {
+    ...extra,
+    queries: QUERIES.length,
+    max: Math.max(...matches),
+  });
 
   // First-load JavaScript of a topic page: the entry, the route chunks it preloads, brotli-compressed.
   const html = await (await fetch(`${app.url}/forums/t/${ids.topics[0]}`, { headers: { Cookie: cookie } })).text();
-  const scripts = new Set([...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1] ?? ""));
-  const inline = [...html.matchAll(/import\("([^"]+\.js)"\)|from "([^"]+\.js)"|import "([^"]+\.js)"/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+  const scripts = new Set(
+    [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1] ?? ""),
+  );
+  const inline = [...html.matchAll(/import\("([^"]+\.js)"\)|from "([^"]+\.js)"|import "([^"]+\.js)"/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? "",
+  );
   for (const src of inline) if (src) scripts.add(src);
   let bytes = 0;
   for (const src of scripts) {
@@ -233,17 +359,38 @@ async function measure(app: TestApp, emit: Emit, label: "pglite" | "postgres", s
 }
 
 export async function runForumBench(emit: Emit) {
-  const small = { topics: Number(process.env.BENCH_FORUM_PGLITE_TOPICS ?? 2_000), replies: Number(process.env.BENCH_FORUM_PGLITE_REPLIES ?? 20_000) };
+  const small = {
+    topics: Number(process.env.BENCH_FORUM_PGLITE_TOPICS ?? 2_000),
+    replies: Number(process.env.BENCH_FORUM_PGLITE_REPLIES ?? 20_000),
+  };
+  // BENCH_FORUM_PGLITE=0: PostgreSQL only. BENCH_FORUM_SKIP_STORED_HTML=1: leave generated posts
+  // without stored HTML (every page renders from JSON, as before the stored column), for comparison.
+  const skipStored = process.env.BENCH_FORUM_SKIP_STORED_HTML === "1";
+  if (process.env.BENCH_FORUM_PGLITE !== "0") await runPGliteForum(emit, small, skipStored);
+  await runPostgresForum(emit, skipStored);
+}
+
+async function runPGliteForum(emit: Emit, small: { topics: number; replies: number }, skipStored: boolean) {
   const app = await startTestApp();
   try {
     const started = performance.now();
     await generatePGlite(app.server.services.db, small.topics, small.replies);
     emit("forum.generate.seconds", (performance.now() - started) / 1000, "count", { db: "pglite", ...small });
-    await measure(app, emit, "pglite", small);
+    // Posts written by SQL have no stored HTML yet: rendered as a restart would.
+    const rendering = performance.now();
+    if (!skipStored) await rebuildStalePostHtml(app.server.services.db);
+    emit("forum.render_stored_html.seconds", (performance.now() - rendering) / 1000, "count", {
+      db: "pglite",
+      ...small,
+      skipped: skipStored,
+    });
+    await measure({ url: app.url, db: app.server.services.db }, emit, "pglite", small);
   } finally {
     await app.close();
   }
+}
 
+async function runPostgresForum(emit: Emit, skipStored: boolean) {
   const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!pgUrl) return;
   const size = { topics: Number(process.env.BENCH_FORUM_TOPICS ?? 100_000), replies: Number(process.env.BENCH_FORUM_REPLIES ?? 1_000_000) };
@@ -253,16 +400,28 @@ export async function runForumBench(emit: Emit) {
   await admin.query(`create database ${name}`);
   const url = new URL(pgUrl);
   url.pathname = `/${name}`;
-  let pgApp: TestApp | null = null;
+  let server: ServerProcess | null = null;
+  let db: Database | null = null;
   try {
-    // The server migrates and seeds the demo content; the forum is then generated next to it.
-    pgApp = await startTestApp({ DATABASE_URL: url.toString(), SEED_DEMO: "true" });
+    // The compiled server in its own process (as `npm start` runs it) migrates and seeds the
+    // demo content; the forum is then generated next to it.
+    server = await startCompiled({ DATABASE_URL: url.toString(), SEED_DEMO: "true", DATA_DIR: `/tmp/passerelle-bench-${process.pid}` });
+    db = createPostgresDatabase(url.toString(), { max: 2 });
     const started = performance.now();
     await generatePostgres(url.toString(), size.topics, size.replies);
     emit("forum.generate.seconds", (performance.now() - started) / 1000, "count", { db: "postgres", ...size });
-    await measure(pgApp, emit, "postgres", size);
+    const rendering = performance.now();
+    if (!skipStored) await rebuildStalePostHtml(db);
+    emit("forum.render_stored_html.seconds", (performance.now() - rendering) / 1000, "count", {
+      db: "postgres",
+      ...size,
+      skipped: skipStored,
+    });
+    await measure({ url: server.url, db, process: server }, emit, "postgres", size);
+    emit("server.rss_mb_after_load", server.rssMb(), "count", { db: "postgres", ...size, after: "forum bench" });
   } finally {
-    await pgApp?.close();
+    await server?.stop();
+    await db?.close();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }

@@ -3,7 +3,7 @@
 // axe-core runs on every page visited.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -18,12 +18,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:has-text("Se connecter")')]);
-}
+/** The one sign-in of the e2e suite (tests/e2e/helpers.ts), typing like a person. */
+const signIn = (page: Page, email: string, password?: string) => signInWithForm(page, app.url, email, password);
 
 describe("accounts journey", () => {
   it("sign up → consent → admin verifies → edit profile → English → sign out", async () => {
@@ -62,12 +58,19 @@ describe("accounts journey", () => {
     await page.check('input[name="topics"][value="tao"]');
     await page.check('input[name="acceptTerms"]');
     await page.check('input[name="acceptPrivacy"]');
-    await Promise.all([page.waitForURL("**/profile?welcome=1"), page.click('button:has-text("Créer mon compte")')]);
-    expect(await page.textContent(".alert--success")).toContain("Bienvenue");
+    // The same answer as for an address that already has an account: check your email, then sign in.
+    await Promise.all([page.waitForURL("**/login?created=1"), page.click('button:has-text("Créer mon compte")')]);
+    expect(await page.textContent(".alert--success")).toContain("Vérifiez vos courriels");
+    await expectAccessible(page, "login after sign-up");
+    await page.fill('input[name="email"]', "infirmiere.gaspesie@example.ca");
+    await page.fill('input[name="password"]', "une phrase de passe solide");
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type="submit"]:has-text("Se connecter")')]);
+    await page.goto(`${app.url}/profile`);
     expect(await page.textContent(".badge")).toContain("Non vérifié");
-    // Both consents are on record with their notice version.
-    expect(await page.locator("table tbody tr").count()).toBe(2);
     await expectAccessible(page, "profile (new member)");
+    // Both consents are on record with their notice version, on the privacy page the profile links to.
+    await Promise.all([page.waitForURL("**/profile/privacy"), page.locator('main a[href="/profile/privacy"]').first().click()]);
+    expect(await page.locator('[aria-labelledby="consents-title"] tbody tr').count()).toBe(2);
 
     // The admin verifies the new member after checking the order's register.
     const adminContext = await browser.newContext();
@@ -89,6 +92,10 @@ describe("accounts journey", () => {
     expect(await admin.textContent("table")).toContain("Membre vérifié");
     await expectAccessible(admin, "audit log");
 
+    // The member is told: her bell has a notification.
+    await page.goto(`${app.url}/notifications`);
+    expect(await page.textContent("main")).toContain("Votre compte est vérifié");
+
     // The member now sees the directory and edits their profile.
     await page.goto(`${app.url}/profile`);
     expect(await page.textContent(".badge")).toContain("Vérifié");
@@ -109,8 +116,10 @@ describe("accounts journey", () => {
     expect(await page.textContent("h1")).toBe("My profile");
     await expectAccessible(page, "profile (en)");
 
+    await page.click('.account-menu summary:has-text("My account")');
     await Promise.all([page.waitForURL(`${app.url}/`), page.click('button:has-text("Sign out")')]);
-    expect(await page.textContent("header")).toContain("Sign in");
+    // The router changes the address before the signed-out header renders.
+    await expect.poll(() => page.textContent("header")).toContain("Sign in");
     await page.goto(`${app.url}/members`);
     expect(new URL(page.url()).pathname).toBe("/login");
     await expectAccessible(page, "login (en)");

@@ -1,11 +1,11 @@
-// Chat in chromium (issue 4, "done when"): two members in a direct conversation,
+// Chat in chromium (the journey two colleagues make): two members in a direct conversation,
 // each in their own browser context. Messages arrive live, typing and read receipts
 // show; one member's network goes down and comes back and their page catches up
 // without a reload; the same conversation in English, a bad input, and the page
 // read and answered without JavaScript. axe-core runs on every page visited.
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -20,12 +20,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', "passerelle-demo");
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:has-text("Se connecter")')]);
-}
+/** The one sign-in of the e2e suite (tests/e2e/helpers.ts), typing like a person. */
+const signIn = (page: Page, email: string, password?: string) => signInWithForm(page, app.url, email, password);
 
 /**
  * A network that can fail: every Socket.IO WebSocket of the context goes through
@@ -194,8 +190,9 @@ describe("chat between two members", () => {
     await isabelle.goto(`${app.url}/notifications`);
     await expectAccessible(isabelle, "notifications");
 
-    expect(unexpected(isabelleProblems)).toEqual([]);
-    expect(unexpected(marcProblems)).toEqual([]);
+    // The problems are named in the message: a run's log may show only its end.
+    expect(unexpected(isabelleProblems), `Isabelle's browser reported: ${unexpected(isabelleProblems).join(" | ")}`).toEqual([]);
+    expect(unexpected(marcProblems), `Marc-André's browser reported: ${unexpected(marcProblems).join(" | ")}`).toEqual([]);
     await plainContext.close();
     await isabelleContext.close();
     await marcContext.close();

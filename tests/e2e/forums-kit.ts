@@ -5,7 +5,6 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { adminUrl, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "../setup/db-env";
 import { launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
 
-
 /** Registers the file's beforeAll/afterAll; `app` is available inside tests. */
 export function forumApp() {
   let app: TestApp | undefined;
@@ -41,7 +40,10 @@ export function forumApp() {
       return started().app;
     },
     /** A signed-in person in their own browser context; console errors and dialogs are collected. */
-    async person(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    async person(
+      email: string,
+      options: { javaScriptEnabled?: boolean } = {},
+    ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
       const { app: running, browser: chromium } = started();
       const context = await chromium.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
       const page = await context.newPage();

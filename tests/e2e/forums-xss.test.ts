@@ -15,19 +15,19 @@ const person = kit.person;
 
 const PAYLOADS = [
   "<script>window.__xss=1</script>",
-  "<img src=x onerror=\"window.__xss=1\">",
+  '<img src=x onerror="window.__xss=1">',
   "<svg/onload=window.__xss=1>",
-  "\"><iframe src=\"javascript:window.__xss=1\"></iframe>",
+  '"><iframe src="javascript:window.__xss=1"></iframe>',
   "javascript:window.__xss=1",
   "[clic](javascript:window.__xss=1)",
   "[clic](JaVaScRiPt:window.__xss=1)",
   "[clic](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
-  "<a href=\"javascript:window.__xss=1\">lien</a>",
+  '<a href="javascript:window.__xss=1">lien</a>',
   "@[<img src=x onerror=window.__xss=1>](member:00000000-0000-4000-8000-000000000000)",
   "[<b onmouseover=window.__xss=1>x</b>](topic:1)",
   "{{constructor.constructor('window.__xss=1')()}}",
   "</textarea><script>window.__xss=1</script>",
-  "<style>*{display:none}</style><div style=\"background:url(javascript:window.__xss=1)\">",
+  '<style>*{display:none}</style><div style="background:url(javascript:window.__xss=1)">',
   "&lt;script&gt;window.__xss=1&lt;/script&gt;",
   "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>",
 ];
@@ -35,8 +35,24 @@ const PAYLOADS = [
 /** Documents a hand-crafted client could send instead of the editor's output. */
 const JSON_PAYLOADS = [
   { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "<script>window.__xss=1</script>" }] }] },
-  { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "lien", marks: [{ type: "link", attrs: { href: "javascript:window.__xss=1" } }] }] }] },
-  { type: "doc", content: [{ type: "paragraph", content: [{ type: "mention", attrs: { id: "00000000-0000-4000-8000-000000000000", label: "<img src=x onerror=window.__xss=1>" } }] }] },
+  {
+    type: "doc",
+    content: [
+      {
+        type: "paragraph",
+        content: [{ type: "text", text: "lien", marks: [{ type: "link", attrs: { href: "javascript:window.__xss=1" } }] }],
+      },
+    ],
+  },
+  {
+    type: "doc",
+    content: [
+      {
+        type: "paragraph",
+        content: [{ type: "mention", attrs: { id: "00000000-0000-4000-8000-000000000000", label: "<img src=x onerror=window.__xss=1>" } }],
+      },
+    ],
+  },
   { type: "doc", content: [{ type: "html", attrs: { html: "<img src=x onerror=window.__xss=1>" } }] },
   { type: "doc", content: [{ type: "paragraph", attrs: { onclick: "window.__xss=1" }, content: [{ type: "text", text: "x" }] }] },
 ];
@@ -58,7 +74,13 @@ describe("XSS", () => {
     for (const [i, payload] of PAYLOADS.entries()) {
       await page.goto(`${kit.app.url}/forums/c/bienvenue/new`);
       await page.fill('input[name="title"]', `Essai ${i} ${payload}`.slice(0, 200));
-      await page.$eval("#topic-body", (el, value) => { (el as HTMLTextAreaElement).value = value; }, `Avant\n\n${payload}\n\nAprès`);
+      await page.$eval(
+        "#topic-body",
+        (el, value) => {
+          (el as HTMLTextAreaElement).value = value;
+        },
+        `Avant\n\n${payload}\n\nAprès`,
+      );
       await Promise.all([
         Promise.race([page.waitForURL(/\/forums\/t\/\d+/), page.waitForSelector(".form-errors")]),
         page.click('button:has-text("Publier le sujet")'),
@@ -82,7 +104,10 @@ describe("XSS", () => {
     await page.evaluate(() => {
       const target = document.querySelector(".ProseMirror");
       const data = new DataTransfer();
-      data.setData("text/html", "<p><b>gras collé</b><img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script><a href=\"javascript:window.__xss=1\">lien collé</a></p>");
+      data.setData(
+        "text/html",
+        '<p><b>gras collé</b><img src=x onerror="window.__xss=1"><script>window.__xss=1</script><a href="javascript:window.__xss=1">lien collé</a></p>',
+      );
       data.setData("text/plain", "gras collé");
       target?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     });
@@ -114,7 +139,13 @@ describe("XSS", () => {
     const target = created[0] ?? "";
     const accepted = PAYLOADS.filter((payload) => !payload.includes("](member:"));
     await mentor.page.goto(target);
-    await mentor.page.$eval("#reply-body", (el, value) => { (el as HTMLTextAreaElement).value = value; }, accepted.join("\n\n"));
+    await mentor.page.$eval(
+      "#reply-body",
+      (el, value) => {
+        (el as HTMLTextAreaElement).value = value;
+      },
+      accepted.join("\n\n"),
+    );
     await Promise.all([mentor.page.waitForURL(/posted=1/), mentor.page.click('button:has-text("Publier la réponse")')]);
     await mentor.page.click('#p-2 a:has-text("Modifier")');
     await mentor.page.waitForURL("**/edit");
@@ -128,9 +159,15 @@ describe("XSS", () => {
 
     // 5. Every page that shows them: topics, history, lists, search, the queue, notifications.
     const pages = [
-      ...created, `${kit.app.url}/forums`, `${kit.app.url}/forums/c/bienvenue`, `${kit.app.url}/forums/latest`, `${kit.app.url}/forums/moderation`,
-      `${kit.app.url}/search?q=${encodeURIComponent("window xss script")}`, `${kit.app.url}/search?q=${encodeURIComponent(PAYLOADS[1] ?? "")}`,
-      `${kit.app.url}/forums/bookmarks`, `${kit.app.url}/notifications`,
+      ...created,
+      `${kit.app.url}/forums`,
+      `${kit.app.url}/forums/c/bienvenue`,
+      `${kit.app.url}/forums/latest`,
+      `${kit.app.url}/forums/moderation`,
+      `${kit.app.url}/search?q=${encodeURIComponent("window xss script")}`,
+      `${kit.app.url}/search?q=${encodeURIComponent(PAYLOADS[1] ?? "")}`,
+      `${kit.app.url}/forums/bookmarks`,
+      `${kit.app.url}/notifications`,
     ];
     for (const url of pages) {
       const csp = await cspOf(page, url);
@@ -138,10 +175,18 @@ describe("XSS", () => {
       expect(csp, url).toContain("style-src 'self'");
       expect(await ran(page), url).toBeUndefined();
       // Nothing rendered from members carries a script, an event handler or a javascript: URL.
-      const unsafe = await page.evaluate(() => [...document.querySelectorAll(".rich-text *, .result-list *, .queue-item *, h1")]
-        .filter((el) => el.tagName === "SCRIPT" || el.tagName === "IFRAME" || el.tagName === "STYLE" || el.tagName === "IMG"
-          || [...el.attributes].some((a) => /^on/i.test(a.name) || a.name === "style" || /^\s*(javascript|data):/i.test(a.value)))
-        .map((el) => el.outerHTML.slice(0, 120)));
+      const unsafe = await page.evaluate(() =>
+        [...document.querySelectorAll(".rich-text *, .result-list *, .queue-item *, h1")]
+          .filter(
+            (el) =>
+              el.tagName === "SCRIPT" ||
+              el.tagName === "IFRAME" ||
+              el.tagName === "STYLE" ||
+              el.tagName === "IMG" ||
+              [...el.attributes].some((a) => /^on/i.test(a.name) || a.name === "style" || /^\s*(javascript|data):/i.test(a.value)),
+          )
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
       expect(unsafe, url).toEqual([]);
     }
     const history = await page.goto(`${target}`).then(() => page.locator('#p-2 a:has-text("modifié")').getAttribute("href"));

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { startServer, type RunningServer } from "../../server/index";
 import { parseEnv } from "../../app/utils/env.server";
+import { assertFreshBuild } from "../setup/fresh-build";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -33,9 +34,17 @@ export interface TestApp {
 
 /** A fresh embedded Passerelle (seeded with the demo content, as `npm start` gives a newcomer). */
 export async function startTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  assertFreshBuild();
   const dataDir = await mkdtemp(path.join(tmpdir(), "passerelle-e2e-"));
   const port = await freePort();
-  const env = parseEnv({ NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...extraEnv });
+  const env = parseEnv({
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    ...extraEnv,
+  });
   const server = await startServer(env);
   return {
     server,
@@ -50,29 +59,39 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
 
 // axe-core measures colours by injecting inline styles, which our CSP (rightly)
-// refuses; the page's own console is not watched while axe runs.
-const axeRunning = new WeakSet<Page>();
+// refuses. Chromium reports each refusal on the console, sometimes several tasks
+// after axe has answered, so a fixed window around the run is not enough: once axe
+// is in a document, that document's inline-style refusals are axe's, until a new
+// document loads. Every other console error still counts.
+const axeInDocument = new WeakSet<Page>();
 
 /** Runs axe-core (WCAG 2.1 A/AA) on the current page and fails on any violation. */
 export async function expectAccessible(page: Page, label: string) {
-  axeRunning.add(page);
-  try {
-    await runAxe(page, label);
-    // Console events arrive asynchronously: let axe's settle before watching again.
-    await page.waitForTimeout(50);
-  } finally {
-    axeRunning.delete(page);
-  }
+  axeInDocument.add(page);
+  await runAxe(page, label);
 }
 
 async function runAxe(page: Page, label: string) {
@@ -80,7 +99,12 @@ async function runAxe(page: Page, label: string) {
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
   });
   expect(violations, `axe violations on ${label}`).toEqual([]);
 }
@@ -88,12 +112,27 @@ async function runAxe(page: Page, label: string) {
 /** Collects browser console errors and uncaught page errors so a test can assert there were none. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
+  // A new document (not a client-side route change, which keeps axe's document).
+  page.on("domcontentloaded", () => axeInDocument.delete(page));
   page.on("console", (m) => {
-    if (axeRunning.has(page)) return;
+    // Chromium's wording changed ("Refused to apply…", later "Applying inline style violates…").
+    if (axeInDocument.has(page) && /Refused to apply inline style|Applying inline style violates/i.test(m.text())) return;
     // A 4xx answer to a form post (validation, wrong password) is expected; the
     // browser still reports it as a failed resource.
     if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console.error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   return problems;
+}
+
+/**
+ * Signs a demo person in through the form, typing like a person, and waits for the
+ * signed-in header (the router changes the address before it renders).
+ */
+export async function signInWithForm(page: Page, appUrl: string, email: string, password = "passerelle-demo") {
+  await page.goto(`${appUrl}/login`);
+  await page.locator('input[name="email"]').pressSequentially(email, { delay: 15 });
+  await page.locator('input[name="password"]').pressSequentially(password, { delay: 15 });
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator('main button[type="submit"]').click()]);
+  await page.waitForSelector(".account-menu", { state: "attached" });
 }

@@ -1,4 +1,4 @@
-// The tools library in chromium (issue 6, "Done when"): an admin makes a colleague
+// The tools library in chromium (the journey an admin and a colleague make): an admin makes a colleague
 // curator; the curator uploads a PDF guide and publishes it; a member finds it with an
 // unaccented French query and a facet, bookmarks it, cites it in a forum post and sees
 // the "cited in" link; a new version supersedes the first, which shows as superseded;
@@ -7,11 +7,10 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtures, makePdf } from "../fixtures/tools";
-import { expectAccessible, launchBrowser, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
-const PASSWORD = "passerelle-demo";
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -23,16 +22,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:has-text("Se connecter")')]);
-}
+/** The one sign-in of the e2e suite (tests/e2e/helpers.ts), typing like a person. */
+const signIn = (page: Page, email: string, password?: string) => signInWithForm(page, app.url, email, password);
 
 async function idOf(email: string): Promise<string> {
   const row = await app.server.services.db.asSystem("test: find account", (tx) =>
-    tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow());
+    tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow(),
+  );
   return row.id;
 }
 
@@ -42,11 +38,17 @@ async function idOf(email: string): Promise<string> {
  */
 /** A click that lands while React is still hydrating can be lost: wait until the element carries React's props. */
 async function whenHydrated(page: Page, selector: string) {
-  await page.locator(selector).first().evaluate((el) => new Promise<void>((resolve) => {
-    const hydrated = () => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
-    const check = () => (hydrated() ? resolve() : requestAnimationFrame(check));
-    check();
-  }));
+  await page
+    .locator(selector)
+    .first()
+    .evaluate(
+      (el) =>
+        new Promise<void>((resolve) => {
+          const hydrated = () => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
+          const check = () => (hydrated() ? resolve() : requestAnimationFrame(check));
+          check();
+        }),
+    );
 }
 
 async function clickTo(page: Page, selector: string, url: RegExp) {
@@ -65,7 +67,7 @@ const STATUS_AFTER: Record<string, string> = { "Soumettre en révision": "En ré
 async function setStatus(page: Page, label: string) {
   await clickTo(page, `button:has-text("${label}")`, /\?done=status$/);
   // The address does not change between two status changes: wait for the new status.
-  await expect.poll(() => page.textContent(".alert--success")).toContain(`maintenant : ${STATUS_AFTER[label]}.`);
+  await expect.poll(() => page.textContent(".alert--success")).toContain(`maintenant\u00a0: ${STATUS_AFTER[label]}.`);
 }
 
 const GUIDE_TITLE = "Guide de prescription de la buprénorphine en région éloignée";
@@ -76,14 +78,19 @@ async function fillGuide(curator: Page) {
   await curator.fill('input[name="publisher"]', "CISSS de la Côte-Nord");
   await curator.fill('input[name="publishedOn"]', "2025-09");
   await curator.fill('input[name="versionLabel"]', "1re édition");
-  await curator.fill('textarea[name="summaryFr"]', "Les étapes d'une induction à la buprénorphine quand l'équipe est loin d'un centre spécialisé.");
-  await curator.fill('textarea[name="summaryEn"]', "The steps of a buprenorphine induction when the team is far from a specialised centre.");
+  await curator.fill(
+    'textarea[name="summaryFr"]',
+    "Les étapes d'une induction à la buprénorphine quand l'équipe est loin d'un centre spécialisé.",
+  );
+  await curator.fill(
+    'textarea[name="summaryEn"]',
+    "The steps of a buprenorphine induction when the team is far from a specialised centre.",
+  );
   await curator.check('input[name="topics"][value="buprenorphine"]');
   await curator.check('input[name="disciplines"][value="infirmiere"]');
   await curator.fill('input[name="lastReviewedOn"]', "2026-09-01");
   await curator.fill('input[name="reviewDueOn"]', "2027-09-01");
 }
-
 
 describe("tools library journey", () => {
   it("upload → publish → find (unaccented, facet) → bookmark → cite → supersede → review notice", async () => {
@@ -106,7 +113,11 @@ describe("tools library journey", () => {
     await expectAccessible(curator, "new tool form");
     // A malicious file first: refused, with the message next to the field.
     await fillGuide(curator);
-    await curator.setInputFiles('input[name="file"]', { name: "guide.pdf", mimeType: "application/pdf", buffer: Buffer.from(fixtures.htmlAsPdf()) });
+    await curator.setInputFiles('input[name="file"]', {
+      name: "guide.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from(fixtures.htmlAsPdf()),
+    });
     await whenHydrated(curator, 'button:has-text("Créer le brouillon")');
     await curator.click('button:has-text("Créer le brouillon")');
     await expect.poll(() => curator.locator("#tool-file-error").isVisible()).toBe(true);
@@ -117,7 +128,8 @@ describe("tools library journey", () => {
     await curator.goto(`${app.url}/tools/new`);
     await fillGuide(curator);
     await curator.setInputFiles('input[name="file"]', {
-      name: "guide-buprenorphine.pdf", mimeType: "application/pdf",
+      name: "guide-buprenorphine.pdf",
+      mimeType: "application/pdf",
       buffer: Buffer.from(makePdf(["Induction a la buprenorphine", "Suivi infirmier a distance en Cote-Nord"])),
     });
     await clickTo(curator, 'button:has-text("Créer le brouillon")', /\/tools\/[0-9a-f-]{36}\?done=created$/);
@@ -140,7 +152,9 @@ describe("tools library journey", () => {
     await member.selectOption('select[name="kind"]', "guide");
     await clickTo(member, 'main button:has-text("Rechercher")', /\/tools\?/);
     expect(new URL(member.url()).searchParams.get("kind")).toBe("guide");
-    await expect.poll(() => member.textContent('main [role="status"]')).toContain("1 outil pour « buprenorphine region eloignee »");
+    await expect
+      .poll(() => member.textContent('main [role="status"]'))
+      .toContain("1 outil pour «\u00a0buprenorphine region eloignee\u00a0»");
     await expectAccessible(member, "library results");
     await clickTo(member, `a:has-text("${GUIDE_TITLE}")`, new RegExp(`${toolUrl}$`));
     const fileHref = (await member.locator('a:has-text("Télécharger")').getAttribute("href")) ?? "";
@@ -183,7 +197,11 @@ describe("tools library journey", () => {
     await clickTo(curator, 'button:has-text("Créer une nouvelle version")', /\/edit\?version=1$/);
     await expectAccessible(curator, "new version form");
     await curator.fill('input[name="versionLabel"]', "2e édition");
-    await curator.setInputFiles('input[name="file"]', { name: "guide-v2.pdf", mimeType: "application/pdf", buffer: Buffer.from(makePdf(["Deuxieme edition"])) });
+    await curator.setInputFiles('input[name="file"]', {
+      name: "guide-v2.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from(makePdf(["Deuxieme edition"])),
+    });
     await clickTo(curator, 'main button:has-text("Enregistrer")', /\?done=saved$/);
     await curator.locator(".alert--success").waitFor();
     await setStatus(curator, "Soumettre en révision");
@@ -233,7 +251,7 @@ describe("tools library journey", () => {
     await page.fill('main input[name="q"]', "sevrage opioides");
     await page.selectOption('select[name="kind"]', "form");
     await Promise.all([page.waitForURL("**/tools?*"), page.click('main button:has-text("Rechercher")')]);
-    expect(await page.textContent('main [role="status"]')).toMatch(/outils? pour « sevrage opioides »/);
+    expect(await page.textContent('main [role="status"]')).toMatch(/outils? pour «\u00a0sevrage opioides\u00a0»/);
     await page.click(".tool-card .card__title a");
     await page.waitForURL("**/tools/*");
     await Promise.all([page.waitForURL("**?done=bookmark"), page.click('button:has-text("Sauvegarder dans mes outils")')]);

@@ -2,11 +2,12 @@
 // (cases.test.ts: RLS, lifecycle and guard; cases-followup.test.ts: notifications,
 // overrides, review, experts, search, citations), so both exercise the same roles.
 import { createCase, submitCase } from "~/modules/cases/cases.server";
-import { namCheckDigit } from "~/modules/cases/identifiers";
+import { namCheckDigit } from "~/modules/identifier-guard/identifiers";
 import type { Database } from "~/utils/db.server";
 import { createUser, type TestUser } from "../setup/test-db";
 
-export type Who = "presenter" | "unverified" | "verified" | "mentor" | "moderator" | "admin" | "member" | "outsider" | "spaceMod" | "expert";
+export type Who =
+  "presenter" | "unverified" | "verified" | "mentor" | "moderator" | "admin" | "member" | "outsider" | "spaceMod" | "expert";
 
 /** A NAM whose check digit is right: the strongest form the guard must refuse. */
 export const nam = `TREJ8703121${namCheckDigit("TREJ", 1987, "M", 3, 12, "1")}`;
@@ -48,14 +49,29 @@ export async function createCaseCast(db: Database, spaceSlug: string) {
     expert: await createUser(db, { displayName: "Experte désignée", verified: true }),
   } satisfies Record<Who, TestUser>;
   const privateSpace = await db.asSystem("test: private ECHO space", async (tx) => {
-    const { id } = await tx.insertInto("spaces").values({ slug: spaceSlug, kind: "group", visibility: "members", name_fr: "ECHO Côte-Nord",
-      name_en: "ECHO North Shore", region_code: null, discipline_code: null, created_by: people.admin.id }).returning("id").executeTakeFirstOrThrow();
-    await tx.insertInto("space_members").values([
-      { space_id: id, user_id: people.member.id, role: "member", added_by: people.admin.id },
-      { space_id: id, user_id: people.presenter.id, role: "member", added_by: people.admin.id },
-      { space_id: id, user_id: people.expert.id, role: "member", added_by: people.admin.id },
-      { space_id: id, user_id: people.spaceMod.id, role: "moderator", added_by: people.admin.id },
-    ]).execute();
+    const { id } = await tx
+      .insertInto("spaces")
+      .values({
+        slug: spaceSlug,
+        kind: "group",
+        visibility: "members",
+        name_fr: "ECHO Côte-Nord",
+        name_en: "ECHO North Shore",
+        region_code: null,
+        discipline_code: null,
+        created_by: people.admin.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("space_members")
+      .values([
+        { space_id: id, user_id: people.member.id, role: "member", added_by: people.admin.id },
+        { space_id: id, user_id: people.presenter.id, role: "member", added_by: people.admin.id },
+        { space_id: id, user_id: people.expert.id, role: "member", added_by: people.admin.id },
+        { space_id: id, user_id: people.spaceMod.id, role: "moderator", added_by: people.admin.id },
+      ])
+      .execute();
     return id;
   });
   return { people, privateSpace };

@@ -7,12 +7,30 @@ import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createConversation, deleteMessage, editMessage, getConversationPage, inviteMembers, listConversations, listOpenReports,
-  markRead, openDirectConversation, removeMember, renameConversation, reportMessage, resolveReport, sendMessage,
-  syncConversation, touchLastSeen,
+  createConversation,
+  deleteMessage,
+  editMessage,
+  getConversationPage,
+  inviteMembers,
+  listConversations,
+  listOpenReports,
+  markRead,
+  openDirectConversation,
+  removeMember,
+  renameConversation,
+  reportMessage,
+  resolveReport,
+  sendMessage,
+  syncConversation,
+  touchLastSeen,
 } from "~/modules/chat/chat.server";
 import {
-  getNotificationSettings, listNotifications, markNotificationsRead, sendDueNotificationEmails, unsubscribeNotificationEmails, updateNotificationSettings,
+  getNotificationSettings,
+  listNotifications,
+  markNotificationsRead,
+  sendDueNotificationEmails,
+  unsubscribeNotificationEmails,
+  updateNotificationSettings,
 } from "~/modules/notifications/notifications.server";
 import { createMailer } from "~/utils/mail.server";
 import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
@@ -44,11 +62,14 @@ describe("conversations", () => {
     const first = ok(await openDirectConversation(t.db, ana.claims, ben.id));
     expect(first.created).toBe(true);
     expect(ok(await openDirectConversation(t.db, ben.claims, ana.id))).toEqual({ ok: true, id: first.id, created: false });
-    const racing = await Promise.all([openDirectConversation(t.db, chloe.claims, moderator.id), openDirectConversation(t.db, moderator.claims, chloe.id)]);
+    const racing = await Promise.all([
+      openDirectConversation(t.db, chloe.claims, moderator.id),
+      openDirectConversation(t.db, moderator.claims, chloe.id),
+    ]);
     expect(new Set(racing.map((r) => ok(r).id)).size).toBe(1);
-    expect(await openDirectConversation(t.db, ana.claims, ana.id)).toEqual({ ok: false, error: "forbidden" });
-    expect(await openDirectConversation(t.db, ana.claims, unverified.id)).toEqual({ ok: false, error: "forbidden" });
-    expect(await openDirectConversation(t.db, unverified.claims, ana.id)).toEqual({ ok: false, error: "forbidden" });
+    expect(await openDirectConversation(t.db, ana.claims, ana.id)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await openDirectConversation(t.db, ana.claims, unverified.id)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await openDirectConversation(t.db, unverified.claims, ana.id)).toMatchObject({ ok: false, code: "forbidden" });
     const list = await listConversations(t.db, ana.claims);
     expect(list.find((c) => c.id === first.id)).toMatchObject({ kind: "direct", name: "Ben Ouellet", otherUserId: ben.id });
   });
@@ -56,19 +77,22 @@ describe("conversations", () => {
   it("groups: the creator invites, renames and removes; members leave; public channels are the moderators'", async () => {
     const group = ok(await createConversation(t.db, ana.claims, { kind: "group", title: "Équipe TAO", members: [ben.id] }));
     expect(group.added).toEqual([ben.id]);
-    expect(await inviteMembers(t.db, ben.claims, group.id, [chloe.id])).toEqual({ ok: false, error: "forbidden" });
+    expect(await inviteMembers(t.db, ben.claims, group.id, [chloe.id])).toMatchObject({ ok: false, code: "forbidden" });
     expect(ok(await inviteMembers(t.db, ana.claims, group.id, [chloe.id, ben.id])).added).toEqual([chloe.id]);
-    expect(await inviteMembers(t.db, ana.claims, group.id, [unverified.id])).toEqual({ ok: false, error: "forbidden" });
-    expect(await renameConversation(t.db, ben.claims, group.id, { title: "Piraté" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await inviteMembers(t.db, ana.claims, group.id, [unverified.id])).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await renameConversation(t.db, ben.claims, group.id, { title: "Piraté" })).toMatchObject({ ok: false, code: "forbidden" });
     ok(await renameConversation(t.db, ana.claims, group.id, { title: "Équipe TAO Côte-Nord", topic: "Suivi des admissions" }));
-    expect(await removeMember(t.db, ben.claims, group.id, chloe.id)).toEqual({ ok: false, error: "forbidden" });
+    expect(await removeMember(t.db, ben.claims, group.id, chloe.id)).toMatchObject({ ok: false, code: "forbidden" });
     ok(await removeMember(t.db, ana.claims, group.id, chloe.id));
     ok(await removeMember(t.db, ben.claims, group.id, ben.id));
     const page = await getConversationPage(t.db, ana.claims, group.id, {});
     expect(page?.conversation).toMatchObject({ name: "Équipe TAO Côte-Nord", memberCount: 1, canManage: true });
     expect(await getConversationPage(t.db, ben.claims, group.id, {})).toBeNull();
 
-    expect(await createConversation(t.db, ana.claims, { kind: "channel", title: "Ouvert", visibility: "verified" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await createConversation(t.db, ana.claims, { kind: "channel", title: "Ouvert", visibility: "verified" })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
     ok(await createConversation(t.db, moderator.claims, { kind: "channel", title: "Pharmacie", visibility: "verified" }));
     ok(await createConversation(t.db, ana.claims, { kind: "channel", title: "Gestionnaires", visibility: "members" }));
   });
@@ -97,7 +121,10 @@ describe("messages", () => {
   });
 
   it("recognises mentions of members only, and notifies them", async () => {
-    const sent = ok(await send(ana, group, "Merci @Ben Ouellet et @Chloé Roy ; pas @Modé Ratrice"));
+    // A name after @ that is no member's of the conversation is not a mention: the guard sees a
+    // possible patient's name (decision 023), and nothing is stored or notified.
+    expect(await send(ana, group, "Merci @Ben Ouellet ; pas @Modé Ratrice")).toMatchObject({ ok: false, code: "identifiers" });
+    const sent = ok(await send(ana, group, "Merci @Ben Ouellet et @Chloé Roy ; pas @modé"));
     expect(sent.message.mentions.map((m) => m.id).sort()).toEqual([ben.id, chloe.id].sort());
     expect(sent.notifications.map((n) => n.userId).sort()).toEqual([ben.id, chloe.id].sort());
     expect(sent.notifications[0]).toMatchObject({ kind: "chat.mention", payload: { actorName: "Ana Pelletier", title: "Messages" } });
@@ -107,9 +134,9 @@ describe("messages", () => {
     const root = ok(await send(ana, group, "Question du jour")).message;
     const reply = ok(await send(ben, group, "Réponse", { parentId: root.id }));
     expect(reply.parent).toMatchObject({ id: root.id, replyCount: 1 });
-    expect(await send(ben, group, "Trop profond", { parentId: reply.message.id })).toEqual({ ok: false, error: "invalid_parent" });
+    expect(await send(ben, group, "Trop profond", { parentId: reply.message.id })).toMatchObject({ ok: false, code: "invalid_parent" });
     const elsewhere = ok(await createConversation(t.db, ben.claims, { kind: "group", title: "Ailleurs", members: [] })).id;
-    expect(await send(ben, elsewhere, "Mauvais fil", { parentId: root.id })).toEqual({ ok: false, error: "invalid_parent" });
+    expect(await send(ben, elsewhere, "Mauvais fil", { parentId: root.id })).toMatchObject({ ok: false, code: "invalid_parent" });
     const page = await getConversationPage(t.db, ana.claims, group, { thread: root.id });
     expect(page?.thread?.replies.map((m) => m.id)).toEqual([reply.message.id]);
     expect(page?.messages.some((m) => m.id === reply.message.id)).toBe(false);
@@ -118,13 +145,22 @@ describe("messages", () => {
   it("edits and deletions: the author only, never after deletion; the backfill returns the changes", async () => {
     const msg = ok(await send(ana, group, "Premier jet")).message;
     const before = ok(await syncConversation(t.db, ben.claims, { conversationId: group, afterId: msg.id }));
-    expect(await editMessage(t.db, ben.claims, { messageId: msg.id, body: "Non" })).toEqual({ ok: false, error: "forbidden" });
-    expect(ok(await editMessage(t.db, ana.claims, { messageId: msg.id, body: "Version finale" })).message).toMatchObject({ body: "Version finale", editedAt: expect.any(String) });
+    expect(await editMessage(t.db, ben.claims, { messageId: msg.id, body: "Non" })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(ok(await editMessage(t.db, ana.claims, { messageId: msg.id, body: "Version finale" })).message).toMatchObject({
+      body: "Version finale",
+      editedAt: expect.any(String),
+    });
     expect(ok(await deleteMessage(t.db, ana.claims, { messageId: msg.id })).message).toMatchObject({ body: "", state: "deleted" });
-    expect(await editMessage(t.db, ana.claims, { messageId: msg.id, body: "Revenu" })).toEqual({ ok: false, error: "message_deleted" });
+    expect(await editMessage(t.db, ana.claims, { messageId: msg.id, body: "Revenu" })).toMatchObject({
+      ok: false,
+      code: "message_deleted",
+    });
     const after = ok(await syncConversation(t.db, ben.claims, { conversationId: group, afterId: msg.id, since: before.syncedAt }));
     expect(after.updated.find((m) => m.id === msg.id)).toMatchObject({ state: "deleted", body: "" });
-    expect(await syncConversation(t.db, moderator.claims, { conversationId: group, afterId: 0 })).toEqual({ ok: false, error: "forbidden" });
+    expect(await syncConversation(t.db, moderator.claims, { conversationId: group, afterId: 0 })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
   });
 
   it("read positions move forward, lower the unread count, and clear the notifications they cover", async () => {
@@ -146,17 +182,32 @@ describe("reports and moderation", () => {
   it("a member reports; moderators see the snapshot and remove the message (audited); others cannot", async () => {
     const group = ok(await createConversation(t.db, ana.claims, { kind: "group", title: "Signalements", members: [ben.id] })).id;
     const msg = ok(await send(ben, group, "Nom complet et date de naissance d'une personne")).message;
-    expect(await reportMessage(t.db, chloe.claims, { messageId: msg.id, reason: "Pas membre" })).toEqual({ ok: false, error: "not_found" });
+    expect(await reportMessage(t.db, chloe.claims, { messageId: msg.id, reason: "Pas membre" })).toMatchObject({
+      ok: false,
+      code: "not_found",
+    });
     expect(ok(await reportMessage(t.db, ana.claims, { messageId: msg.id, reason: "Information identifiante" })).created).toBe(true);
     expect(ok(await reportMessage(t.db, ana.claims, { messageId: msg.id, reason: "Encore" })).created).toBe(false);
     // The reporter sees their own report; other members see none (the moderation page also requires the role).
     expect(await listOpenReports(t.db, ben.claims)).toEqual([]);
     const [report] = await listOpenReports(t.db, moderator.claims);
-    expect(report).toMatchObject({ messageId: msg.id, body: "Nom complet et date de naissance d'une personne", authorName: "Ben Ouellet", reporterName: "Ana Pelletier" });
-    expect(await resolveReport(t.db, ana.claims, { reportId: report?.id ?? 0, decision: "removed", note: "Non" })).toEqual({ ok: false, error: "forbidden" });
-    const resolved = ok(await resolveReport(t.db, moderator.claims, { reportId: report?.id ?? 0, decision: "removed", note: "Identifiant retiré" }));
+    expect(report).toMatchObject({
+      messageId: msg.id,
+      body: "Nom complet et date de naissance d'une personne",
+      authorName: "Ben Ouellet",
+      reporterName: "Ana Pelletier",
+    });
+    expect(await resolveReport(t.db, ana.claims, { reportId: report?.id ?? 0, decision: "removed", note: "Non" })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    const resolved = ok(
+      await resolveReport(t.db, moderator.claims, { reportId: report?.id ?? 0, decision: "removed", note: "Identifiant retiré" }),
+    );
     expect(resolved.message).toMatchObject({ id: msg.id, state: "removed", body: "" });
-    expect(await resolveReport(t.db, moderator.claims, { reportId: report?.id ?? 0, decision: "dismissed", note: "Encore" })).toEqual({ ok: false, error: "not_found" });
+    expect(await resolveReport(t.db, moderator.claims, { reportId: report?.id ?? 0, decision: "dismissed", note: "Encore" })).toMatchObject(
+      { ok: false, code: "not_found" },
+    );
     const page = await getConversationPage(t.db, ana.claims, group, {});
     expect(page?.messages.find((m) => m.id === msg.id)).toMatchObject({ state: "removed", body: "" });
   });
@@ -164,20 +215,29 @@ describe("reports and moderation", () => {
 
 describe("email when offline for a while", () => {
   const logger = pino({ level: "silent" });
-  const outboxFor = (email: string) => t.db.asSystem("test: outbox", (tx) =>
-    tx.selectFrom("outbox").selectAll().where("to_email", "=", email).orderBy("id").execute());
+  const outboxFor = (email: string) =>
+    t.db.asSystem("test: outbox", (tx) => tx.selectFrom("outbox").selectAll().where("to_email", "=", email).orderBy("id").execute());
   /** As if `minutes` had passed since the notifications and the person's last connection. */
-  const age = (user: TestUser, minutes: number) => t.db.asSystem("test: age", async (tx) => {
-    await sql`update public.notifications set created_at = now() - make_interval(mins => ${minutes}) where user_id = ${user.id}::uuid`.execute(tx);
-    await sql`update public.presence set last_seen_at = now() - make_interval(mins => ${minutes}) where user_id = ${user.id}::uuid`.execute(tx);
-  });
+  const age = (user: TestUser, minutes: number) =>
+    t.db.asSystem("test: age", async (tx) => {
+      await sql`update public.notifications set created_at = now() - make_interval(mins => ${minutes}) where user_id = ${user.id}::uuid`.execute(
+        tx,
+      );
+      await sql`update public.presence set last_seen_at = now() - make_interval(mins => ${minutes}) where user_id = ${user.id}::uuid`.execute(
+        tx,
+      );
+    });
 
   it("emails unread notifications once the person has been offline for their delay: who and where, never what", async () => {
     const mail = createMailer({ db: t.db, from: "passerelle@example.org", logger });
     const options = { db: t.db, mail, publicUrl: "https://passerelle.example", secret: TEST_SECRET };
-    const [dana, eli] = [await createUser(t.db, { displayName: "Dana Morin", verified: true }), await createUser(t.db, { displayName: "Éli Caron", verified: true })];
+    const [dana, eli] = [
+      await createUser(t.db, { displayName: "Dana Morin", verified: true }),
+      await createUser(t.db, { displayName: "Éli Caron", verified: true }),
+    ];
     const direct = ok(await openDirectConversation(t.db, eli.claims, dana.id)).id;
-    ok(await send(eli, direct, "Le dossier de M. Untel, né le 3 mars 1970, est prêt"));
+    // Messages with identifiers are refused by the guard; the email must not carry clinical text either.
+    ok(await send(eli, direct, "Le dossier de la personne Untelcas est prêt, rechute hier soir"));
     ok(await send(eli, direct, "Rappelle-moi"));
     await touchLastSeen(t.db, [dana.id]);
 
@@ -190,7 +250,7 @@ describe("email when offline for a while", () => {
     expect(await sendDueNotificationEmails(options)).toBe(1);
     const [email] = await outboxFor(dana.email);
     expect(email).toMatchObject({ kind: "notifications_digest", subject: "Passerelle — 1 notification non lue" });
-    expect(email?.body_text).toContain("2 nouveaux messages de Éli Caron");
+    expect(email?.body_text).toContain("2 nouveaux messages d'Éli Caron");
     expect(email?.body_text).toContain("https://passerelle.example/notifications");
     expect(email?.body_text).not.toContain("Untel");
     expect(email?.body_text).not.toContain("Rappelle");
@@ -211,14 +271,22 @@ describe("email when offline for a while", () => {
     const mail = createMailer({ db: t.db, from: "passerelle@example.org", logger });
     const options = { db: t.db, mail, publicUrl: "https://passerelle.example", secret: TEST_SECRET };
     const [fay, gil, hugo] = await Promise.all([
-      createUser(t.db, { displayName: "Fay", verified: true }), createUser(t.db, { displayName: "Gil", verified: true }),
+      createUser(t.db, { displayName: "Fay", verified: true }),
+      createUser(t.db, { displayName: "Gil", verified: true }),
       createUser(t.db, { displayName: "Hugo", verified: true }),
     ]);
     expect(await getNotificationSettings(t.db, fay.claims)).toEqual({ emailDelayMinutes: 15 });
     await updateNotificationSettings(t.db, fay.claims, 60);
     await updateNotificationSettings(t.db, gil.claims, null);
     expect(await getNotificationSettings(t.db, gil.claims)).toEqual({ emailDelayMinutes: null });
-    for (const person of [fay, gil, hugo]) ok(await send(ana, ok(await openDirectConversation(t.db, ana.claims, person.id)).id, `Bonjour ${person.email}`));
+    for (const person of [fay, gil, hugo])
+      ok(
+        await send(
+          ana,
+          ok(await openDirectConversation(t.db, ana.claims, person.id)).id,
+          `Bonjour, message ${[fay, gil, hugo].indexOf(person) + 1}`,
+        ),
+      );
     expect(await markNotificationsRead(t.db, hugo.claims, "all")).toBe(0);
     for (const person of [fay, gil, hugo]) await age(person, 30);
     expect(await sendDueNotificationEmails(options)).toBe(0);

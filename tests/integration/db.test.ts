@@ -1,9 +1,10 @@
-// The withUser contract (DESIGN rule 1, 4, 5): role and claims are set per
+// The withUser contract (rules 1, 4, 5 in docs/architecture.md): role and claims are set per
 // transaction, never leak to the next one, read-only means read-only, a failure
 // rolls everything back, and outside withUser a real PostgreSQL refuses access.
+import { readFile } from "node:fs/promises";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { STATEMENT_TIMEOUT_MS, type Tx } from "~/utils/db.server";
+import { createPGliteDatabase, createPostgresDatabase, STATEMENT_TIMEOUT_MS, type SystemTx, type Tx } from "~/utils/db.server";
 import { APP_ROLE } from "../setup/db-env";
 import { createTestDatabase, createUser, whoAmI, type TestDatabase, type TestUser } from "../setup/test-db";
 
@@ -181,5 +182,41 @@ describe.runIf(inject("testDb").kind === "postgres")("PostgreSQL: the login role
   test("inside withUser the same pool reads as 'authenticated'", async () => {
     const rows = await t.db.withUser(bob.claims, (tx) => tx.selectFrom("profiles").select("id").execute());
     expect(rows.map((r) => r.id)).toEqual([bob.id]);
+  });
+});
+
+describe("the system path says why", () => {
+  test("asSystem logs its reason at debug level, once per transaction", async () => {
+    const lines: Array<{ details: { reason: string }; message: string }> = [];
+    const logger = { debug: (details: { reason: string }, message: string) => void lines.push({ details, message }) };
+    // A second handle on the same database (PostgreSQL) or template (PGlite), with a logger.
+    const provided = inject("testDb");
+    const logged =
+      t.kind === "postgres" && t.url
+        ? createPostgresDatabase(t.url, { max: 1, logger })
+        : (
+            await createPGliteDatabase({
+              logger,
+              loadDataDir: new Blob([await readFile(provided.kind === "pglite" ? provided.templatePath : "")]),
+            })
+          ).db;
+    try {
+      await logged.withUser(null, async () => undefined);
+      expect(lines).toEqual([]);
+      await logged.asSystem("test: nightly clean-up", async () => undefined);
+      expect(lines).toEqual([{ details: { reason: "test: nightly clean-up" }, message: "system transaction" }]);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  test("a function that needs the system path refuses a person's transaction at compile time", async () => {
+    const needsSystem = async (tx: SystemTx) => (await session(tx)).current_user;
+    expect(await t.db.asSystem("test: system role", (tx) => needsSystem(tx))).toBe("service_role");
+    await t.db.withUser(alice.claims, async (tx) => {
+      // @ts-expect-error a withUser transaction is not a SystemTx (the brand is what this test checks)
+      const refusedAtCompileTime: Parameters<typeof needsSystem>[0] = tx;
+      expect(refusedAtCompileTime).toBe(tx);
+    });
   });
 });

@@ -44,9 +44,24 @@ async function start(): Promise<CoreServices> {
 
 async function structure(services: CoreServices) {
   return services.db.asSystem("test: read the forum structure", async (tx) => ({
-    spaces: await tx.selectFrom("spaces").select(["id", "slug", "kind", "visibility", "region_code", "discipline_code"]).orderBy("slug").execute(),
-    categories: await tx.selectFrom("forum_categories").select(["slug", "space_id", "topic_code", "name_fr", "archived_at"]).orderBy("slug").execute(),
-    people: Number((await tx.selectFrom("profiles").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n),
+    spaces: await tx
+      .selectFrom("spaces")
+      .select(["id", "slug", "kind", "visibility", "region_code", "discipline_code"])
+      .orderBy("slug")
+      .execute(),
+    categories: await tx
+      .selectFrom("forum_categories")
+      .select(["slug", "space_id", "topic_code", "name_fr", "archived_at"])
+      .orderBy("slug")
+      .execute(),
+    people: Number(
+      (
+        await tx
+          .selectFrom("profiles")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   }));
 }
 
@@ -62,7 +77,11 @@ describe("a production start without demo content", () => {
       expect(regions.map((s) => s.region_code).sort()).toEqual(quebec.regions.map((r) => r.code).sort());
       expect(regions).toHaveLength(18);
       expect(regions.every((s) => s.visibility === "verified")).toBe(true);
-      for (const region of regions) expect(found.categories.some((c) => c.space_id === region.id), region.slug).toBe(true);
+      for (const region of regions)
+        expect(
+          found.categories.some((c) => c.space_id === region.id),
+          region.slug,
+        ).toBe(true);
 
       const disciplines = found.spaces.filter((s) => s.kind === "discipline");
       expect(disciplines.map((s) => s.discipline_code).sort()).toEqual(DISCIPLINE_SPACES.map((d) => d.discipline).sort());
@@ -71,9 +90,15 @@ describe("a production start without demo content", () => {
       const quebecSpace = found.spaces.find((s) => s.slug === "quebec");
       const themes = found.categories.filter((c) => c.space_id === quebecSpace?.id);
       const topicCodes = new Set(quebec.topics.map((t) => t.code));
-      expect(themes.map((c) => c.topic_code).filter((code) => code !== null).sort())
-        .toEqual(THEME_TOPICS.filter((code) => topicCodes.has(code)).sort());
-      expect(themes.map((c) => c.topic_code)).toEqual(expect.arrayContaining(["tao", "safer_supply", "sante_mentale", "itinerance", "organisation_services"]));
+      expect(
+        themes
+          .map((c) => c.topic_code)
+          .filter((code) => code !== null)
+          .sort(),
+      ).toEqual(THEME_TOPICS.filter((code) => topicCodes.has(code)).sort());
+      expect(themes.map((c) => c.topic_code)).toEqual(
+        expect.arrayContaining(["tao", "safer_supply", "sante_mentale", "itinerance", "organisation_services"]),
+      );
       // The 10 propositions of the Quebec TUO guide have their own category.
       expect(themes.find((c) => c.slug === "guide-tuo")?.name_fr).toMatch(/10 propositions/);
       // Unverified members have somewhere to go: the public welcome space.
@@ -81,7 +106,12 @@ describe("a production start without demo content", () => {
 
       // A moderator renames and archives a category.
       await first.db.asSystem("test: a moderator's changes", (tx) =>
-        tx.updateTable("forum_categories").set({ name_fr: "TAO au quotidien", archived_at: new Date() }).where("slug", "=", "tao").execute());
+        tx
+          .updateTable("forum_categories")
+          .set({ name_fr: "TAO au quotidien", archived_at: new Date() })
+          .where("slug", "=", "tao")
+          .execute(),
+      );
     } finally {
       await first.close();
     }

@@ -66,9 +66,17 @@ describe("mail headers", () => {
   test("one-click unsubscribe headers are stored with the message and sent over SMTP", async () => {
     const mailer = createMailer({ db: t.db, smtpUrl: `smtp://127.0.0.1:${relay.port}`, from: "passerelle@example.org", logger });
     const link = "https://passerelle.example/forums/unsubscribe?token=abc.def";
-    await mailer.enqueue({ to: "ana@example.org", subject: "Bonjour", text: "Un message", kind: "forum_notification", headers: oneClickUnsubscribeHeaders(link) });
+    await mailer.enqueue({
+      to: "ana@example.org",
+      subject: "Bonjour",
+      text: "Un message",
+      kind: "forum_notification",
+      headers: oneClickUnsubscribeHeaders(link),
+    });
     await mailer.enqueue({ to: "ben@example.org", subject: "Sans en-tête", text: "Un autre", kind: "password_reset" });
-    const stored = await t.db.asSystem("test: read the outbox", (tx) => tx.selectFrom("outbox").select(["to_email", "headers"]).orderBy("id").execute());
+    const stored = await t.db.asSystem("test: read the outbox", (tx) =>
+      tx.selectFrom("outbox").select(["to_email", "headers"]).orderBy("id").execute(),
+    );
     expect(stored).toEqual([
       { to_email: "ana@example.org", headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } },
       { to_email: "ben@example.org", headers: {} },
@@ -82,18 +90,34 @@ describe("mail headers", () => {
     expect(toAna).toContain(`List-Unsubscribe: <${link}>`);
     expect(toAna).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
     expect(toBen).not.toContain("List-Unsubscribe");
-    const unsent = await t.db.asSystem("test: pending mail", (tx) => tx.selectFrom("outbox").select("id").where("sent_at", "is", null).execute());
+    const unsent = await t.db.asSystem("test: pending mail", (tx) =>
+      tx.selectFrom("outbox").select("id").where("sent_at", "is", null).execute(),
+    );
     expect(unsent).toEqual([]);
   });
 
   test("a header with a line break (header injection) is refused before anything is stored", async () => {
     const mailer = createMailer({ db: t.db, from: "passerelle@example.org", logger });
-    await expect(mailer.enqueue({ to: "x@example.org", subject: "s", text: "t", kind: "k", headers: { "List-Unsubscribe": "<https://a>\r\nBcc: y@example.org" } })).rejects.toThrow(/refused header/);
-    const rows = await t.db.asSystem("test", (tx) => tx.selectFrom("outbox").select("id").where("to_email", "=", "x@example.org").execute());
+    await expect(
+      mailer.enqueue({
+        to: "x@example.org",
+        subject: "s",
+        text: "t",
+        kind: "k",
+        headers: { "List-Unsubscribe": "<https://a>\r\nBcc: y@example.org" },
+      }),
+    ).rejects.toThrow(/refused header/);
+    const rows = await t.db.asSystem("test", (tx) =>
+      tx.selectFrom("outbox").select("id").where("to_email", "=", "x@example.org").execute(),
+    );
     expect(rows).toEqual([]);
     // The table itself keeps to an object of strings.
-    await expect(t.db.asSystem("test: a bad row", (tx) =>
-      sql`insert into public.outbox (to_email, subject, body_text, kind, headers) values ('x@example.org', 's', 't', 'k', '{"n": 1}')`.execute(tx)))
-      .rejects.toThrow(/outbox_headers_shape/);
+    await expect(
+      t.db.asSystem("test: a bad row", (tx) =>
+        sql`insert into public.outbox (to_email, subject, body_text, kind, headers) values ('x@example.org', 's', 't', 'k', '{"n": 1}')`.execute(
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/outbox_headers_shape/);
   });
 });

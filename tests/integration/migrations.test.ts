@@ -1,5 +1,5 @@
 // The migration runner and the invariants every migration must keep: RLS on every
-// table of schema public (DESIGN rule 3), and no table silently left without a
+// table of schema public (rule 3, docs/architecture.md), and no table silently left without a
 // policy unless it is a named system table that anon/authenticated cannot touch.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -9,7 +9,21 @@ import { SUPABASE_DIR } from "../setup/db-env";
 import { createBlankDatabase, createTestDatabase, type TestDatabase } from "../setup/test-db";
 
 /** Read only through the system path (auth issuer, mail worker): no policy on purpose. */
-const SYSTEM_ONLY_TABLES = ["auth_sessions", "password_reset_tokens", "login_failures", "outbox", "socket_io_attachments"];
+const SYSTEM_ONLY_TABLES = [
+  "auth_sessions",
+  "password_reset_tokens",
+  "login_failures",
+  "login_lock_notices",
+  "email_change_tokens",
+  "outbox",
+  "http_rate_limits",
+  "socket_io_attachments",
+  "jobs",
+  "job_runs",
+  "job_schedules",
+  "event_reminders_sent",
+  "mentoring_session_reminders",
+];
 const CLIENT_ROLES = ["anon", "authenticated"] as const;
 
 /** Tables, policies and applied versions; read as the migrating superuser. */

@@ -21,14 +21,16 @@ afterAll(async () => {
 describe("socket_io_attachments", () => {
   it("has row-level security and nothing for members or visitors", async () => {
     const rls = await t.db.asSystem("test: catalogue", (tx) =>
-      sql<{ rls: boolean }>`select relrowsecurity as rls from pg_class where oid = to_regclass('public.socket_io_attachments')`.execute(tx));
+      sql<{ rls: boolean }>`select relrowsecurity as rls from pg_class where oid = to_regclass('public.socket_io_attachments')`.execute(tx),
+    );
     expect(rls.rows).toEqual([{ rls: true }]);
 
     const member = await createUser(t.db, { verified: true });
     const asMember = t.db.withUser(member.claims, (tx) => sql`select * from public.socket_io_attachments`.execute(tx));
     await expect(asMember).rejects.toThrow(/permission denied/);
     const asMemberWrite = t.db.withUser(member.claims, (tx) =>
-      sql`insert into public.socket_io_attachments (payload) values ('\\x00')`.execute(tx));
+      sql`insert into public.socket_io_attachments (payload) values ('\\x00')`.execute(tx),
+    );
     await expect(asMemberWrite).rejects.toThrow(/permission denied/);
   });
 
@@ -53,7 +55,8 @@ describe("socket_io_attachments", () => {
           clearInterval(timer);
         }
         const { rows } = await poolA.query<{ who: string; n: number }>(
-          "select current_user as who, count(*)::int as n from public.socket_io_attachments");
+          "select current_user as who, count(*)::int as n from public.socket_io_attachments",
+        );
         expect(rows[0]?.who).toBe("service_role");
         expect(rows[0]?.n).toBeGreaterThan(0);
       } finally {

@@ -13,8 +13,22 @@ import { search as siteSearch } from "~/modules/search/search.server";
 import { searchSchema } from "~/modules/search/schemas";
 import { parseSearchParams } from "~/modules/tools/schemas";
 import {
-  createNewVersion, createTool, deleteTool, getFileForDownload, getTool, listCuration, listMyTools, purgeDeletedFiles,
-  resolveSuggestion, searchTools, setBookmark, setToolStatus, suggestTool, sweepOrphanFiles, updateTool, type ToolDeps,
+  createNewVersion,
+  createTool,
+  deleteTool,
+  getFileForDownload,
+  getTool,
+  listCuration,
+  listMyTools,
+  purgeDeletedFiles,
+  resolveSuggestion,
+  searchTools,
+  setBookmark,
+  setToolStatus,
+  suggestTool,
+  sweepOrphanFiles,
+  updateTool,
+  type ToolDeps,
 } from "~/modules/tools/tools.server";
 import type { ToolInput } from "~/modules/tools/schemas";
 import { createLocalStorage, createSupabaseStorage, DEFAULT_BUCKET, newStorageKey, type FileStorage } from "~/utils/storage.server";
@@ -40,10 +54,17 @@ const viewerOf = async (options: Parameters<typeof createUser>[1]) => {
 };
 
 const input = (over: Partial<ToolInput> = {}): ToolInput => ({
-  title: "Protocole d'induction à la buprénorphine en région éloignée", kind: "protocol", language: "fr",
-  topics: ["buprenorphine", "tao"], disciplines: ["infirmiere", "medecin"], summaryFr: "Les étapes d'une induction sécuritaire, adaptées aux équipes de région.",
-  summaryEn: "The steps of a safe induction, adapted to regional teams.", publisher: "CISSS de la Côte-Nord", publishedOn: "2025-05",
-  removeFile: false, ...over,
+  title: "Protocole d'induction à la buprénorphine en région éloignée",
+  kind: "protocol",
+  language: "fr",
+  topics: ["buprenorphine", "tao"],
+  disciplines: ["infirmiere", "medecin"],
+  summaryFr: "Les étapes d'une induction sécuritaire, adaptées aux équipes de région.",
+  summaryEn: "The steps of a safe induction, adapted to regional teams.",
+  publisher: "CISSS de la Côte-Nord",
+  publishedOn: "2025-05",
+  removeFile: false,
+  ...over,
 });
 
 /** Every files row has its blob and every blob its row; nothing waits in the purge queue. */
@@ -53,8 +74,15 @@ async function expectNoOrphans(storage: FileStorage = deps.storage) {
   expect(blobs).toEqual(rows.map((r) => r.storage_key).sort());
   const queued = await t.db.asSystem("test: purges", (tx) => tx.selectFrom("file_purges").selectAll().execute());
   expect(queued).toEqual([]);
-  const dangling = await t.db.asSystem("test: attached", (tx) => tx.selectFrom("tools").leftJoin("files", "files.id", "tools.file_id")
-    .select("tools.id").where("tools.file_id", "is not", null).where("files.id", "is", null).execute());
+  const dangling = await t.db.asSystem("test: attached", (tx) =>
+    tx
+      .selectFrom("tools")
+      .leftJoin("files", "files.id", "tools.file_id")
+      .select("tools.id")
+      .where("tools.file_id", "is not", null)
+      .where("files.id", "is", null)
+      .execute(),
+  );
   expect(dangling).toEqual([]);
 }
 
@@ -104,18 +132,30 @@ describe("uploads", () => {
 
   test("refuses editing without the curator role, before touching storage", async () => {
     for (const viewer of [member, outsider]) {
-      expect(await createTool(deps, viewer, input(), { name: "guide.pdf", bytes: fixtures.pdf() })).toMatchObject({ ok: false, status: 403 });
+      expect(await createTool(deps, viewer, input(), { name: "guide.pdf", bytes: fixtures.pdf() })).toMatchObject({
+        ok: false,
+        status: 403,
+      });
     }
     expect(await deps.storage.list("tool")).toEqual([]);
   });
 
   test("a link or a file is required", async () => {
-    expect(await createTool(deps, curator, input(), null)).toEqual({ ok: false, status: 400, fieldErrors: { url: ["tools.errors.link_or_file"] } });
+    expect(await createTool(deps, curator, input(), null)).toEqual({
+      ok: false,
+      status: 400,
+      fieldErrors: { url: ["tools.errors.link_or_file"] },
+    });
   });
 
   test("a PDF is stored under a generated key; its text is searchable without accents; only readers of the item download it", async () => {
     const pdf = makePdf(["Trousse de naloxone pour les pairs aidants", "Administration intranasale et réanimation"]);
-    const created = await createTool(deps, curator, input({ title: "Trousse communautaire", summaryFr: "Un outil pour les organismes communautaires de la région." }), { name: "Trousse (v1).pdf", bytes: pdf });
+    const created = await createTool(
+      deps,
+      curator,
+      input({ title: "Trousse communautaire", summaryFr: "Un outil pour les organismes communautaires de la région." }),
+      { name: "Trousse (v1).pdf", bytes: pdf },
+    );
     if (!created.ok) throw new Error(JSON.stringify(created));
     const item = await getTool(t.db, curator.claims, created.id);
     expect(item?.tool.status).toBe("draft");
@@ -142,11 +182,38 @@ describe("library search", () => {
   let guide: string;
   let checklist: string;
   beforeAll(async () => {
-    const a = await createTool(deps, curator, input({ title: "Guide de réduction des méfaits en hébergement", kind: "guide", topics: ["reduction_mefaits", "itinerance"],
-      disciplines: ["intervenant_communautaire"], publisher: "ESCODI", publishedOn: "2023-02", url: "https://example.org/guide", summaryFr: "Accueillir les personnes qui consomment, sans jugement, en hébergement d'urgence." }), null);
-    const b = await createTool(deps, curator, input({ title: "Liste de vérification : sevrage d'alcool", kind: "checklist", topics: ["sevrage", "alcool"],
-      disciplines: ["infirmiere"], publisher: "INESSS", publishedOn: "2024", url: "https://example.org/liste", language: "bilingual", summaryFr: "Les signes à surveiller pendant un sevrage d'alcool à domicile.",
-      summaryEn: "The signs to watch for during alcohol withdrawal at home." }), null);
+    const a = await createTool(
+      deps,
+      curator,
+      input({
+        title: "Guide de réduction des méfaits en hébergement",
+        kind: "guide",
+        topics: ["reduction_mefaits", "itinerance"],
+        disciplines: ["intervenant_communautaire"],
+        publisher: "ESCODI",
+        publishedOn: "2023-02",
+        url: "https://example.org/guide",
+        summaryFr: "Accueillir les personnes qui consomment, sans jugement, en hébergement d'urgence.",
+      }),
+      null,
+    );
+    const b = await createTool(
+      deps,
+      curator,
+      input({
+        title: "Liste de vérification : sevrage d'alcool",
+        kind: "checklist",
+        topics: ["sevrage", "alcool"],
+        disciplines: ["infirmiere"],
+        publisher: "INESSS",
+        publishedOn: "2024",
+        url: "https://example.org/liste",
+        language: "bilingual",
+        summaryFr: "Les signes à surveiller pendant un sevrage d'alcool à domicile.",
+        summaryEn: "The signs to watch for during alcohol withdrawal at home.",
+      }),
+      null,
+    );
     if (!a.ok || !b.ok) throw new Error("setup");
     guide = a.id;
     checklist = b.id;
@@ -175,7 +242,9 @@ describe("library search", () => {
     expect(result.facets.topic.map((f) => f.value).sort()).toEqual(["alcool", "sevrage"]);
     expect(result.facets.language).toEqual([{ value: "bilingual", count: 1 }]);
     expect(result.facets.year).toEqual([{ value: "2024", count: 1 }]);
-    expect((await search(null, "topic=itinerance&discipline=intervenant_communautaire&publisher=ESCODI&year=2023")).items.map((i) => i.id)).toEqual([guide]);
+    expect(
+      (await search(null, "topic=itinerance&discipline=intervenant_communautaire&publisher=ESCODI&year=2023")).items.map((i) => i.id),
+    ).toEqual([guide]);
     expect((await search(null, "topic=itinerance&language=en")).items).toEqual([]);
   });
 
@@ -201,13 +270,18 @@ describe("library search", () => {
     expect(onlyTools.tools.hits.map((h) => h.url)).toContain(`/tools/${checklist}`);
     expect((await siteSearch(t.db, null, query({ q: "sevrage", source: "forum" }))).tools.hits).toEqual([]);
     // Drafts never show up there either.
-    const draft = await createTool(deps, curator, input({ title: "Brouillon hébergement confidentiel", url: "https://example.org/b" }), null);
+    const draft = await createTool(
+      deps,
+      curator,
+      input({ title: "Brouillon hébergement confidentiel", url: "https://example.org/b" }),
+      null,
+    );
     expect(draft.ok).toBe(true);
     expect((await siteSearch(t.db, member.claims, query({ q: "confidentiel", source: "tool" }))).tools.hits).toEqual([]);
   });
 
   test("bad search input never fails", async () => {
-    for (const q of ["'", "\"", "!!!", "a & b | !c", "le la les", "%_\\", "x".repeat(500), "<script>"]) {
+    for (const q of ["'", '"', "!!!", "a & b | !c", "le la les", "%_\\", "x".repeat(500), "<script>"]) {
       await expect(search(null, `q=${encodeURIComponent(q)}`)).resolves.toBeTruthy();
     }
   });
@@ -215,14 +289,24 @@ describe("library search", () => {
 
 describe("versions, review dates, workflow", () => {
   test("a new version supersedes the old one, which stays readable and marked", async () => {
-    const v1 = await createTool(deps, curator, input({ title: "Guide TAO en pharmacie", versionLabel: "1re édition" }), { name: "guide-v1.pdf", bytes: fixtures.pdf() });
+    const v1 = await createTool(deps, curator, input({ title: "Guide TAO en pharmacie", versionLabel: "1re édition" }), {
+      name: "guide-v1.pdf",
+      bytes: fixtures.pdf(),
+    });
     if (!v1.ok) throw new Error("v1");
     await publish(v1.id);
     const draft = await createNewVersion(deps, curator, v1.id);
     if (!draft.ok) throw new Error("v2");
     // One successor at a time.
-    expect(await createNewVersion(deps, curator, v1.id)).toMatchObject({ ok: false, status: 409, formError: "tools.errors.version_exists" });
-    const edited = await updateTool(deps, curator, draft.id, input({ title: "Guide TAO en pharmacie", versionLabel: "2e édition" }), { name: "guide-v2.pdf", bytes: makePdf(["Deuxième édition"]) });
+    expect(await createNewVersion(deps, curator, v1.id)).toMatchObject({
+      ok: false,
+      status: 409,
+      formError: "tools.errors.version_exists",
+    });
+    const edited = await updateTool(deps, curator, draft.id, input({ title: "Guide TAO en pharmacie", versionLabel: "2e édition" }), {
+      name: "guide-v2.pdf",
+      bytes: makePdf(["Deuxième édition"]),
+    });
     expect(edited.ok).toBe(true);
     // Before publication the old version is current for members.
     expect((await getTool(t.db, member.claims, v1.id))?.tool.superseded_by).toBeNull();
@@ -242,7 +326,12 @@ describe("versions, review dates, workflow", () => {
   });
 
   test("items past their review date are listed for curators", async () => {
-    const due = await createTool(deps, curator, input({ title: "Ancien protocole", url: "https://example.org/ancien", lastReviewedOn: "2023-01-01", reviewDueOn: "2024-01-01" }), null);
+    const due = await createTool(
+      deps,
+      curator,
+      input({ title: "Ancien protocole", url: "https://example.org/ancien", lastReviewedOn: "2023-01-01", reviewDueOn: "2024-01-01" }),
+      null,
+    );
     if (!due.ok) throw new Error("due");
     await publish(due.id);
     const queue = await listCuration(t.db, curator, "2026-11-23");
@@ -253,13 +342,20 @@ describe("versions, review dates, workflow", () => {
   test("transitions: no skipping, no deleting a published item, archive is read-only", async () => {
     const made = await createTool(deps, curator, input({ url: "https://example.org/w" }), null);
     if (!made.ok) throw new Error("made");
-    expect(await setToolStatus(deps, curator, made.id, "published")).toMatchObject({ ok: false, status: 409, formError: "tools.errors.transition" });
+    expect(await setToolStatus(deps, curator, made.id, "published")).toMatchObject({
+      ok: false,
+      status: 409,
+      formError: "tools.errors.transition",
+    });
     expect(await setToolStatus(deps, member, made.id, "in_review")).toMatchObject({ ok: false, status: 403 });
     await publish(made.id);
     expect(await deleteTool(deps, curator, made.id)).toMatchObject({ ok: false, status: 409, formError: "tools.errors.delete_published" });
     expect(await setToolStatus(deps, curator, made.id, "archived")).toEqual({ ok: true });
     expect(await getTool(t.db, member.claims, made.id)).toBeNull();
-    expect(await updateTool(deps, curator, made.id, input({ url: "https://example.org/w2" }), null)).toMatchObject({ ok: false, status: 409 });
+    expect(await updateTool(deps, curator, made.id, input({ url: "https://example.org/w2" }), null)).toMatchObject({
+      ok: false,
+      status: 409,
+    });
   });
 });
 
@@ -272,12 +368,18 @@ describe("no orphan file, no row without its file", () => {
     await expectNoOrphans();
     expect((await getTool(t.db, curator.claims, made.id))?.tool.file_name).toBe("b.docx");
     // Removing the file without a link would leave nothing to open: refused, blob kept.
-    expect(await updateTool(deps, curator, made.id, input({ removeFile: true }), null)).toMatchObject({ ok: false, fieldErrors: { url: ["tools.errors.link_or_file"] } });
+    expect(await updateTool(deps, curator, made.id, input({ removeFile: true }), null)).toMatchObject({
+      ok: false,
+      fieldErrors: { url: ["tools.errors.link_or_file"] },
+    });
     expect((await updateTool(deps, curator, made.id, input({ removeFile: true, url: "https://example.org/lien" }), null)).ok).toBe(true);
     await expectNoOrphans();
     // A save that fails after the upload was stored (the item is gone) removes the blob again.
     const ghost = crypto.randomUUID();
-    expect(await updateTool(deps, curator, ghost, input(), { name: "c.png", bytes: fixtures.png() })).toMatchObject({ ok: false, status: 404 });
+    expect(await updateTool(deps, curator, ghost, input(), { name: "c.png", bytes: fixtures.png() })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     await expectNoOrphans();
     const withFile = await createTool(deps, curator, input(), { name: "d.svg", bytes: fixtures.svg() });
     if (!withFile.ok) throw new Error("d");
@@ -288,7 +390,12 @@ describe("no orphan file, no row without its file", () => {
   test("a purge that fails is retried; the sweep removes blobs a crash left behind", async () => {
     const made = await createTool(deps, curator, input(), { name: "e.pdf", bytes: fixtures.pdf() });
     if (!made.ok) throw new Error("e");
-    const failing: FileStorage = { ...deps.storage, remove: async () => { throw new Error("storage down"); } };
+    const failing: FileStorage = {
+      ...deps.storage,
+      remove: async () => {
+        throw new Error("storage down");
+      },
+    };
     expect(await deleteTool({ ...deps, storage: failing }, curator, made.id)).toEqual({ ok: true });
     expect(await t.db.asSystem("test", (tx) => tx.selectFrom("file_purges").selectAll().execute())).toHaveLength(1);
     expect(await purgeDeletedFiles(deps)).toBe(1);
@@ -320,7 +427,11 @@ describe("no orphan file, no row without its file", () => {
 describe("suggestions", () => {
   test("a verified member suggests; a curator accepts it into a draft", async () => {
     expect(await suggestTool(t.db, outsider, { title: "Outil X" })).toMatchObject({ ok: false, status: 403 });
-    const sent = await suggestTool(t.db, member, { title: "Aide-mémoire naloxone", url: "https://example.org/naloxone", note: "Utile en pharmacie" });
+    const sent = await suggestTool(t.db, member, {
+      title: "Aide-mémoire naloxone",
+      url: "https://example.org/naloxone",
+      note: "Utile en pharmacie",
+    });
     if (!sent.ok) throw new Error("suggest");
     expect(await resolveSuggestion(t.db, member, sent.id, "accept")).toMatchObject({ ok: false, status: 403 });
     const accepted = await resolveSuggestion(t.db, curator, sent.id, "accept");
@@ -330,7 +441,10 @@ describe("suggestions", () => {
     expect(await resolveSuggestion(t.db, curator, sent.id, "decline")).toMatchObject({ ok: false, status: 409 });
     // Publishing it needs a summary first.
     expect(await setToolStatus(deps, curator, accepted.toolId, "in_review")).toEqual({ ok: true });
-    expect(await setToolStatus(deps, curator, accepted.toolId, "published")).toMatchObject({ ok: false, formError: "tools.errors.incomplete" });
+    expect(await setToolStatus(deps, curator, accepted.toolId, "published")).toMatchObject({
+      ok: false,
+      formError: "tools.errors.incomplete",
+    });
   });
 });
 
@@ -340,24 +454,66 @@ describe("citations from forum posts", () => {
     if (!made.ok) throw new Error("cited");
     await publish(made.id);
     const ids = await t.db.asSystem("test: forum fixtures", async (tx) => {
-      const mk = async (slug: string, visibility: "public" | "members") => (await tx.insertInto("spaces").values({
-        slug, kind: visibility === "members" ? "group" : "community", visibility, name_fr: slug, name_en: slug, region_code: null, discipline_code: null, created_by: admin.id,
-      }).returning("id").executeTakeFirstOrThrow()).id;
+      const mk = async (slug: string, visibility: "public" | "members") =>
+        (
+          await tx
+            .insertInto("spaces")
+            .values({
+              slug,
+              kind: visibility === "members" ? "group" : "community",
+              visibility,
+              name_fr: slug,
+              name_en: slug,
+              region_code: null,
+              discipline_code: null,
+              created_by: admin.id,
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id;
       const publicSpace = await mk("outils-public", "public");
       const privateSpace = await mk("outils-prive", "members");
-      const cat = async (space: string, slug: string) => (await tx.insertInto("forum_categories").values({ space_id: space, slug, name_fr: slug, name_en: slug, topic_code: null, created_by: admin.id })
-        .returning("id").executeTakeFirstOrThrow()).id;
+      const cat = async (space: string, slug: string) =>
+        (
+          await tx
+            .insertInto("forum_categories")
+            .values({ space_id: space, slug, name_fr: slug, name_en: slug, topic_code: null, created_by: admin.id })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id;
       const post = async (category: string, title: string, body: unknown, text: string) => {
-        const topic = await tx.insertInto("forum_topics").values({ category_id: category, author_id: admin.id, title, status: "published" }).returning("id").executeTakeFirstOrThrow();
-        const row = await tx.insertInto("forum_posts").values({ topic_id: topic.id, author_id: admin.id, body: JSON.stringify(body), body_text: text, status: "published" })
-          .returning("id").executeTakeFirstOrThrow();
+        const topic = await tx
+          .insertInto("forum_topics")
+          .values({ category_id: category, author_id: admin.id, title, status: "published" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const row = await tx
+          .insertInto("forum_posts")
+          .values({ topic_id: topic.id, author_id: admin.id, body: JSON.stringify(body), body_text: text, status: "published" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
         return { topic: topic.id, post: row.id };
       };
-      const reference = { type: "doc", content: [{ type: "paragraph", content: [
-        { type: "text", text: "Voir " }, { type: "reference", attrs: { kind: "tool", id: made.id, label: "Outil cité" } }] }] };
+      const reference = {
+        type: "doc",
+        content: [
+          {
+            type: "paragraph",
+            content: [
+              { type: "text", text: "Voir " },
+              { type: "reference", attrs: { kind: "tool", id: made.id, label: "Outil cité" } },
+            ],
+          },
+        ],
+      };
       const pasted = `Le guide est ici : http://localhost:3000/tools/${made.id} (à jour).`;
       const a = await post(await cat(publicSpace, "cat-outils"), "Induction en région", reference, "Voir Outil cité");
-      const b = await post(await cat(privateSpace, "cat-prive"), "Discussion privée", { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: pasted }] }] }, pasted);
+      const b = await post(
+        await cat(privateSpace, "cat-prive"),
+        "Discussion privée",
+        { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: pasted }] }] },
+        pasted,
+      );
       return { a, b };
     });
     const forMember = await getTool(t.db, member.claims, made.id);
@@ -367,8 +523,16 @@ describe("citations from forum posts", () => {
     const forAdmin = await getTool(t.db, admin.claims, made.id);
     expect(forAdmin?.citations.map((c) => c.topicId).sort()).toEqual([ids.a.topic, ids.b.topic].sort());
     // Editing the link away removes the citation.
-    await t.db.asSystem("test: edit post", (tx) => tx.updateTable("forum_posts").set({ body: JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Plus de lien" }] }] }), body_text: "Plus de lien" })
-      .where("id", "=", ids.a.post).execute());
+    await t.db.asSystem("test: edit post", (tx) =>
+      tx
+        .updateTable("forum_posts")
+        .set({
+          body: JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Plus de lien" }] }] }),
+          body_text: "Plus de lien",
+        })
+        .where("id", "=", ids.a.post)
+        .execute(),
+    );
     expect((await getTool(t.db, admin.claims, made.id))?.citations.map((c) => c.topicId)).toEqual([ids.b.topic]);
   });
 });

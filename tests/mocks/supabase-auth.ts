@@ -1,6 +1,6 @@
 // MSW stand-in for the Supabase Auth (GoTrue) HTTP API: a small in-memory GoTrue covering the endpoints the
-// Supabase issuer uses (signup, token with password / refresh_token grants, user GET/PUT, logout, recover,
-// verify). Access tokens are HS256 JWTs signed with a test secret; errors use GoTrue's shapes: {code, message}
+// Supabase issuer uses (signup, token with password / refresh_token grants, user GET/PUT (password, and email
+// with a confirmation link to the new address), logout, recover, verify (recovery, email_change)). Access tokens are HS256 JWTs signed with a test secret; errors use GoTrue's shapes: {code, message}
 // when the client sends X-Supabase-Api-Version >= 2024-01-01 (supabase-js always does), else the legacy
 // {code: <status>, error_code, msg}; token-grant errors as GoTrue sends them today (HTTP 400, invalid_credentials).
 //
@@ -58,8 +58,11 @@ export interface FakeGoTrue {
   readonly handlers: HttpHandler[];
   /** Every request that reached the fake, without bodies. */
   readonly calls: FakeCall[];
-  /** Recovery emails "sent" by /recover (token_hash as in the {{ .TokenHash }} template variable). */
-  readonly sentEmails: { kind: "recovery"; email: string; tokenHash: string }[];
+  /**
+   * Emails "sent": recovery links by /recover, email-change links (to the new address) by PUT /user
+   * (token_hash as in the {{ .TokenHash }} template variable).
+   */
+  readonly sentEmails: { kind: "recovery" | "email_change"; email: string; tokenHash: string }[];
   readonly users: Map<string, FakeUser>;
   addUser(input: { email: string; password: string; displayName?: string; confirmed?: boolean }): FakeUser;
   findUser(email: string): FakeUser | undefined;
@@ -82,6 +85,7 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
   const users = new Map<string, FakeUser>();
   const sessions = new Map<string, FakeSession>();
   const recoveryTokens = new Map<string, { userId: string; used: boolean }>();
+  const emailChangeTokens = new Map<string, { userId: string; newEmail: string; used: boolean }>();
   const failedSignIns = new Map<string, number>();
   const calls: FakeCall[] = [];
   const sentEmails: FakeGoTrue["sentEmails"] = [];
@@ -178,7 +182,12 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
     const payload = verify(token);
     if (!payload) return gotrueError(request, 403, "bad_jwt", "invalid JWT: unable to parse or verify signature");
     if (typeof payload.exp !== "number" || payload.exp <= now()) {
-      return gotrueError(request, 403, "bad_jwt", "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
+      return gotrueError(
+        request,
+        403,
+        "bad_jwt",
+        "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired",
+      );
     }
     const session = typeof payload.session_id === "string" ? sessions.get(payload.session_id) : undefined;
     if (!session || session.revoked) {
@@ -202,8 +211,7 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
     }
   }
 
-  const isStrongEnough = (password: unknown): password is string =>
-    typeof password === "string" && password.length >= minPasswordLength;
+  const isStrongEnough = (password: unknown): password is string => typeof password === "string" && password.length >= minPasswordLength;
 
   function weakPassword(request: Request) {
     return gotrueError(request, 422, "weak_password", `Password should be at least ${minPasswordLength} characters.`, {
@@ -291,7 +299,17 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
       if (refused) return refused;
       const auth = authenticate(request);
       if (auth instanceof Response) return auth;
-      const { password } = await body(request);
+      const { password, email } = await body(request);
+      if (typeof email === "string" && email.trim().toLowerCase() !== auth.user.email) {
+        const newEmail = email.trim().toLowerCase();
+        if (findUser(newEmail))
+          return gotrueError(request, 422, "email_exists", "A user with this email address has already been registered");
+        // GoTrue keeps the change pending and mails a link to the new address; verify applies it.
+        const tokenHash = randomBytes(28).toString("hex");
+        emailChangeTokens.set(tokenHash, { userId: auth.user.id, newEmail, used: false });
+        sentEmails.push({ kind: "email_change", email: newEmail, tokenHash });
+        return HttpResponse.json({ ...userJson(auth.user), new_email: newEmail, email_change_sent_at: new Date().toISOString() });
+      }
       if (password !== undefined) {
         if (!isStrongEnough(password)) return weakPassword(request);
         if (password === auth.user.password) {
@@ -338,6 +356,18 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
       const refused = record(request);
       if (refused) return refused;
       const { type, token_hash: tokenHash } = await body(request);
+      if (type === "email_change") {
+        const change = typeof tokenHash === "string" ? emailChangeTokens.get(tokenHash) : undefined;
+        const changing = change ? userById(change.userId) : undefined;
+        if (!change || change.used || !changing) return gotrueError(request, 403, "otp_expired", "Email link is invalid or has expired");
+        change.used = true;
+        if (findUser(change.newEmail))
+          return gotrueError(request, 422, "email_exists", "A user with this email address has already been registered");
+        users.delete(changing.email);
+        changing.email = change.newEmail;
+        users.set(changing.email, changing);
+        return HttpResponse.json(startSession(changing));
+      }
       const entry = typeof tokenHash === "string" ? recoveryTokens.get(tokenHash) : undefined;
       const user = entry ? userById(entry.userId) : undefined;
       if (type !== "recovery" || !entry || entry.used || !user) {
@@ -369,6 +399,7 @@ export function createFakeGoTrue(options: FakeGoTrueOptions = {}): FakeGoTrue {
       users.clear();
       sessions.clear();
       recoveryTokens.clear();
+      emailChangeTokens.clear();
       failedSignIns.clear();
       calls.length = 0;
       sentEmails.length = 0;

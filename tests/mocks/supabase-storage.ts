@@ -14,8 +14,15 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 export const STORAGE_TEST_URL = "http://passerelle-storage.supabase.test";
 export const STORAGE_TEST_SERVICE_KEY = "test-service-role-key-0123456789";
 
-export interface FakeObject { bytes: Uint8Array; contentType: string; createdAt: string }
-export interface FakeStorageCall { method: string; path: string }
+export interface FakeObject {
+  bytes: Uint8Array;
+  contentType: string;
+  createdAt: string;
+}
+export interface FakeStorageCall {
+  method: string;
+  path: string;
+}
 
 export interface FakeStorage {
   readonly url: string;
@@ -27,7 +34,8 @@ export interface FakeStorage {
   reset(): void;
 }
 
-const notFound = (what: string) => HttpResponse.json({ statusCode: "404", error: "not_found", message: `${what} not found` }, { status: 400 });
+const notFound = (what: string) =>
+  HttpResponse.json({ statusCode: "404", error: "not_found", message: `${what} not found` }, { status: 400 });
 
 export function createFakeStorage(options: { url?: string; serviceKey?: string } = {}): FakeStorage {
   const url = options.url ?? STORAGE_TEST_URL;
@@ -66,7 +74,8 @@ export function createFakeStorage(options: { url?: string; serviceKey?: string }
       if (denied) return denied;
       const body = (await request.json()) as { id?: string; name?: string; public?: boolean };
       const id = body.id ?? body.name ?? "";
-      if (buckets.has(id)) return HttpResponse.json({ statusCode: "409", error: "Duplicate", message: "The resource already exists" }, { status: 400 });
+      if (buckets.has(id))
+        return HttpResponse.json({ statusCode: "409", error: "Duplicate", message: "The resource already exists" }, { status: 400 });
       buckets.set(id, { public: Boolean(body.public), objects: new Map() });
       return HttpResponse.json({ name: id });
     }),
@@ -81,8 +90,12 @@ export function createFakeStorage(options: { url?: string; serviceKey?: string }
         .filter(([key]) => key.startsWith(prefix) && !key.slice(prefix.length).includes("/"))
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([key, o]) => ({
-          name: key.slice(prefix.length), id: randomUUID(), created_at: o.createdAt, updated_at: o.createdAt,
-          last_accessed_at: o.createdAt, metadata: { size: o.bytes.byteLength, mimetype: o.contentType },
+          name: key.slice(prefix.length),
+          id: randomUUID(),
+          created_at: o.createdAt,
+          updated_at: o.createdAt,
+          last_accessed_at: o.createdAt,
+          metadata: { size: o.bytes.byteLength, mimetype: o.contentType },
         }));
       const offset = body.offset ?? 0;
       return HttpResponse.json(items.slice(offset, offset + (body.limit ?? 100)));
@@ -97,7 +110,11 @@ export function createFakeStorage(options: { url?: string; serviceKey?: string }
         return HttpResponse.json({ statusCode: "409", error: "Duplicate", message: "The resource already exists" }, { status: 400 });
       }
       const bytes = new Uint8Array(await request.arrayBuffer());
-      bucket.objects.set(key, { bytes, contentType: request.headers.get("content-type") ?? "application/octet-stream", createdAt: new Date().toISOString() });
+      bucket.objects.set(key, {
+        bytes,
+        contentType: request.headers.get("content-type") ?? "application/octet-stream",
+        createdAt: new Date().toISOString(),
+      });
       return HttpResponse.json({ Key: `${bucketName}/${key}`, Id: randomUUID() });
     }),
     http.get(`${base}/object/*`, ({ request }) => {
@@ -106,7 +123,9 @@ export function createFakeStorage(options: { url?: string; serviceKey?: string }
       const { bucket: bucketName, key } = objectPath(request, "/object/");
       const object = buckets.get(bucketName)?.objects.get(key);
       if (!object) return notFound("Object");
-      return new HttpResponse(object.bytes, { headers: { "Content-Type": object.contentType, "Content-Length": String(object.bytes.byteLength) } });
+      return new HttpResponse(object.bytes, {
+        headers: { "Content-Type": object.contentType, "Content-Length": String(object.bytes.byteLength) },
+      });
     }),
     http.delete(`${base}/object/:bucket`, async ({ request, params }) => {
       const denied = unauthorised(request);
@@ -120,7 +139,10 @@ export function createFakeStorage(options: { url?: string; serviceKey?: string }
   ];
 
   return {
-    url, handlers, buckets, calls,
+    url,
+    handlers,
+    buckets,
+    calls,
     objects(bucket) {
       return buckets.get(bucket)?.objects ?? new Map();
     },
@@ -136,5 +158,6 @@ export function supabaseStorageOutage(url: string, kind: "network" | number): Ht
   return http.all(`${url}/storage/v1/*`, () =>
     kind === "network"
       ? HttpResponse.error()
-      : HttpResponse.json({ statusCode: String(kind), error: "unavailable", message: "upstream unavailable" }, { status: kind }));
+      : HttpResponse.json({ statusCode: String(kind), error: "unavailable", message: "upstream unavailable" }, { status: kind }),
+  );
 }

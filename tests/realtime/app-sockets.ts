@@ -12,7 +12,10 @@ export function appSockets(app: () => TestApp) {
     /** A connected socket carrying the client's session cookie and the app's Origin. */
     async socketOf(client: Client): Promise<Socket> {
       const socket = connect(app().url, {
-        path: REALTIME_PATH, transports: ["websocket"], forceNew: true, reconnection: false,
+        path: REALTIME_PATH,
+        transports: ["websocket"],
+        forceNew: true,
+        reconnection: false,
         extraHeaders: { Cookie: client.cookieHeader(), Origin: app().url },
       });
       sockets.push(socket);
@@ -23,15 +26,17 @@ export function appSockets(app: () => TestApp) {
       return socket;
     },
     /** Emits and waits for the server's ack. */
-    ask: (socket: Socket, event: string, payload: unknown) => socket.timeout(5_000).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
+    ask: (socket: Socket, event: string, payload: unknown) =>
+      socket.timeout(5_000).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
     /** The next `event` this socket receives, or a rejection after `ms`. */
-    next: (socket: Socket, event: string, ms = 5_000) => new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-      socket.once(event, (payload: unknown) => {
-        clearTimeout(timer);
-        resolve(payload);
-      });
-    }),
+    next: (socket: Socket, event: string, ms = 5_000) =>
+      new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+        socket.once(event, (payload: unknown) => {
+          clearTimeout(timer);
+          resolve(payload);
+        });
+      }),
     closeAll() {
       for (const socket of sockets) socket.disconnect();
     },

@@ -20,10 +20,15 @@ const { socketOf, ask, next, closeAll } = appSockets(() => app);
 beforeAll(async () => {
   app = await startTestApp();
   people = await signedInDemo(app.url);
-  demoCase = await app.server.services.db.asSystem("test: find the demo case", async (tx) =>
-    (await tx.selectFrom("cases").select("id").where("title", "=", String(DEMO_CASE.title)).executeTakeFirstOrThrow()).id);
+  demoCase = await app.server.services.db.asSystem(
+    "test: find the demo case",
+    async (tx) => (await tx.selectFrom("cases").select("id").where("title", "=", String(DEMO_CASE.title)).executeTakeFirstOrThrow()).id,
+  );
   const created = await people.mentor.action("/cases/new", "cases.new", {
-    title: "Brouillon de la mentore", question: "Une question encore en préparation?", careSetting: "clsc", substances: "fentanyl",
+    title: "Brouillon de la mentore",
+    question: "Une question encore en préparation?",
+    careSetting: "clsc",
+    substances: "fentanyl",
   });
   draft = /\/cases\/([0-9a-f-]{36})/.exec(created.location ?? "")?.[1] ?? "";
   expect(draft, `draft created: ${created.status}`).not.toBe("");
@@ -40,9 +45,18 @@ describe("case rooms", () => {
     expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: demoCase })).toEqual({ ok: true });
     // Someone else's draft, an unknown case, a malformed id, an extra field.
     expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: draft })).toEqual({ ok: false, error: "not_found" });
-    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: "00000000-0000-4000-8000-000000000000" })).toEqual({ ok: false, error: "not_found" });
-    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: "1; drop table cases" })).toMatchObject({ ok: false, error: "invalid_payload" });
-    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: demoCase, extra: true })).toMatchObject({ ok: false, error: "invalid_payload" });
+    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: "00000000-0000-4000-8000-000000000000" })).toEqual({
+      ok: false,
+      error: "not_found",
+    });
+    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: "1; drop table cases" })).toMatchObject({
+      ok: false,
+      error: "invalid_payload",
+    });
+    expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: demoCase, extra: true })).toMatchObject({
+      ok: false,
+      error: "invalid_payload",
+    });
     // An unverified member cannot read a case, so cannot listen to one either.
     const unverified = await socketOf(people.nouveau);
     expect(await ask(unverified, CASE_LIVE_EVENTS.join, { caseId: demoCase })).toEqual({ ok: false, error: "not_found" });
@@ -54,9 +68,14 @@ describe("case rooms", () => {
     const elsewhere = await socketOf(people.admin);
     expect(await ask(reader, CASE_LIVE_EVENTS.join, { caseId: demoCase })).toEqual({ ok: true });
     let elsewhereGot = false;
-    elsewhere.on(CASE_LIVE_EVENTS.post, () => { elsewhereGot = true; });
+    elsewhere.on(CASE_LIVE_EVENTS.post, () => {
+      elsewhereGot = true;
+    });
     const arrival = next(reader, CASE_LIVE_EVENTS.post);
-    const res = await people.mentor.action(`/cases/${demoCase}`, "cases.$id", { intent: "reply", body: "Une réponse en direct sur le cas" });
+    const res = await people.mentor.action(`/cases/${demoCase}`, "cases.$id", {
+      intent: "reply",
+      body: "Une réponse en direct sur le cas",
+    });
     expect(res.status).toBe(204);
     const event = await arrival;
     expect(event).toMatchObject({ caseId: demoCase, kind: "reply" });
@@ -64,8 +83,12 @@ describe("case rooms", () => {
     // After leaving, nothing more arrives.
     expect(await ask(reader, CASE_LIVE_EVENTS.leave, { caseId: demoCase })).toEqual({ ok: true });
     let afterLeave = false;
-    reader.on(CASE_LIVE_EVENTS.post, () => { afterLeave = true; });
-    expect((await people.mentor.action(`/cases/${demoCase}`, "cases.$id", { intent: "reply", body: "Une deuxième réponse" })).status).toBe(204);
+    reader.on(CASE_LIVE_EVENTS.post, () => {
+      afterLeave = true;
+    });
+    expect((await people.mentor.action(`/cases/${demoCase}`, "cases.$id", { intent: "reply", body: "Une deuxième réponse" })).status).toBe(
+      204,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(afterLeave).toBe(false);
     expect(elsewhereGot).toBe(false);

@@ -18,7 +18,6 @@ export interface ChatApp {
   close(): Promise<void>;
 }
 
-
 /** A PostgreSQL database cloned from the run's migrated template; null on PGlite runs. */
 export async function clonePostgresTemplate(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> } | null> {
   const provided = inject("testDb");
@@ -119,9 +118,8 @@ export async function online(app: { url: string }, person: Pick<Person, "cookie"
 export type Ack = { ok: boolean; error?: string; [key: string]: unknown };
 
 export async function ask(socket: Socket, event: string, payload?: unknown): Promise<Ack> {
-  const ack: unknown = payload === undefined
-    ? await socket.timeout(8_000).emitWithAck(event)
-    : await socket.timeout(8_000).emitWithAck(event, payload);
+  const ack: unknown =
+    payload === undefined ? await socket.timeout(8_000).emitWithAck(event) : await socket.timeout(8_000).emitWithAck(event, payload);
   if (!ack || typeof ack !== "object") throw new Error(`ack of ${event} is not an object`);
   return ack as Ack;
 }
@@ -150,7 +148,12 @@ export function closeSockets() {
 }
 
 /** A plain form post (what a browser without JavaScript sends), with the person's session and our Origin. */
-export async function postForm(app: { url: string }, person: Pick<Person, "cookie">, path: string, fields: Record<string, string | string[]>) {
+export async function postForm(
+  app: { url: string },
+  person: Pick<Person, "cookie">,
+  path: string,
+  fields: Record<string, string | string[]>,
+) {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   const response = await fetch(`${app.url}${path}`, {

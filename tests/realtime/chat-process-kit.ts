@@ -3,6 +3,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertFreshBuild } from "../setup/fresh-build";
 import type { ChildMessage, ParentMessage } from "./chat-server-process";
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "chat-server-process.ts");
@@ -12,17 +13,33 @@ export interface ServerProcess {
   url: string;
   pid: number;
   child: ChildProcess;
-  request<T extends ChildMessage["type"]>(message: Omit<Extract<ParentMessage, { type: T }>, "id">): Promise<Extract<ChildMessage, { type: T }>>;
+  /** The last few kB the process wrote to stderr (why it died, when it did). */
+  stderr(): string;
+  request<T extends ChildMessage["type"]>(
+    message: Omit<Extract<ParentMessage, { type: T }>, "id">,
+  ): Promise<Extract<ChildMessage, { type: T }>>;
   /** kill -9: no shutdown, no flush, nothing. */
   kill(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function spawnServer(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; requestTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  if (env.CHAT_BARE !== "1") assertFreshBuild();
   const child = fork(ENTRY, [], {
     cwd: ROOT,
     execArgv: ["--import", "tsx"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+    // The tests and the bench open hundreds of sockets from one loopback address, as no real
+    // client does: the handshake limit is off unless a test sets it (it has a test of its own).
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      REALTIME_HANDSHAKES_PER_MINUTE: "0",
+      ...env,
+    },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   let stderr = "";
@@ -46,16 +63,33 @@ export async function spawnServer(env: Record<string, string>, options: { timeou
     url: ready.url,
     pid: ready.pid,
     child,
+    stderr: () => stderr,
     request(message) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
+        // A process that died (kill -9, a crash) or stays silent must not leave the caller waiting forever.
+        const done = () => {
+          child.off("message", listener);
+          child.off("exit", onExit);
+          clearTimeout(timer);
+        };
         const listener = (answer: ChildMessage) => {
           if (!("id" in answer) || answer.id !== id) return;
-          child.off("message", listener);
+          done();
           if (answer.type === "error") reject(new Error(answer.message));
           else resolve(answer as never);
         };
+        const onExit = () => {
+          done();
+          reject(new Error(`server process exited before answering ${message.type}\n${stderr}`));
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`server process did not answer ${message.type} in time`));
+        }, options.requestTimeoutMs ?? 600_000);
+        if (child.exitCode !== null || child.signalCode !== null) return onExit();
         child.on("message", listener);
+        child.once("exit", onExit);
         child.send({ ...message, id });
       });
     },

@@ -61,7 +61,10 @@ process.on("message", (raw: ParentMessage) => {
           // The bench's population, made by the process that owns the (possibly embedded) database.
           if (!running.services) throw new Error("the bare server has no database");
           const { db } = running.services;
-          const people = await createPeople(db, Array.from({ length: raw.count }, () => ({})));
+          const people = await createPeople(
+            db,
+            Array.from({ length: raw.count }, () => ({})),
+          );
           const groups: string[] = [];
           let next = 0;
           for (const size of raw.groups) {

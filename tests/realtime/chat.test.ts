@@ -9,7 +9,20 @@ import { openDirectConversation, setPresenceVisible } from "../../app/modules/ch
 import { MESSAGE_MAX_LENGTH } from "../../app/modules/chat/limits";
 import { REALTIME_MAX_PAYLOAD_BYTES } from "../../app/modules/realtime/schemas";
 import type { ChatMessage } from "../../app/modules/chat/schemas";
-import { ask, closeSockets, connectAs, connected, inbox, online, people, postForm, settle, startChatApp, until, type ChatApp } from "./chat-kit";
+import {
+  ask,
+  closeSockets,
+  connectAs,
+  connected,
+  inbox,
+  online,
+  people,
+  postForm,
+  settle,
+  startChatApp,
+  until,
+  type ChatApp,
+} from "./chat-kit";
 import { countWhere, createGroup, storedMessages, type Person } from "./chat-people";
 
 let app: ChatApp;
@@ -18,7 +31,12 @@ let group: string;
 
 beforeAll(async () => {
   app = await startChatApp();
-  const [a, b, c, d] = await people(app, [{ name: "Alice Tremblay" }, { name: "Bruno Roy" }, { name: "Carole Gagnon" }, { name: "Dany Côté" }]);
+  const [a, b, c, d] = await people(app, [
+    { name: "Alice Tremblay" },
+    { name: "Bruno Roy" },
+    { name: "Carole Gagnon" },
+    { name: "Dany Côté" },
+  ]);
   if (!a || !b || !c || !d) throw new Error("people");
   [alice, bob, carol, dan] = [a, b, c, d];
   group = await createGroup(app.db, [alice, bob, carol], "Équipe TAO");
@@ -91,7 +109,7 @@ describe("delivery", () => {
     expect(atB.filter((m) => m.clientId === clientId || m.clientId === burst.clientId)).toHaveLength(2);
     // The same client id for another conversation is a client bug, refused.
     const [elsewhere] = await Promise.all([openDirectConversation(app.db, alice.claims, bob.id)]);
-    if (!elsewhere.ok) throw new Error(elsewhere.error);
+    if (!elsewhere.ok) throw new Error(elsewhere.code);
     expect(await ask(a, "chat:send", { ...payload, conversationId: elsewhere.id })).toEqual({ ok: false, error: "client_id_conflict" });
   });
 
@@ -182,7 +200,16 @@ describe("membership on every event", () => {
       ask(d, "chat:edit", { messageId: someMessage?.id ?? 1, body: "Piraté" }),
     ]);
     expect(refusals.map((r) => r.ok)).toEqual(Array(refusals.length).fill(false));
-    expect(refusals.map((r) => r.error)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "not_found", "not_found"]);
+    expect(refusals.map((r) => r.error)).toEqual([
+      "forbidden",
+      "forbidden",
+      "forbidden",
+      "forbidden",
+      "forbidden",
+      "forbidden",
+      "not_found",
+      "not_found",
+    ]);
     expect(await countWhere(app.db, "messages", sql<boolean>`conversation_id = ${group}::uuid`)).toBe(before);
     // And Dan hears nothing of the room.
     const heard = inbox(d, "chat:message");
@@ -219,7 +246,14 @@ describe("bad input", () => {
       ask(a, "chat:nope", { conversationId: group }),
     ]);
     expect(bad.map((r) => r.error)).toEqual([
-      "invalid_payload", "invalid_payload", "invalid_payload", "invalid_payload", "invalid_payload", "invalid_payload", "invalid_payload", "unknown_event",
+      "invalid_payload",
+      "invalid_payload",
+      "invalid_payload",
+      "invalid_payload",
+      "invalid_payload",
+      "invalid_payload",
+      "invalid_payload",
+      "unknown_event",
     ]);
     expect(await countWhere(app.db, "messages", sql<boolean>`true`)).toBe(before);
     expect(a.connected && b.connected).toBe(true);
@@ -263,7 +297,7 @@ describe("typing, read receipts, presence, unread counts, notifications", () => 
 
   it("read positions: counts go down, receipts go to the conversation, the reader's other tabs follow", async () => {
     const direct = await openDirectConversation(app.db, alice.claims, carol.id);
-    if (!direct.ok) throw new Error(direct.error);
+    if (!direct.ok) throw new Error(direct.code);
     const [a, c1, c2] = await Promise.all([online(app, alice), online(app, carol), online(app, carol)]);
     const m1 = messageOf(await send(a, direct.id, "Bonjour Carole"));
     const m2 = messageOf(await send(a, direct.id, "Tu as vu le protocole ?"));
@@ -271,10 +305,22 @@ describe("typing, read receipts, presence, unread counts, notifications", () => 
     expect((summary.conversations as Array<{ id: string; unread: number }>).find((x) => x.id === direct.id)?.unread).toBe(2);
     const receipts = inbox(a, "chat:read");
     const otherTab = inbox(c2, "chat:unread");
-    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: m1.id })).toEqual({ ok: true, lastReadMessageId: m1.id, unread: 1 });
-    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: m2.id })).toEqual({ ok: true, lastReadMessageId: m2.id, unread: 0 });
+    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: m1.id })).toEqual({
+      ok: true,
+      lastReadMessageId: m1.id,
+      unread: 1,
+    });
+    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: m2.id })).toEqual({
+      ok: true,
+      lastReadMessageId: m2.id,
+      unread: 0,
+    });
     // Never backwards.
-    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: 0 })).toEqual({ ok: true, lastReadMessageId: m2.id, unread: 0 });
+    expect(await ask(c1, "chat:read", { conversationId: direct.id, messageId: 0 })).toEqual({
+      ok: true,
+      lastReadMessageId: m2.id,
+      unread: 0,
+    });
     await until(() => receipts.length === 2 && otherTab.length === 3, "receipts and other tab");
     expect(receipts.at(-1)).toEqual({ conversationId: direct.id, userId: carol.id, messageId: m2.id });
     expect(otherTab.at(-1)).toEqual({ conversationId: direct.id, unread: 0 });
@@ -298,13 +344,19 @@ describe("typing, read receipts, presence, unread counts, notifications", () => 
 
   it("a direct message and a mention notify live, collapse while unread, and reading clears them", async () => {
     const direct = await openDirectConversation(app.db, bob.claims, dan.id);
-    if (!direct.ok) throw new Error(direct.error);
+    if (!direct.ok) throw new Error(direct.code);
     const [b, d] = await Promise.all([online(app, bob), online(app, dan)]);
-    const pushed = inbox<{ notification: { kind: string; count: number; payload: Record<string, unknown> }; unread: number }>(d, "notification:new");
+    const pushed = inbox<{ notification: { kind: string; count: number; payload: Record<string, unknown> }; unread: number }>(
+      d,
+      "notification:new",
+    );
     const counts = inbox<{ unread: number }>(d, "notification:count");
     const m1 = messageOf(await send(b, direct.id, "Salut Dany"));
     await until(() => pushed.length === 1, "first notification");
-    expect(pushed[0]).toMatchObject({ unread: 1, notification: { kind: "chat.direct", count: 1, payload: { actorName: "Bruno Roy", url: `/chat/${direct.id}` } } });
+    expect(pushed[0]).toMatchObject({
+      unread: 1,
+      notification: { kind: "chat.direct", count: 1, payload: { actorName: "Bruno Roy", url: `/chat/${direct.id}` } },
+    });
     const m2 = messageOf(await send(b, direct.id, "Tu es là ?"));
     await until(() => pushed.length === 2, "second notification");
     expect(pushed[1]).toMatchObject({ unread: 1, notification: { kind: "chat.direct", count: 2 } });
@@ -378,7 +430,11 @@ describe("plain HTTP forms reach the live sockets", () => {
     expect(await countWhere(app.db, "messages", sql<boolean>`client_id = ${clientId}::uuid`)).toBe(1);
     // Bad input: 400 with the error, nothing stored.
     const before = await countWhere(app.db, "messages", sql<boolean>`conversation_id = ${conversation}::uuid`);
-    const bad = await postForm(app, owner, `/chat/${conversation}`, { intent: "send", clientId: randomUUID(), body: "x".repeat(MESSAGE_MAX_LENGTH + 1) });
+    const bad = await postForm(app, owner, `/chat/${conversation}`, {
+      intent: "send",
+      clientId: randomUUID(),
+      body: "x".repeat(MESSAGE_MAX_LENGTH + 1),
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("trop long");
     const nonsense = await postForm(app, owner, `/chat/${conversation}`, { intent: "nonsense" });

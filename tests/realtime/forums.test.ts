@@ -23,7 +23,9 @@ beforeAll(async () => {
   admin = await signedIn(app.url, DEMO.admin);
   await app.server.services.db.asSystem("test: find topics", async (tx) => {
     topics.induction = (await tx.selectFrom("forum_topics").select("id").where("title", "like", "Induction%").executeTakeFirstOrThrow()).id;
-    topics.managers = (await tx.selectFrom("forum_topics").select("id").where("title", "like", "Ordre du jour%").executeTakeFirstOrThrow()).id;
+    topics.managers = (
+      await tx.selectFrom("forum_topics").select("id").where("title", "like", "Ordre du jour%").executeTakeFirstOrThrow()
+    ).id;
   });
 }, 60_000);
 
@@ -39,7 +41,10 @@ describe("forum rooms", () => {
     expect(await ask(socket, FORUM_LIVE_EVENTS.join, { topicId: topics.managers })).toEqual({ ok: false, error: "not_found" });
     expect(await ask(socket, FORUM_LIVE_EVENTS.join, { topicId: 999_999 })).toEqual({ ok: false, error: "not_found" });
     expect(await ask(socket, FORUM_LIVE_EVENTS.join, { topicId: "1; drop table" })).toMatchObject({ ok: false, error: "invalid_payload" });
-    expect(await ask(socket, FORUM_LIVE_EVENTS.join, { topicId: topics.induction, extra: true })).toMatchObject({ ok: false, error: "invalid_payload" });
+    expect(await ask(socket, FORUM_LIVE_EVENTS.join, { topicId: topics.induction, extra: true })).toMatchObject({
+      ok: false,
+      error: "invalid_payload",
+    });
     const asAdmin = await socketOf(admin);
     expect(await ask(asAdmin, FORUM_LIVE_EVENTS.join, { topicId: topics.managers })).toEqual({ ok: true });
   });
@@ -49,7 +54,9 @@ describe("forum rooms", () => {
     const outsider = await socketOf(admin);
     expect(await ask(reader, FORUM_LIVE_EVENTS.join, { topicId: topics.induction })).toEqual({ ok: true });
     let outsiderGot = false;
-    outsider.on(FORUM_LIVE_EVENTS.post, () => { outsiderGot = true; });
+    outsider.on(FORUM_LIVE_EVENTS.post, () => {
+      outsiderGot = true;
+    });
     const arrival = next(reader, FORUM_LIVE_EVENTS.post);
     const res = await mentor.action(`/forums/t/${topics.induction}`, "forums.t.$id", { intent: "reply", body: "Une réponse en direct" });
     expect(res.status).toBe(204);
@@ -65,15 +72,20 @@ describe("forum rooms", () => {
     // After leaving, nothing more arrives.
     expect(await ask(reader, FORUM_LIVE_EVENTS.leave, { topicId: topics.induction })).toEqual({ ok: true });
     let late = false;
-    reader.on(FORUM_LIVE_EVENTS.post, () => { late = true; });
-    expect((await mentor.action(`/forums/t/${topics.induction}`, "forums.t.$id", { intent: "reply", body: "Encore une" })).status).toBe(204);
+    reader.on(FORUM_LIVE_EVENTS.post, () => {
+      late = true;
+    });
+    expect((await mentor.action(`/forums/t/${topics.induction}`, "forums.t.$id", { intent: "reply", body: "Encore une" })).status).toBe(
+      204,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(late).toBe(false);
   });
 
   it("a post fetched by someone who may not read it answers 404", async () => {
     const row = await app.server.services.db.asSystem("test", (tx) =>
-      tx.selectFrom("forum_posts").select("id").where("topic_id", "=", topics.managers).executeTakeFirstOrThrow());
+      tx.selectFrom("forum_posts").select("id").where("topic_id", "=", topics.managers).executeTakeFirstOrThrow(),
+    );
     expect((await membre.get(`/forums/api/posts/${row.id}`)).status).toBe(404);
     expect((await admin.get(`/forums/api/posts/${row.id}`)).status).toBe(200);
   });

@@ -56,7 +56,9 @@ describe("socket handshake with the HTTP session", () => {
 
   it("refuses a socket without a session, with a forged cookie, or from another Origin", async () => {
     expect((await connect({ Origin: app.url })).error).toBe("unauthorized");
-    expect((await connect({ Origin: app.url, Cookie: "passerelle_session=InZhbGV1cmluY29ubnVlcGFyZGVmYXV0MTIzNDU2Nzg5MCI" })).error).toBe("unauthorized");
+    expect((await connect({ Origin: app.url, Cookie: "passerelle_session=InZhbGV1cmluY29ubnVlcGFyZGVmYXV0MTIzNDU2Nzg5MCI" })).error).toBe(
+      "unauthorized",
+    );
     const cookie = await signIn("mentor@passerelle.test");
     expect((await connect({ Origin: "https://evil.example", Cookie: cookie })).error).toBeDefined();
   });

@@ -62,7 +62,10 @@ export class Client {
   readonly jar = new Map<string, string>();
   readonly ip: string;
 
-  constructor(readonly baseUrl: string, options: { ip?: string } = {}) {
+  constructor(
+    readonly baseUrl: string,
+    options: { ip?: string } = {},
+  ) {
     this.ip = options.ip ?? freshIp();
   }
 
@@ -135,7 +138,11 @@ export class Client {
       req.on("error", (error: NodeJS.ErrnoException) => {
         if (answered) return;
         if (error.code === "EADDRNOTAVAIL") {
-          reject(new Error(`cannot send from ${this.ip}: these tests need the whole 127.0.0.0/8 loopback range (Linux has it; on macOS add aliases with ifconfig lo0 alias)`));
+          reject(
+            new Error(
+              `cannot send from ${this.ip}: these tests need the whole 127.0.0.0/8 loopback range (Linux has it; on macOS add aliases with ifconfig lo0 alias)`,
+            ),
+          );
         } else reject(error);
       });
       if (body !== undefined) req.end(body);

@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, SIGN_IN_PER_MINUTE } from "../../server/http";
 import { MAX_FAILED_SIGN_INS } from "../../app/utils/auth/local.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import {
-  canSignIn, Client, DEMO, DEMO_PASSWORD, errorsOf, parseCsp, signedIn, signIn, type HttpResult, type Submission,
-} from "./helpers";
+import { canSignIn, Client, DEMO, DEMO_PASSWORD, errorsOf, parseCsp, signedIn, signIn, type HttpResult, type Submission } from "./helpers";
 
 let app: TestApp;
 
@@ -47,11 +45,22 @@ function expectHardenedHeaders(res: HttpResult, label: string): string {
 describe("security headers", () => {
   it("every response has a CSP with a fresh script nonce matching every <script> tag, nosniff and frame-ancestors 'none'", async () => {
     const client = new Client(app.url);
-    const pages = ["/", "/login", "/signup", "/password/forgot", "/password/reset?token=abc", "/terms", "/privacy", "/dev/mailbox", "/no-such-page"];
+    const pages = [
+      "/",
+      "/login",
+      "/signup",
+      "/password/forgot",
+      "/password/reset?token=abc",
+      "/terms",
+      "/privacy",
+      "/dev/mailbox",
+      "/no-such-page",
+    ];
     const seen = new Set<string>();
     for (const page of pages) {
       const res = await client.get(page);
-      expect(res.status, page).toBe(page === "/no-such-page" ? 404 : 200);
+      // The dev mailbox is a 404 to anyone but an admin.
+      expect(res.status, page).toBe(page === "/no-such-page" || page === "/dev/mailbox" ? 404 : 200);
       expect(res.headers["content-type"], page).toMatch(/^text\/html/);
       const nonce = expectHardenedHeaders(res, page);
       seen.add(nonce);
@@ -123,7 +132,10 @@ describe("Origin check on mutations", () => {
     }
     // Other mutating methods are refused the same way.
     for (const method of ["PUT", "PATCH", "DELETE"]) {
-      const res = await new Client(app.url).request(method, "/profile", "x=1", { origin: null, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      const res = await new Client(app.url).request(method, "/profile", "x=1", {
+        origin: null,
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
       expect(res.status, method).toBe(403);
     }
   });
@@ -141,15 +153,26 @@ describe("Origin check on mutations", () => {
   it("a foreign-origin sign-up creates no account", async () => {
     const email = "csrf-victim@example.ca";
     const password = "une phrase de passe solide";
-    const res = await new Client(app.url).post("/signup", {
-      email, password, displayName: "Compte forgé", discipline: "infirmiere", region: "11",
-      languages: ["fr"], acceptTerms: "on", acceptPrivacy: "on",
-    }, { origin: "https://evil.example" });
+    const res = await new Client(app.url).post(
+      "/signup",
+      {
+        email,
+        password,
+        displayName: "Compte forgé",
+        discipline: "infirmiere",
+        region: "11",
+        languages: ["fr"],
+        acceptTerms: "on",
+        acceptPrivacy: "on",
+      },
+      { origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
     expect(res.setCookies).toEqual([]);
     expect(await canSignIn(app.url, email, password)).toBe(false);
     const users = await app.server.services.db.asSystem("test: look for the forged account", (tx) =>
-      tx.selectFrom("auth.users").select("id").where("email", "=", email).execute());
+      tx.selectFrom("auth.users").select("id").where("email", "=", email).execute(),
+    );
     expect(users).toEqual([]);
   });
 
@@ -159,8 +182,11 @@ describe("Origin check on mutations", () => {
 
     const logout = await member.post("/logout", {}, { origin: "https://evil.example" });
     expect(logout.status).toBe(403);
-    const edit = await member.post("/profile", { displayName: "Pirate", discipline: "medecin", region: "01", languages: ["en"], locale: "en-CA" },
-      { origin: "https://evil.example" });
+    const edit = await member.post(
+      "/profile",
+      { displayName: "Pirate", discipline: "medecin", region: "01", languages: ["en"], locale: "en-CA" },
+      { origin: "https://evil.example" },
+    );
     expect(edit.status).toBe(403);
 
     const after = await member.loader("/profile", "profile");
@@ -201,8 +227,14 @@ describe("body size limits", () => {
     expect(client.jar.has("passerelle_lang")).toBe(false);
 
     const big = await new Client(app.url).post("/signup", {
-      email: "too-big@example.ca", password: "une phrase de passe solide", displayName: "x".repeat(MAX_BODY_BYTES),
-      discipline: "infirmiere", region: "11", languages: ["fr"], acceptTerms: "on", acceptPrivacy: "on",
+      email: "too-big@example.ca",
+      password: "une phrase de passe solide",
+      displayName: "x".repeat(MAX_BODY_BYTES),
+      discipline: "infirmiere",
+      region: "11",
+      languages: ["fr"],
+      acceptTerms: "on",
+      acceptPrivacy: "on",
     });
     expect(big.status).toBe(413);
     expect(await canSignIn(app.url, "too-big@example.ca", "une phrase de passe solide")).toBe(false);
@@ -245,8 +277,11 @@ describe("sign-in rate limit (per IP)", () => {
     const client = new Client(app.url);
     const statuses: number[] = [];
     for (let i = 0; i <= SIGN_IN_PER_MINUTE; i++) {
-      const res = await client.post("/login", { email: `xff-${i}@example.ca`, password: "mauvais mot de passe" },
-        { headers: { "X-Forwarded-For": `203.0.113.${i + 1}` } });
+      const res = await client.post(
+        "/login",
+        { email: `xff-${i}@example.ca`, password: "mauvais mot de passe" },
+        { headers: { "X-Forwarded-For": `203.0.113.${i + 1}` } },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([...Array<number>(SIGN_IN_PER_MINUTE).fill(400), 429]);
@@ -275,13 +310,12 @@ describe("account lockout", () => {
     { status: 429, errors: { "": ["errors.account_locked"] } },
   ];
 
-  it(`after MAX_FAILED_SIGN_INS (${MAX_FAILED_SIGN_INS}) wrong passwords even the right one is refused, from any IP`, async () => {
+  it(`after MAX_FAILED_SIGN_INS (${MAX_FAILED_SIGN_INS}) wrong passwords from one IP even the right one is refused there, and only there`, async () => {
     const known = await attempts(DEMO.nouveau, DEMO_PASSWORD);
     expect(known).toEqual(expected);
-    // The lock is on the account, not the IP: a fresh client is refused too.
-    const elsewhere = await new Client(app.url).action("/login", "login", { email: DEMO.nouveau, password: DEMO_PASSWORD });
-    expect(elsewhere.status).toBe(429);
-    expect(errorsOf(elsewhere.json<Submission>())).toEqual({ "": ["errors.account_locked"] });
+    // The lock is on the account AND the source: the owner signs in from her own machine
+    // (tests/security/accounts.test.ts covers the owner's notice).
+    expect(await canSignIn(app.url, DEMO.nouveau, DEMO_PASSWORD)).toBe(true);
     // Other accounts are not locked.
     expect(await canSignIn(app.url, DEMO.mentor, DEMO_PASSWORD)).toBe(true);
   });
@@ -326,7 +360,16 @@ describe("no GET changes state", () => {
 });
 
 describe("open redirects", () => {
-  const hostile = ["//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "http:evil.example", " //evil.example", "/\t/evil.example"];
+  const hostile = [
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "http:evil.example",
+    " //evil.example",
+    "/\t/evil.example",
+  ];
 
   it("sign-in with redirectTo pointing off-site lands on /", async () => {
     for (const redirectTo of hostile.slice(0, 3)) {

@@ -37,7 +37,11 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
   for (const part of parts) {
     chunks.push(Buffer.from(`--${boundary}\r\n`));
     if ("filename" in part) {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`));
+      chunks.push(
+        Buffer.from(
+          `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`,
+        ),
+      );
       chunks.push(Buffer.from(part.bytes), Buffer.from("\r\n"));
     } else {
       chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
@@ -47,22 +51,43 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const metadata = (over: Record<string, string> = {}): Part[] => Object.entries({
-  title: "Protocole d'induction à domicile", kind: "protocol", language: "fr",
-  summaryFr: "Les étapes d'une induction à domicile, avec les critères de sécurité.", topics: "buprenorphine", ...over,
-}).map(([name, value]) => ({ name, value }));
+const metadata = (over: Record<string, string> = {}): Part[] =>
+  Object.entries({
+    title: "Protocole d'induction à domicile",
+    kind: "protocol",
+    language: "fr",
+    summaryFr: "Les étapes d'une induction à domicile, avec les critères de sécurité.",
+    topics: "buprenorphine",
+    ...over,
+  }).map(([name, value]) => ({ name, value }));
 
 async function upload(client: Client, url: string, parts: Part[], routeId: string): Promise<HttpResult> {
   const { body, contentType } = multipart(parts);
   const sep = url.includes("?") ? "&" : "?";
-  return client.request("POST", `${url}${sep}_data=${encodeURIComponent(`routes/${routeId}`)}`, body, { headers: { "Content-Type": contentType } });
+  return client.request("POST", `${url}${sep}_data=${encodeURIComponent(`routes/${routeId}`)}`, body, {
+    headers: { "Content-Type": contentType },
+  });
 }
 const createDraft = (client: Client, parts: Part[]) => upload(client, "/tools/new", parts, "tools.new");
 
 async function counts() {
   return app.server.services.db.asSystem("test: counts", async (tx) => ({
-    tools: Number((await tx.selectFrom("tools").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n),
-    files: Number((await tx.selectFrom("files").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n),
+    tools: Number(
+      (
+        await tx
+          .selectFrom("tools")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+    files: Number(
+      (
+        await tx
+          .selectFrom("files")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   }));
 }
 async function storedBlobs(): Promise<string[]> {
@@ -122,9 +147,14 @@ describe("malicious uploads are refused with a clear message, and nothing is sto
   });
 
   it("a malformed multipart body is a 400, not a 500", async () => {
-    const res = await admin.request("POST", "/tools/new?_data=routes%2Ftools.new", Buffer.from("--x\r\nnot a header\r\n\r\nbody\r\n--x--\r\n"), {
-      headers: { "Content-Type": "multipart/form-data; boundary=x" },
-    });
+    const res = await admin.request(
+      "POST",
+      "/tools/new?_data=routes%2Ftools.new",
+      Buffer.from("--x\r\nnot a header\r\n\r\nbody\r\n--x--\r\n"),
+      {
+        headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      },
+    );
     expect(res.status).toBe(400);
     expect(res.json<Submission>().error?.[""]).toEqual(["tools.errors.bad_request"]);
   });
@@ -172,8 +202,15 @@ describe("files are served through the app, only to those who may see the item",
   const pdf = makePdf(["Guide de prescription", "Administration de la naloxone"]);
 
   beforeAll(async () => {
-    toolId = createdId(await createDraft(admin, [...metadata({ title: "Guide téléchargeable" }), { name: "file", filename: "Guide « révisé ».pdf", bytes: pdf, type: "text/html" }]));
-    const row = await app.server.services.db.asSystem("test", (tx) => tx.selectFrom("tools").select("file_id").where("id", "=", toolId).executeTakeFirstOrThrow());
+    toolId = createdId(
+      await createDraft(admin, [
+        ...metadata({ title: "Guide téléchargeable" }),
+        { name: "file", filename: "Guide « révisé ».pdf", bytes: pdf, type: "text/html" },
+      ]),
+    );
+    const row = await app.server.services.db.asSystem("test", (tx) =>
+      tx.selectFrom("tools").select("file_id").where("id", "=", toolId).executeTakeFirstOrThrow(),
+    );
     fileId = row.file_id ?? "";
   });
 
@@ -189,7 +226,9 @@ describe("files are served through the app, only to those who may see the item",
     // The type comes from the content (the browser said text/html).
     expect(res.headers["content-type"]).toBe("application/pdf");
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
-    expect(res.headers["content-disposition"]).toBe(`attachment; filename="Guide _ revise _.pdf"; filename*=UTF-8''Guide%20%C2%AB%20r%C3%A9vis%C3%A9%20%C2%BB.pdf`);
+    expect(res.headers["content-disposition"]).toBe(
+      `attachment; filename="Guide _ revise _.pdf"; filename*=UTF-8''Guide%20%C2%AB%20r%C3%A9vis%C3%A9%20%C2%BB.pdf`,
+    );
     // Helmet's page policy and the file's own are both enforced (a comma joins two policies).
     expect(res.headers["content-security-policy"]).toMatch(/, default-src 'none'; sandbox$/);
     expect(res.headers["cache-control"]).toBe("private, no-store");
@@ -237,7 +276,9 @@ describe("members' actions", () => {
   });
 
   it("bookmarks need a session and a visible item", async () => {
-    const seeded = await app.server.services.db.asSystem("test", (tx) => tx.selectFrom("tools").select("id").where("status", "=", "published").executeTakeFirstOrThrow());
+    const seeded = await app.server.services.db.asSystem("test", (tx) =>
+      tx.selectFrom("tools").select("id").where("status", "=", "published").executeTakeFirstOrThrow(),
+    );
     expect((await member.post(`/tools/${seeded.id}`, { intent: "bookmark" })).location).toBe(`/tools/${seeded.id}?done=bookmark`);
     expect((await anon.post(`/tools/${seeded.id}`, { intent: "bookmark" })).location).toMatch(/^\/login/);
     expect((await member.post(`/tools/${crypto.randomUUID()}`, { intent: "bookmark" })).status).toBe(404);

@@ -13,7 +13,7 @@ export const TEST_DATA_DIR = path.join(ROOT, ".test-data");
 /** TEST_SUPABASE_DIR lets a run check a modified copy of the schema (e.g. to see a test catch a weakened policy). */
 export const SUPABASE_DIR = process.env.TEST_SUPABASE_DIR ? path.resolve(process.env.TEST_SUPABASE_DIR) : path.join(ROOT, "supabase");
 
-/** The login role the test pool connects as: it owns nothing (DESIGN rule 5). */
+/** The login role the test pool connects as: it owns nothing (rule 5, docs/architecture.md). */
 export const APP_ROLE = "passerelle_app";
 export const APP_ROLE_PASSWORD = process.env.TEST_APP_ROLE_PASSWORD ?? "passerelle-app-test";
 /** Prefix of every database the suite creates, so stale ones can be found. */

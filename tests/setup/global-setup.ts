@@ -6,7 +6,7 @@
 //    make sure the non-owning login role exists, drop the template on teardown.
 import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import type { TestProject } from "vitest/node";
 import { createPGliteDatabase, createPostgresDatabase } from "../../app/utils/db.server";
 import { migrate } from "../../app/utils/migrate.server";
@@ -109,7 +109,9 @@ async function ensureAppRole(client: pg.Client) {
     try {
       const { rows } = await client.query("select 1 from pg_roles where rolname = $1", [APP_ROLE]);
       if (rows.length === 0) await client.query(`create role ${role} login noinherit`);
-      await client.query(`alter role ${role} login noinherit nosuperuser nocreatedb nocreaterole nobypassrls password '${APP_ROLE_PASSWORD.replaceAll("'", "''")}'`);
+      await client.query(
+        `alter role ${role} login noinherit nosuperuser nocreatedb nocreaterole nobypassrls password '${APP_ROLE_PASSWORD.replaceAll("'", "''")}'`,
+      );
       await client.query(`grant anon, authenticated, service_role to ${role}`);
       return;
     } catch (error) {
@@ -121,10 +123,7 @@ async function ensureAppRole(client: pg.Client) {
 
 /** Databases left by a crashed run (names carry their creation time). */
 async function dropStaleDatabases(client: pg.Client) {
-  const { rows } = await client.query<{ datname: string }>(
-    "select datname from pg_database where datname like $1",
-    [`${PG_DB_PREFIX}%`],
-  );
+  const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like $1", [`${PG_DB_PREFIX}%`]);
   const cutoff = Date.now() - 6 * 3600 * 1000;
   for (const { datname } of rows) {
     const created = Number(datname.split("_")[3]);
@@ -133,7 +132,6 @@ async function dropStaleDatabases(client: pg.Client) {
     }
   }
 }
-
 
 async function exists(file: string) {
   return stat(file).then(

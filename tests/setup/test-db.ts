@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { inject } from "vitest";
 import { createPGliteDatabase, createPostgresDatabase, type Database, type UserClaims } from "../../app/utils/db.server";
 import type { Role } from "../../app/utils/db-schema";
+import { PRIVACY_VERSION, TERMS_VERSION } from "../../app/modules/accounts/consent";
 import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "./db-env";
 
 export interface TestDatabase {
@@ -92,7 +93,6 @@ export async function createBlankDatabase(): Promise<TestDatabase> {
   };
 }
 
-
 // ── People ──────────────────────────────────────────────────────────────────
 
 export interface CreateUserOptions {
@@ -162,8 +162,8 @@ export async function createUser(db: Database, options: CreateUserOptions = {}):
     await tx
       .insertInto("consents")
       .values([
-        { user_id: id, kind: "terms", version: "2026-01", granted: true },
-        { user_id: id, kind: "privacy", version: "2026-01", granted: true },
+        { user_id: id, kind: "terms", version: TERMS_VERSION, granted: true },
+        { user_id: id, kind: "privacy", version: PRIVACY_VERSION, granted: true },
       ])
       .execute();
   });
@@ -171,11 +171,7 @@ export async function createUser(db: Database, options: CreateUserOptions = {}):
   if (options.verified || (options.roles && options.roles.length > 0)) {
     await db.asSystem("test: bootstrap verification and roles", async (tx) => {
       if (options.verified) {
-        await tx
-          .updateTable("profiles")
-          .set({ verification_status: "verified", verified_at: new Date() })
-          .where("id", "=", id)
-          .execute();
+        await tx.updateTable("profiles").set({ verification_status: "verified", verified_at: new Date() }).where("id", "=", id).execute();
       }
       for (const role of options.roles ?? []) {
         await tx.insertInto("user_roles").values({ user_id: id, role, granted_by: null }).execute();

@@ -25,7 +25,12 @@ function initialDocument(text: string, json: string | undefined): RichDoc {
   return textToDoc(text);
 }
 
-export interface SuggestionItem { id: string; label: string; kind?: "topic" | "tool"; hint?: string }
+export interface SuggestionItem {
+  id: string;
+  label: string;
+  kind?: "topic" | "tool";
+  hint?: string;
+}
 
 export interface RichTextEditorProps {
   id: string;
@@ -46,12 +51,20 @@ export interface RichTextEditorProps {
 }
 
 type Kind = "mention" | "reference";
-interface SuggestState { kind: Kind; items: SuggestionItem[]; index: number; query: string; command(item: SuggestionItem): void }
+interface SuggestState {
+  kind: Kind;
+  items: SuggestionItem[];
+  index: number;
+  query: string;
+  command(item: SuggestionItem): void;
+}
 
 async function fetchItems(url: string | undefined, query: string): Promise<SuggestionItem[]> {
   if (!url || query.trim().length === 0) return [];
   try {
-    const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}q=${encodeURIComponent(query.slice(0, 80))}`, { headers: { Accept: "application/json" } });
+    const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}q=${encodeURIComponent(query.slice(0, 80))}`, {
+      headers: { Accept: "application/json" },
+    });
     if (!response.ok) return [];
     const data = (await response.json()) as { items?: SuggestionItem[] };
     return Array.isArray(data.items) ? data.items.slice(0, 10) : [];
@@ -78,7 +91,13 @@ export default function RichTextEditor(props: RichTextEditorProps) {
     items: ({ query }) => fetchItems(url, query),
     render: () => {
       const show = (p: SuggestionProps<SuggestionItem>) =>
-        setSuggest({ kind, items: p.items, index: 0, query: p.query, command: (item) => p.command({ id: item.id, label: item.label, ...(kind === "reference" ? { kind: item.kind ?? "topic" } : {}) }) });
+        setSuggest({
+          kind,
+          items: p.items,
+          index: 0,
+          query: p.query,
+          command: (item) => p.command({ id: item.id, label: item.label, ...(kind === "reference" ? { kind: item.kind ?? "topic" } : {}) }),
+        });
       return {
         onStart: show,
         onUpdate: show,
@@ -181,8 +200,12 @@ export default function RichTextEditor(props: RichTextEditorProps) {
       <div className="rich-text-editor__toolbar cluster" role="toolbar" aria-label={t("forums.editor.toolbar")} aria-controls={props.id}>
         {button(t("forums.editor.bold"), editor.isActive("bold"), (e) => e.chain().focus().toggleBold().run(), "Ctrl+B")}
         {button(t("forums.editor.italic"), editor.isActive("italic"), (e) => e.chain().focus().toggleItalic().run(), "Ctrl+I")}
-        {button(t("forums.editor.heading"), editor.isActive("heading", { level: 2 }), (e) => e.chain().focus().toggleHeading({ level: 2 }).run())}
-        {button(t("forums.editor.subheading"), editor.isActive("heading", { level: 3 }), (e) => e.chain().focus().toggleHeading({ level: 3 }).run())}
+        {button(t("forums.editor.heading"), editor.isActive("heading", { level: 2 }), (e) =>
+          e.chain().focus().toggleHeading({ level: 2 }).run(),
+        )}
+        {button(t("forums.editor.subheading"), editor.isActive("heading", { level: 3 }), (e) =>
+          e.chain().focus().toggleHeading({ level: 3 }).run(),
+        )}
         {button(t("forums.editor.bulletList"), editor.isActive("bulletList"), (e) => e.chain().focus().toggleBulletList().run())}
         {button(t("forums.editor.orderedList"), editor.isActive("orderedList"), (e) => e.chain().focus().toggleOrderedList().run())}
         {button(t("forums.editor.quote"), editor.isActive("blockquote"), (e) => e.chain().focus().toggleBlockquote().run())}
@@ -193,7 +216,9 @@ export default function RichTextEditor(props: RichTextEditorProps) {
       </div>
       {linkOpen ? (
         <div className="rich-text-editor__link cluster">
-          <label className="field__label" htmlFor={`${props.id}-link`}>{t("forums.editor.linkUrl")}</label>
+          <label className="field__label" htmlFor={`${props.id}-link`}>
+            {t("forums.editor.linkUrl")}
+          </label>
           <input
             id={`${props.id}-link`}
             className="input"
@@ -209,14 +234,26 @@ export default function RichTextEditor(props: RichTextEditorProps) {
               }
             }}
           />
-          <button type="button" className="btn btn--small btn--secondary" onClick={applyLink}>{t("forums.editor.linkApply")}</button>
+          <button type="button" className="btn btn--small btn--secondary" onClick={applyLink}>
+            {t("forums.editor.linkApply")}
+          </button>
           {editor.isActive("link") ? (
-            <button type="button" className="btn btn--small" onClick={() => {
-              editor.chain().focus().extendMarkRange("link").unsetLink().run();
-              setLinkOpen(false);
-            }}>{t("forums.editor.linkRemove")}</button>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => {
+                editor.chain().focus().extendMarkRange("link").unsetLink().run();
+                setLinkOpen(false);
+              }}
+            >
+              {t("forums.editor.linkRemove")}
+            </button>
           ) : null}
-          {linkError ? <p className="field__error" id={`${props.id}-link-error`}>{t("forums.richText.errors.bad_link")}</p> : null}
+          {linkError ? (
+            <p className="field__error" id={`${props.id}-link-error`}>
+              {t("forums.richText.errors.bad_link")}
+            </p>
+          ) : null}
         </div>
       ) : null}
       <EditorContent editor={editor} />
@@ -239,7 +276,9 @@ export default function RichTextEditor(props: RichTextEditorProps) {
                   }}
                 >
                   {item.label}
-                  {item.kind ? <span className="meta"> · {t(item.kind === "tool" ? "forums.editor.kindTool" : "forums.editor.kindTopic")}</span> : null}
+                  {item.kind ? (
+                    <span className="meta"> · {t(item.kind === "tool" ? "forums.editor.kindTool" : "forums.editor.kindTopic")}</span>
+                  ) : null}
                   {item.hint ? <span className="meta"> · {item.hint}</span> : null}
                 </li>
               ))}

@@ -3,7 +3,14 @@
 // writing and JavaScript runs, the tiptap editor is imported (only then) and takes
 // the textarea's place; it submits its JSON as `bodyJson`. The server validates
 // either against the one schema.
-import { useEffect, useRef, useState, type ComponentType } from "react";
+//
+// The field owns its content once mounted: `defaultText`/`defaultJson` are read when
+// the textarea is created and when the editor takes its place, never afterwards. A
+// new value from the server (a revalidation after a draft autosave, a reaction, a
+// live update) must not touch what the person is typing, its caret or its focus. A
+// page that wants an empty field again (after a successful post) changes the field's
+// (or its form's) `key`: see `useSucceededCount`.
+import { useRef, useState, type ComponentType } from "react";
 import { useI18n } from "~/utils/i18n";
 import type { RichTextEditorProps } from "./editor.client";
 import type { Highlighter } from "./highlights.client";
@@ -48,13 +55,6 @@ export function RichTextField(props: RichTextFieldProps) {
   const errorId = `${id}-error`;
   const describedBy = [props.hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined;
 
-  useEffect(() => {
-    // A new server value (after a submission): the textarea shows it again.
-    setEditor(null);
-    setSeed(null);
-    setJson("");
-  }, [props.defaultText, props.defaultJson]);
-
   const start = () => {
     if (Editor) return;
     Promise.all([loadEditor(), props.loadHighlighter?.().catch(() => undefined)]).then(
@@ -70,8 +70,14 @@ export function RichTextField(props: RichTextFieldProps) {
 
   return (
     <div className={invalid ? "field field--invalid rich-text-field" : "field rich-text-field"}>
-      <label className="field__label" id={`${id}-label`} htmlFor={id}>{props.label}</label>
-      {props.hint ? <p className="field__hint" id={hintId}>{props.hint}</p> : null}
+      <label className="field__label" id={`${id}-label`} htmlFor={id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p className="field__hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
       {Editor && seed ? (
         <>
           <Editor
@@ -103,7 +109,10 @@ export function RichTextField(props: RichTextFieldProps) {
             aria-invalid={invalid || undefined}
             aria-describedby={describedBy}
             onFocus={start}
-            onPointerDown={start}
+            // Only fetch the module here: swapping the element during a pointerdown would
+            // remove the node the browser is about to focus, and the focus (with every key
+            // typed next) would fall back to <main>. The swap waits for the focus event.
+            onPointerDown={() => void loadEditor().catch(() => undefined)}
           />
           <details className="rich-text-field__syntax">
             <summary>{t("forums.editor.syntaxTitle")}</summary>
@@ -119,7 +128,11 @@ export function RichTextField(props: RichTextFieldProps) {
           </details>
         </>
       )}
-      {invalid ? <p className="field__error" id={errorId}>{props.errors?.map((e) => tx(e)).join(" ")}</p> : null}
+      {invalid ? (
+        <p className="field__error" id={errorId}>
+          {props.errors?.map((e) => tx(e)).join(" ")}
+        </p>
+      ) : null}
     </div>
   );
 }

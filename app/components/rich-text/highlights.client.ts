@@ -7,7 +7,11 @@ import type { Node as PmNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 
-export interface TextSpan { kind: string; start: number; end: number }
+export interface TextSpan {
+  kind: string;
+  start: number;
+  end: number;
+}
 export type Highlighter = (text: string) => TextSpan[];
 
 const key = new PluginKey<DecorationSet>("textHighlights");
@@ -32,14 +36,16 @@ export function textHighlights(find: Highlighter) {
   return Extension.create({
     name: "textHighlights",
     addProseMirrorPlugins() {
-      return [new Plugin<DecorationSet>({
-        key,
-        state: {
-          init: (_, state) => decorate(state.doc, find),
-          apply: (tr, old) => (tr.docChanged ? decorate(tr.doc, find) : old),
-        },
-        props: { decorations: (state) => key.getState(state) },
-      })];
+      return [
+        new Plugin<DecorationSet>({
+          key,
+          state: {
+            init: (_, state) => decorate(state.doc, find),
+            apply: (tr, old) => (tr.docChanged ? decorate(tr.doc, find) : old),
+          },
+          props: { decorations: (state) => key.getState(state) },
+        }),
+      ];
     },
   });
 }

@@ -23,8 +23,17 @@ export const RICH_TEXT_LIMITS = {
 export const HEADING_LEVELS = [2, 3] as const;
 
 export const NODE_TYPES = [
-  "doc", "paragraph", "text", "hardBreak", "heading", "bulletList", "orderedList", "listItem",
-  "blockquote", "mention", "reference",
+  "doc",
+  "paragraph",
+  "text",
+  "hardBreak",
+  "heading",
+  "bulletList",
+  "orderedList",
+  "listItem",
+  "blockquote",
+  "mention",
+  "reference",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
@@ -52,9 +61,23 @@ export interface RichDoc extends RichNode {
 
 /** Why a document was refused; each has a message at forums.richText.errors.<code>. */
 export const RICH_TEXT_ERRORS = [
-  "invalid_json", "not_a_document", "unknown_node", "unknown_mark", "unknown_attribute", "bad_link",
-  "bad_mention", "bad_reference", "bad_text", "too_large", "too_long", "too_deep", "too_many_nodes",
-  "too_many_mentions", "too_many_references", "invalid_structure", "empty",
+  "invalid_json",
+  "not_a_document",
+  "unknown_node",
+  "unknown_mark",
+  "unknown_attribute",
+  "bad_link",
+  "bad_mention",
+  "bad_reference",
+  "bad_text",
+  "too_large",
+  "too_long",
+  "too_deep",
+  "too_many_nodes",
+  "too_many_mentions",
+  "too_many_references",
+  "invalid_structure",
+  "empty",
 ] as const;
 export type RichTextError = (typeof RICH_TEXT_ERRORS)[number];
 
@@ -70,6 +93,7 @@ export const FORBIDDEN_TEXT_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 export function safeHref(raw: unknown): string | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > RICH_TEXT_LIMITS.hrefChars) return null;
   // URL parsing silently drops tabs and newlines ("java\tscript:"): refuse them outright.
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) return null;
   if (!/^(https?:\/\/|mailto:)/i.test(raw)) return null;
   let url: URL;
@@ -122,5 +146,8 @@ export function docToPlainText(doc: RichNode): string {
     }
   };
   block(doc, "");
-  return blocks.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  return blocks
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }

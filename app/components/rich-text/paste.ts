@@ -5,8 +5,42 @@
 // would refuse it, but the browser would still complain).
 import { safeHref } from "./limits";
 
-const KEEP = new Set(["P", "BR", "B", "STRONG", "I", "EM", "A", "UL", "OL", "LI", "BLOCKQUOTE", "H1", "H2", "H3", "H4", "H5", "H6", "DIV", "SPAN"]);
-const DROP_WITH_CONTENT = new Set(["SCRIPT", "STYLE", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "SVG", "MATH", "NOSCRIPT", "TITLE", "HEAD", "META", "LINK"]);
+const KEEP = new Set([
+  "P",
+  "BR",
+  "B",
+  "STRONG",
+  "I",
+  "EM",
+  "A",
+  "UL",
+  "OL",
+  "LI",
+  "BLOCKQUOTE",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "DIV",
+  "SPAN",
+]);
+const DROP_WITH_CONTENT = new Set([
+  "SCRIPT",
+  "STYLE",
+  "TEMPLATE",
+  "IFRAME",
+  "OBJECT",
+  "EMBED",
+  "SVG",
+  "MATH",
+  "NOSCRIPT",
+  "TITLE",
+  "HEAD",
+  "META",
+  "LINK",
+]);
 
 /**
  * Event-handler attributes, removed before any parsing: Chromium reports a CSP

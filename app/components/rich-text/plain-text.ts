@@ -13,8 +13,14 @@
 // Pure TypeScript (no tiptap import): the server converts submissions with it and the
 // lazily loaded editor seeds itself from the textarea with it.
 import {
-  FORBIDDEN_TEXT_CHARS, HEADING_LEVELS, safeHref, TOPIC_ID_PATTERN, UUID_PATTERN,
-  type RichDoc, type RichMark, type RichNode,
+  FORBIDDEN_TEXT_CHARS,
+  HEADING_LEVELS,
+  safeHref,
+  TOPIC_ID_PATTERN,
+  UUID_PATTERN,
+  type RichDoc,
+  type RichMark,
+  type RichNode,
 } from "./limits";
 
 const ESCAPABLE = new Set([..."\\*_[]()@#>-.:+!"]);
@@ -25,10 +31,7 @@ const QUOTE = /^ {0,3}>/;
 // ── text → doc ──────────────────────────────────────────────────────────────
 
 export function textToDoc(input: string): RichDoc {
-  const cleaned = input
-    .replace(/\r\n?/g, "\n")
-    .replace(/\t/g, "  ")
-    .replace(new RegExp(FORBIDDEN_TEXT_CHARS.source, "g"), "");
+  const cleaned = input.replace(/\r\n?/g, "\n").replace(/\t/g, "  ").replace(new RegExp(FORBIDDEN_TEXT_CHARS.source, "g"), "");
   const content = parseBlocks(cleaned.split("\n"));
   return { type: "doc", content: content.length > 0 ? content : [{ type: "paragraph" }] };
 }
@@ -67,7 +70,11 @@ function parseBlocks(lines: string[]): RichNode[] {
     const heading = HEADING.exec(line);
     if (heading) {
       const level = (heading[1] ?? "##").length;
-      out.push({ type: "heading", attrs: { level: HEADING_LEVELS.includes(level as 2 | 3) ? level : 2 }, content: parseInline(heading[2] ?? "") });
+      out.push({
+        type: "heading",
+        attrs: { level: HEADING_LEVELS.includes(level as 2 | 3) ? level : 2 },
+        content: parseInline(heading[2] ?? ""),
+      });
       i += 1;
       continue;
     }
@@ -362,18 +369,23 @@ function serializeBlock(node: RichNode, alternate: { bullet: number; ordered: nu
     case "orderedList": {
       const ordered = node.type === "orderedList";
       let n = Number(node.attrs?.start ?? 1);
-      return (node.content ?? []).map((item) => {
-        const marker = ordered ? `${n++}${alternate.ordered ? ")" : "."}` : alternate.bullet ? "*" : "-";
-        const parts = serializeBlocks(item.content ?? [], { bullet: 0, ordered: 0 });
-        const children = item.content ?? [];
-        let text = `${marker} ${(parts[0] ?? "").split("\n").join("\n  ")}`;
-        for (let k = 1; k < parts.length; k++) {
-          // A paragraph after another block needs a blank line, or it would join it.
-          const sep = children[k]?.type === "paragraph" ? "\n\n" : "\n";
-          text += `${sep}${(parts[k] ?? "").split("\n").map((l) => (l ? `  ${l}` : l)).join("\n")}`;
-        }
-        return text;
-      }).join("\n");
+      return (node.content ?? [])
+        .map((item) => {
+          const marker = ordered ? `${n++}${alternate.ordered ? ")" : "."}` : alternate.bullet ? "*" : "-";
+          const parts = serializeBlocks(item.content ?? [], { bullet: 0, ordered: 0 });
+          const children = item.content ?? [];
+          let text = `${marker} ${(parts[0] ?? "").split("\n").join("\n  ")}`;
+          for (let k = 1; k < parts.length; k++) {
+            // A paragraph after another block needs a blank line, or it would join it.
+            const sep = children[k]?.type === "paragraph" ? "\n\n" : "\n";
+            text += `${sep}${(parts[k] ?? "")
+              .split("\n")
+              .map((l) => (l ? `  ${l}` : l))
+              .join("\n")}`;
+          }
+          return text;
+        })
+        .join("\n");
     }
     default:
       return serializeInline([node]);
@@ -395,7 +407,10 @@ function escapeLineStarts(text: string): string {
 
 /** `https:` in plain text must not become a link when read back. */
 function escapePlain(text: string): string {
-  return text.replace(/[\\*_[\]]/g, (c) => `\\${c}`).replace(/@(?=\[)/g, "\\@").replace(/(https?|mailto):/gi, "$1\\:");
+  return text
+    .replace(/[\\*_[\]]/g, (c) => `\\${c}`)
+    .replace(/@(?=\[)/g, "\\@")
+    .replace(/(https?|mailto):/gi, "$1\\:");
 }
 
 const escapeLabel = (label: string) => label.replace(/[\\[\]]/g, (c) => `\\${c}`);
@@ -414,8 +429,8 @@ function serializeInline(nodes: RichNode[]): string {
       const next = nodes[i];
       const nextChar = next?.type === "text" ? (next.text ?? "")[0] : next ? "x" : undefined;
       const single = group.length === 1 && group[0]?.text === href && (group[0]?.marks ?? []).length === 1;
-      const bare = single && /^[^\s<>\\[\]()*_]+$/.test(href) && !/[.,;:!?'"]$/.test(href)
-        && (nextChar === undefined || /\s/.test(nextChar));
+      const bare =
+        single && /^[^\s<>\\[\]()*_]+$/.test(href) && !/[.,;:!?'"]$/.test(href) && (nextChar === undefined || /\s/.test(nextChar));
       out += bare ? href : `[${serializeMarked(group)}](${escapeTarget(href)})`;
       continue;
     }
@@ -438,14 +453,27 @@ function serializeMarked(nodes: RichNode[]): string {
   for (const node of nodes) {
     const wantBold = Boolean(node.marks?.some((m) => m.type === "bold"));
     const wantItalic = Boolean(node.marks?.some((m) => m.type === "italic"));
-    if (bold && !wantBold) { out += "**"; bold = false; }
-    if (italic && !wantItalic) { out += "*"; italic = false; }
-    if (!bold && wantBold) { out += "**"; bold = true; }
-    if (!italic && wantItalic) { out += "*"; italic = true; }
+    if (bold && !wantBold) {
+      out += "**";
+      bold = false;
+    }
+    if (italic && !wantItalic) {
+      out += "*";
+      italic = false;
+    }
+    if (!bold && wantBold) {
+      out += "**";
+      bold = true;
+    }
+    if (!italic && wantItalic) {
+      out += "*";
+      italic = true;
+    }
     if (node.type === "text") out += escapePlain(node.text ?? "");
     else if (node.type === "hardBreak") out += "\n";
     else if (node.type === "mention") out += `@[${escapeLabel(String(node.attrs?.label ?? ""))}](member:${String(node.attrs?.id ?? "")})`;
-    else if (node.type === "reference") out += `[${escapeLabel(String(node.attrs?.label ?? ""))}](${String(node.attrs?.kind ?? "topic")}:${String(node.attrs?.id ?? "")})`;
+    else if (node.type === "reference")
+      out += `[${escapeLabel(String(node.attrs?.label ?? ""))}](${String(node.attrs?.kind ?? "topic")}:${String(node.attrs?.id ?? "")})`;
   }
   if (bold) out += "**";
   if (italic) out += "*";

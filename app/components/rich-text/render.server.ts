@@ -7,13 +7,19 @@
 import { renderJSONContentToString } from "@tiptap/static-renderer/json/html-string";
 import { HEADING_LEVELS, safeHref, TOPIC_ID_PATTERN, UUID_PATTERN, type RichNode } from "./limits";
 
+/**
+ * Bump whenever the HTML this file produces changes (a mapping, an attribute, the
+ * defaults of RenderOptions): stored renderings of another version are rebuilt.
+ */
+export const RICH_TEXT_RENDERER_VERSION = 1;
+
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"));
 }
 
 type Ctx = { node: { type?: string; text?: string; attrs?: Record<string, unknown> }; children?: string | string[] };
 type MarkCtx = { mark: { type: string; attrs?: Record<string, unknown> }; children?: string | string[] };
-const join = (children: string | string[] | undefined) => (Array.isArray(children) ? children.join("") : children ?? "");
+const join = (children: string | string[] | undefined) => (Array.isArray(children) ? children.join("") : (children ?? ""));
 
 export interface RenderOptions {
   /** Stored heading level 2 becomes <h(2 + offset)>: the page owns the levels above. */
@@ -49,7 +55,9 @@ function mappings(options: RenderOptions) {
     mention: ({ node }: Ctx) => {
       const id = String(node.attrs?.id ?? "");
       const label = escapeHtml(String(node.attrs?.label ?? ""));
-      return UUID_PATTERN.test(id) ? `<span class="mention" data-member="${id}">@${label}</span>` : `<span class="mention">@${label}</span>`;
+      return UUID_PATTERN.test(id)
+        ? `<span class="mention" data-member="${id}">@${label}</span>`
+        : `<span class="mention">@${label}</span>`;
     },
     reference: ({ node }: Ctx) => {
       const id = String(node.attrs?.id ?? "");
@@ -63,15 +71,18 @@ function mappings(options: RenderOptions) {
       return `<span class="reference">${label}</span>`;
     },
   });
-  const markMapping: Record<string, (ctx: MarkCtx) => string> = Object.assign(Object.create(null) as Record<string, (ctx: MarkCtx) => string>, {
-    bold: ({ children }: MarkCtx) => `<strong>${join(children)}</strong>`,
-    italic: ({ children }: MarkCtx) => `<em>${join(children)}</em>`,
-    link: ({ mark, children }: MarkCtx) => {
-      const href = safeHref(mark.attrs?.href);
-      // Written by members: never followed by search engines, never given our referrer.
-      return href ? `<a href="${escapeHtml(href)}" rel="nofollow ugc noopener noreferrer">${join(children)}</a>` : join(children);
+  const markMapping: Record<string, (ctx: MarkCtx) => string> = Object.assign(
+    Object.create(null) as Record<string, (ctx: MarkCtx) => string>,
+    {
+      bold: ({ children }: MarkCtx) => `<strong>${join(children)}</strong>`,
+      italic: ({ children }: MarkCtx) => `<em>${join(children)}</em>`,
+      link: ({ mark, children }: MarkCtx) => {
+        const href = safeHref(mark.attrs?.href);
+        // Written by members: never followed by search engines, never given our referrer.
+        return href ? `<a href="${escapeHtml(href)}" rel="nofollow ugc noopener noreferrer">${join(children)}</a>` : join(children);
+      },
     },
-  });
+  );
   return { nodeMapping, markMapping };
 }
 

@@ -5,17 +5,34 @@
 // (content expressions: what may contain what), and measured against the limits that
 // match the database's CHECK constraints. Anything unknown is refused, not dropped.
 import {
-  charLength, docToPlainText, FORBIDDEN_TEXT_CHARS, HEADING_LEVELS, MARK_TYPES, NODE_TYPES, REFERENCE_KINDS,
-  RICH_TEXT_LIMITS, safeHref, TOPIC_ID_PATTERN, UUID_PATTERN,
-  type NodeType, type ReferenceKind, type RichDoc, type RichMark, type RichNode, type RichTextError,
+  charLength,
+  docToPlainText,
+  FORBIDDEN_TEXT_CHARS,
+  HEADING_LEVELS,
+  MARK_TYPES,
+  NODE_TYPES,
+  REFERENCE_KINDS,
+  RICH_TEXT_LIMITS,
+  safeHref,
+  TOPIC_ID_PATTERN,
+  UUID_PATTERN,
+  type NodeType,
+  type ReferenceKind,
+  type RichDoc,
+  type RichMark,
+  type RichNode,
+  type RichTextError,
 } from "./limits";
+import { cleanText } from "~/utils/input-text";
 import { mergeText } from "./plain-text";
 import { richTextSchema } from "./schema";
 
-export interface RichTextReference { kind: ReferenceKind; id: string }
+export interface RichTextReference {
+  kind: ReferenceKind;
+  id: string;
+}
 export type RichTextResult =
-  | { ok: true; doc: RichDoc; text: string; mentions: string[]; references: RichTextReference[] }
-  | { ok: false; error: RichTextError };
+  { ok: true; doc: RichDoc; text: string; mentions: string[]; references: RichTextReference[] } | { ok: false; error: RichTextError };
 
 class Refusal extends Error {
   constructor(readonly code: RichTextError) {
@@ -54,9 +71,19 @@ function attrsOf(node: Record<string, unknown>): Record<string, unknown> {
   return node.attrs;
 }
 
+/**
+ * The text rules of every input (app/utils/input-text.ts): the form layer already
+ * cleaned the JSON as a whole, but a JSON escape ("\u202e", "\ud800") only becomes the
+ * character here. NUL and unpaired surrogates refuse; bidi controls go; NFC.
+ */
+function textOf(raw: string, code: RichTextError): string {
+  const cleaned = cleanText(raw);
+  return cleaned.ok ? cleaned.value : refuse(code);
+}
+
 function label(raw: unknown, code: RichTextError): string {
   if (typeof raw !== "string") return refuse(code);
-  const value = raw.trim().replace(/^[@#]/, "");
+  const value = textOf(raw, code).trim().replace(/^[@#]/, "");
   if (value.length === 0 || charLength(value) > RICH_TEXT_LIMITS.labelChars || FORBIDDEN_TEXT_CHARS.test(value) || value.includes("\n")) {
     return refuse(code);
   }
@@ -75,9 +102,16 @@ function canonicalMarks(raw: unknown): RichMark[] {
     seen.add(item.type);
     const attrs = attrsOf(item);
     if (item.type === "link") {
-      checkDefaults(attrs, {
-        target: [null, "_blank"], rel: [null, "noopener noreferrer nofollow"], class: [null], title: [null],
-      }, ["href"]);
+      checkDefaults(
+        attrs,
+        {
+          target: [null, "_blank"],
+          rel: [null, "noopener noreferrer nofollow"],
+          class: [null],
+          title: [null],
+        },
+        ["href"],
+      );
       const href = safeHref(attrs.href);
       if (!href) return refuse("bad_link");
       marks.push({ type: "link", attrs: { href } });
@@ -90,7 +124,11 @@ function canonicalMarks(raw: unknown): RichMark[] {
   return marks.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
 
-interface WalkState { nodes: number; mentions: Set<string>; references: Map<string, RichTextReference> }
+interface WalkState {
+  nodes: number;
+  mentions: Set<string>;
+  references: Map<string, RichTextReference>;
+}
 
 function walk(raw: unknown, depth: number, state: WalkState): RichNode {
   if (depth > RICH_TEXT_LIMITS.depth) return refuse("too_deep");
@@ -105,9 +143,11 @@ function walk(raw: unknown, depth: number, state: WalkState): RichNode {
   if (type === "text") {
     if (raw.content !== undefined || Object.keys(attrs).length > 0) return refuse("invalid_structure");
     if (typeof raw.text !== "string" || raw.text.length === 0) return refuse("invalid_structure");
-    if (FORBIDDEN_TEXT_CHARS.test(raw.text) || raw.text.includes("\n")) return refuse("bad_text");
+    const text = textOf(raw.text, "bad_text");
+    if (FORBIDDEN_TEXT_CHARS.test(text) || text.includes("\n")) return refuse("bad_text");
     const marks = canonicalMarks(raw.marks);
-    return marks.length ? { type, text: raw.text, marks } : { type, text: raw.text };
+    // A text of bidi controls only is now empty: mergeText drops it.
+    return marks.length ? { type, text, marks } : { type, text };
   }
   if (raw.text !== undefined) return refuse("invalid_structure");
   // Marks belong on text; the editor may put them on an inline atom (a bold mention): checked, then dropped.
@@ -127,7 +167,8 @@ function walk(raw: unknown, depth: number, state: WalkState): RichNode {
     const id = typeof attrs.id === "string" || typeof attrs.id === "number" ? String(attrs.id) : "";
     if (!kind || !(kind === "topic" ? TOPIC_ID_PATTERN : UUID_PATTERN).test(id)) return refuse("bad_reference");
     // A tool's page is /tools/<id> (the server sets it; the tools library counts citations by it).
-    if (attrs.href !== undefined && attrs.href !== null && !(kind === "tool" && attrs.href === `/tools/${id}`)) return refuse("bad_reference");
+    if (attrs.href !== undefined && attrs.href !== null && !(kind === "tool" && attrs.href === `/tools/${id}`))
+      return refuse("bad_reference");
     state.references.set(`${kind}:${id}`, { kind, id });
     if (state.references.size > RICH_TEXT_LIMITS.references) return refuse("too_many_references");
     return { type, attrs: { kind, id, label: label(attrs.label, "bad_reference") } };

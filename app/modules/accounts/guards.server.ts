@@ -3,6 +3,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "~/utils/db-schema";
 import { getViewer, hasRole, type Viewer } from "./accounts.server";
+import { isConsentExempt } from "./consent";
 
 // The root loader and the page's loader of one GET both need the viewer: it is read
 // once. The key is the claims object, which the per-request auth (server/http.ts,
@@ -12,6 +13,12 @@ import { getViewer, hasRole, type Viewer } from "./accounts.server";
 const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
 
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
+  const viewer = await readViewer(request, context);
+  if (viewer?.staleNotices?.length) requireConsent(request);
+  return viewer;
+}
+
+async function readViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const claims = await context.auth.getClaims(request.headers.get("Cookie"));
   if (!claims) return null;
   if (request.method !== "GET" && request.method !== "HEAD") return getViewer(context.db, claims);
@@ -22,6 +29,22 @@ export async function getOptionalViewer(request: Request, context: AppLoadContex
     viewer.catch(() => viewersOfRequest.delete(claims));
   }
   return viewer;
+}
+
+/**
+ * A member who has not accepted the current privacy notice (or terms) is sent to the
+ * consent page before anything else that knows who they are, reads and posts alike:
+ * every loader and action that looks the viewer up comes through here (and the root
+ * loader, on every page load). The notices, signing out and the privacy page (export,
+ * withdrawal, deletion) stay open, so refusing is always possible.
+ */
+function requireConsent(request: Request) {
+  const url = new URL(request.url);
+  if (isConsentExempt(url.pathname)) return;
+  // A data request (client-side navigation) names the page it is for without "_data".
+  url.searchParams.delete("_data");
+  const back = url.pathname + (url.search === "?" ? "" : url.search);
+  throw redirect(`/consent?redirectTo=${encodeURIComponent(back)}`);
 }
 
 export async function requireViewer(request: Request, context: AppLoadContext): Promise<Viewer> {

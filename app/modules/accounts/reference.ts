@@ -12,11 +12,14 @@ export const DISCIPLINES = toRows(quebec.disciplines);
 export const ESTABLISHMENT_KINDS = toRows(quebec.establishmentKinds);
 export const TOPICS = toRows(quebec.topics);
 export const PROFESSIONAL_ORDERS = quebec.professionalOrders.map((o) => ({
-  code: o.code, name_fr: o.fr, name_en: o.fr, disciplines: o.disciplines,
+  code: o.code,
+  name_fr: o.fr,
+  name_en: o.fr,
+  disciplines: o.disciplines,
 }));
 /** Languages people can say they speak with patients and peers (ISO 639 codes). */
 export const LANGUAGES = ["fr", "en", "es", "ar", "ht", "iu", "cr", "moe", "atj"] as const;
-/** Peer helpers and community workers are vouched for by a verified sponsor. */
+/** Peer helpers and community workers are vouched for by a sponsor: a verified mentor or moderator (or an admin). */
 export const SPONSOR_VERIFIED_DISCIPLINES = ["pair_aidant", "intervenant_communautaire"];
 
 export const codes = (rows: Array<{ code: string }>) => rows.map((r) => r.code) as [string, ...string[]];

@@ -12,8 +12,21 @@ import { MESSAGES } from "~/utils/i18n.server";
 import quebec from "../../../supabase/data/quebec.json";
 import { DISCIPLINES, ESTABLISHMENT_KINDS, LANGUAGES, PROFESSIONAL_ORDERS, REGIONS, TOPICS } from "./reference";
 import {
-  forgotPasswordSchema, LIMITS, localeSchema, loginSchema, profileSchema, resetPasswordSchema, ROLES, rolesSchema,
-  safeRedirect, signupSchema, verifySchema, vouchSchema,
+  changeEmailSchema,
+  changePasswordSchema,
+  confirmEmailChangeSchema,
+  forgotPasswordSchema,
+  LIMITS,
+  localeSchema,
+  loginSchema,
+  profileSchema,
+  resetPasswordSchema,
+  ROLES,
+  rolesSchema,
+  safeRedirect,
+  signupSchema,
+  verifySchema,
+  vouchSchema,
 } from "./schemas";
 
 const RUNS = { numRuns: 300 };
@@ -60,7 +73,10 @@ const profileArb = fc
     establishment: fc.option(fc.string({ maxLength: LIMITS.establishment }), { nil: undefined }),
     establishmentKind: fc.option(code(ESTABLISHMENT_KINDS), { nil: undefined }),
     languages: fc.subarray([...LANGUAGES], { minLength: 1, maxLength: LIMITS.languages }),
-    topics: fc.subarray(TOPICS.map((t) => t.code), { maxLength: Math.min(LIMITS.topics, TOPICS.length) }),
+    topics: fc.subarray(
+      TOPICS.map((t) => t.code),
+      { maxLength: Math.min(LIMITS.topics, TOPICS.length) },
+    ),
     directoryOptIn: fc.boolean(),
   })
   .chain((profile) => orderAndPermit.map((extra) => ({ ...profile, ...extra })));
@@ -121,18 +137,27 @@ describe("signupSchema", () => {
 
   it("any email without '@' fails on email with errors.email", () => {
     fc.assert(
-      fc.property(signupArb, fc.string({ maxLength: 300 }).filter((s) => !s.includes("@")), (input, email) => {
-        const issues = issuesOf(signupSchema.safeParse({ ...input, email }));
-        expect(issues.email).toContain("errors.email");
-        expect(Object.keys(issues)).toEqual(["email"]);
-      }),
+      fc.property(
+        signupArb,
+        fc.string({ maxLength: 300 }).filter((s) => !s.includes("@")),
+        (input, email) => {
+          const issues = issuesOf(signupSchema.safeParse({ ...input, email }));
+          expect(issues.email).toContain("errors.email");
+          expect(Object.keys(issues)).toEqual(["email"]);
+        },
+      ),
       RUNS,
     );
   });
 
   it.each([
-    ["", "errors.email"], ["pas-une-adresse", "errors.email"], ["@example.ca", "errors.email"], ["julie@", "errors.email"],
-    ["julie@example", "errors.email"], ["julie@@example.ca", "errors.email"], ["julie @example.ca", "errors.email"],
+    ["", "errors.email"],
+    ["pas-une-adresse", "errors.email"],
+    ["@example.ca", "errors.email"],
+    ["julie@", "errors.email"],
+    ["julie@example", "errors.email"],
+    ["julie@@example.ca", "errors.email"],
+    ["julie @example.ca", "errors.email"],
     [`${"a".repeat(250)}@example.ca`, "errors.too_long"],
   ])("email %j fails with %s", (email, key) => {
     const input = one(signupArb, 42);
@@ -190,9 +215,12 @@ describe("signupSchema", () => {
       expect(issuesOf(signupSchema.safeParse({ ...input, region })), region).toEqual({ region: ["errors.choice"] });
     }
     fc.assert(
-      fc.property(fc.string().filter((s) => !regionCodes.includes(s)), (region) => {
-        expect(issuesOf(signupSchema.safeParse({ ...input, region }))).toEqual({ region: ["errors.choice"] });
-      }),
+      fc.property(
+        fc.string().filter((s) => !regionCodes.includes(s)),
+        (region) => {
+          expect(issuesOf(signupSchema.safeParse({ ...input, region }))).toEqual({ region: ["errors.choice"] });
+        },
+      ),
       RUNS,
     );
   });
@@ -203,7 +231,9 @@ describe("signupSchema", () => {
         const { orderCode: _omit, ...withoutOrder } = { ...input, permitNumber };
         expect(issuesOf(signupSchema.safeParse(withoutOrder))).toEqual({ orderCode: ["errors.order_required"] });
         expect(issuesOf(signupSchema.safeParse({ ...input, acceptTerms: false }))).toEqual({ acceptTerms: ["errors.consent_terms"] });
-        expect(issuesOf(signupSchema.safeParse({ ...input, acceptPrivacy: undefined }))).toEqual({ acceptPrivacy: ["errors.consent_privacy"] });
+        expect(issuesOf(signupSchema.safeParse({ ...input, acceptPrivacy: undefined }))).toEqual({
+          acceptPrivacy: ["errors.consent_privacy"],
+        });
       }),
       { numRuns: 100 },
     );
@@ -227,10 +257,15 @@ describe("signupSchema", () => {
 describe("profileSchema", () => {
   it("every valid generated profile parses; an unknown locale fails", () => {
     fc.assert(
-      fc.property(profileArb, fc.constantFrom("fr-CA", "en-CA"), fc.option(fc.string({ maxLength: LIMITS.bio }), { nil: undefined }), (profile, locale, bio) => {
-        expect(issuesOf(profileSchema.safeParse({ ...profile, locale, bio }))).toEqual({});
-        expect(issuesOf(profileSchema.safeParse({ ...profile, locale: "de-DE", bio }))).toEqual({ locale: ["errors.choice"] });
-      }),
+      fc.property(
+        profileArb,
+        fc.constantFrom("fr-CA", "en-CA"),
+        fc.option(fc.string({ maxLength: LIMITS.bio }), { nil: undefined }),
+        (profile, locale, bio) => {
+          expect(issuesOf(profileSchema.safeParse({ ...profile, locale, bio }))).toEqual({});
+          expect(issuesOf(profileSchema.safeParse({ ...profile, locale: "de-DE", bio }))).toEqual({ locale: ["errors.choice"] });
+        },
+      ),
       RUNS,
     );
   });
@@ -238,7 +273,9 @@ describe("profileSchema", () => {
   it("bio is capped at LIMITS.bio", () => {
     const profile = one(profileArb, 9);
     expect(issuesOf(profileSchema.safeParse({ ...profile, locale: "fr-CA", bio: "x".repeat(LIMITS.bio) }))).toEqual({});
-    expect(issuesOf(profileSchema.safeParse({ ...profile, locale: "fr-CA", bio: "x".repeat(LIMITS.bio + 1) }))).toEqual({ bio: ["errors.too_long"] });
+    expect(issuesOf(profileSchema.safeParse({ ...profile, locale: "fr-CA", bio: "x".repeat(LIMITS.bio + 1) }))).toEqual({
+      bio: ["errors.too_long"],
+    });
   });
 });
 
@@ -256,8 +293,9 @@ describe("other forms", () => {
       expect(at("x".repeat(LIMITS.note + 1))).toEqual({ note: ["errors.too_long"] });
       expect(issuesOf(schema.safeParse({ ...base, userId: "pas-un-uuid", note: "Vérifié." }))).toEqual({ userId: ["errors.invalid"] });
     }
-    expect(issuesOf(verifySchema.safeParse({ userId: uuid, decision: "peut-etre", method: "order_register", note: "Vérifié." })))
-      .toEqual({ decision: ["errors.choice"] });
+    expect(issuesOf(verifySchema.safeParse({ userId: uuid, decision: "peut-etre", method: "order_register", note: "Vérifié." }))).toEqual({
+      decision: ["errors.choice"],
+    });
   });
 
   it("roles: only the known roles", () => {
@@ -291,7 +329,20 @@ describe("other forms", () => {
 describe("safeRedirect", () => {
   const BASE = "https://passerelle.example";
   const hostileSeeds = [
-    "//", "/\\", "\\\\", "https://", "http:", "javascript:", "data:text/html,", "/\t/", "/ /", " /", "\n/", "%2f%2f", "/%09/", "\\/",
+    "//",
+    "/\\",
+    "\\\\",
+    "https://",
+    "http:",
+    "javascript:",
+    "data:text/html,",
+    "/\t/",
+    "/ /",
+    " /",
+    "\n/",
+    "%2f%2f",
+    "/%09/",
+    "\\/",
   ];
   const candidate = fc.oneof(
     fc.string(),
@@ -320,11 +371,15 @@ describe("safeRedirect", () => {
 
   it("keeps ordinary same-site paths as they are, and never throws", () => {
     fc.assert(
-      fc.property(fc.webPath().filter((p) => p.startsWith("/") && !p.startsWith("//")), fc.webQueryParameters(), (p, q) => {
-        const value = q ? `${p}?${q}` : p;
-        if (value.length > 500 || /\s|\\/.test(value) || value.startsWith("/\\")) return;
-        expect(safeRedirect.parse(value)).toBe(value);
-      }),
+      fc.property(
+        fc.webPath().filter((p) => p.startsWith("/") && !p.startsWith("//")),
+        fc.webQueryParameters(),
+        (p, q) => {
+          const value = q ? `${p}?${q}` : p;
+          if (value.length > 500 || /\s|\\/.test(value) || value.startsWith("/\\")) return;
+          expect(safeRedirect.parse(value)).toBe(value);
+        },
+      ),
       RUNS,
     );
     for (const odd of [undefined, null, 42, {}, [], `/${"a".repeat(600)}`]) expect(safeRedirect.parse(odd)).toBeUndefined();
@@ -342,17 +397,57 @@ describe("error messages", () => {
   }
 
   const junk = fc.oneof(
-    fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), fc.integer(), fc.boolean(),
-    fc.constant(null), fc.constant(undefined), fc.object({ maxDepth: 1 }), fc.constantFrom("on", "true", "fr", "01", "medecin", "CMQ"),
+    fc.string({ maxLength: 40 }),
+    fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.object({ maxDepth: 1 }),
+    fc.constantFrom("on", "true", "fr", "01", "medecin", "CMQ", "password", "email"),
   );
   const schemas = {
-    signup: signupSchema, profile: profileSchema, login: loginSchema, forgot: forgotPasswordSchema, reset: resetPasswordSchema,
-    verify: verifySchema, vouch: vouchSchema, roles: rolesSchema, locale: localeSchema,
+    signup: signupSchema,
+    profile: profileSchema,
+    login: loginSchema,
+    forgot: forgotPasswordSchema,
+    reset: resetPasswordSchema,
+    verify: verifySchema,
+    vouch: vouchSchema,
+    roles: rolesSchema,
+    locale: localeSchema,
+    changePassword: changePasswordSchema,
+    changeEmail: changeEmailSchema,
+    confirmEmailChange: confirmEmailChangeSchema,
   };
   const fields = [
-    "email", "password", "displayName", "discipline", "region", "establishment", "establishmentKind", "orderCode", "permitNumber",
-    "languages", "topics", "directoryOptIn", "acceptTerms", "acceptPrivacy", "bio", "locale", "redirectTo", "token", "confirm",
-    "userId", "decision", "method", "note", "roles",
+    "email",
+    "password",
+    "displayName",
+    "discipline",
+    "region",
+    "establishment",
+    "establishmentKind",
+    "orderCode",
+    "permitNumber",
+    "languages",
+    "topics",
+    "directoryOptIn",
+    "acceptTerms",
+    "acceptPrivacy",
+    "bio",
+    "locale",
+    "redirectTo",
+    "token",
+    "confirm",
+    "userId",
+    "decision",
+    "method",
+    "note",
+    "roles",
+    "intent",
+    "currentPassword",
+    "newEmail",
   ];
 
   it("whatever arrives, every error is an errors.* key that both locales translate (never zod's English default)", () => {
@@ -397,5 +492,27 @@ describe("limits match the database's CHECK constraints", () => {
 
   it("languages", () => {
     expect(sqlText).toContain(`check (cardinality(languages) between 1 and ${LIMITS.languages})`);
+  });
+});
+
+describe("account security forms", () => {
+  it("a password change needs the current password, a long enough new one, typed twice", () => {
+    const ok = changePasswordSchema.safeParse({
+      intent: "password",
+      currentPassword: "x",
+      password: "a".repeat(LIMITS.passwordMin),
+      confirm: "a".repeat(LIMITS.passwordMin),
+    });
+    expect(ok.success).toBe(true);
+    const bad = changePasswordSchema.safeParse({ intent: "password", currentPassword: "", password: "court", confirm: "autre" });
+    expect(bad.success).toBe(false);
+    const messages = bad.success ? [] : bad.error.issues.map((i) => `${i.path.join(".")}:${i.message}`);
+    expect(messages).toEqual(expect.arrayContaining(["currentPassword:errors.required", "password:errors.password_short"]));
+  });
+
+  it("an email change takes a valid address, lower-cased, with the current password", () => {
+    const parsed = changeEmailSchema.safeParse({ intent: "email", currentPassword: "x", newEmail: " Julie.Bernier@Example.CA " });
+    expect(parsed.success && parsed.data.newEmail).toBe("julie.bernier@example.ca");
+    expect(changeEmailSchema.safeParse({ intent: "email", currentPassword: "x", newEmail: "pas-une-adresse" }).success).toBe(false);
   });
 });

@@ -35,10 +35,20 @@ const profileFields = {
   establishment: optionalText(LIMITS.establishment),
   establishmentKind: oneOf(codes(ESTABLISHMENT_KINDS)).optional(),
   orderCode: oneOf(codes(PROFESSIONAL_ORDERS)).optional(),
-  permitNumber: z.string(typed).trim().max(LIMITS.permitNumber, "errors.too_long")
-    .regex(/^[A-Za-z0-9-]+$/, "errors.permit_format").optional(),
-  languages: z.array(oneOf([...LANGUAGES]), required).min(1, "errors.languages_min").max(LIMITS.languages, "errors.too_many"),
-  topics: z.array(oneOf(codes(TOPICS)), typed).max(LIMITS.topics, "errors.too_many").default([]),
+  permitNumber: z
+    .string(typed)
+    .trim()
+    .max(LIMITS.permitNumber, "errors.too_long")
+    .regex(/^[A-Za-z0-9-]+$/, "errors.permit_format")
+    .optional(),
+  languages: z
+    .array(oneOf([...LANGUAGES]), required)
+    .min(1, "errors.languages_min")
+    .max(LIMITS.languages, "errors.too_many"),
+  topics: z
+    .array(oneOf(codes(TOPICS)), typed)
+    .max(LIMITS.topics, "errors.too_many")
+    .default([]),
 };
 
 // A permit number only means something with its order.
@@ -95,6 +105,22 @@ export const resetPasswordSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "errors.password_mismatch" });
 
+// Account security (/profile/security): each change is proven by the current password.
+const currentPassword = z.string(required).min(1, "errors.required").max(LIMITS.passwordMax, "errors.too_long");
+const intent = <T extends string>(value: T) => z.literal(value, { errorMap: () => ({ message: "errors.invalid" }) });
+
+export const changePasswordSchema = z
+  .object({ intent: intent("password"), currentPassword, password, confirm: z.string(required) })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "errors.password_mismatch" });
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const changeEmailSchema = z.object({ intent: intent("email"), currentPassword, newEmail: email });
+export type ChangeEmailInput = z.infer<typeof changeEmailSchema>;
+
+export const confirmEmailChangeSchema = z.object({
+  token: z.string(required).min(20, "errors.invalid").max(200, "errors.invalid"),
+});
+
 export const verifySchema = z.object({
   userId: z.string(required).uuid("errors.invalid"),
   decision: z.enum(["verified", "revoked"], { errorMap: () => ({ message: "errors.choice" }) }),
@@ -107,11 +133,15 @@ export const vouchSchema = z.object({
   note: z.string(required).trim().min(LIMITS.noteMin, "errors.note_required").max(LIMITS.note, "errors.too_long"),
 });
 
-export const ROLES = ["mentor", "moderator", "curator", "admin"] as const;
+export const ROLES = ["mentor", "moderator", "curator", "coordinator", "organiser", "admin"] as const;
 export const rolesSchema = z.object({
   userId: z.string(required).uuid("errors.invalid"),
-  roles: z.array(z.enum(ROLES, { errorMap: () => ({ message: "errors.choice" }) }), typed)
-    .max(ROLES.length, "errors.too_many").default([]),
+  roles: z
+    .array(z.enum(ROLES, { errorMap: () => ({ message: "errors.choice" }) }), typed)
+    .max(ROLES.length, "errors.too_many")
+    // A role named twice is not a form a person can send (one checkbox each): refused, not stored twice.
+    .refine((roles) => new Set(roles).size === roles.length, "errors.invalid")
+    .default([]),
 });
 
 export const localeSchema = z.object({

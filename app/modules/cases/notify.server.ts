@@ -20,14 +20,20 @@ export type CaseNotifyContext = Pick<AppLoadContext, "db" | "realtime" | "logger
 const KIND: Record<CasePostKind, string> = { reply: "cases.reply", recommendation: "cases.recommendation", follow_up: "cases.follow_up" };
 
 /** Notifies the case's participants of a new post; returns who was notified. Never throws: the post is saved. */
-export async function afterCasePost(context: CaseNotifyContext, post: { caseId: string; postId: number; kind: CasePostKind; actorId: string }): Promise<string[]> {
+export async function afterCasePost(
+  context: CaseNotifyContext,
+  post: { caseId: string; postId: number; kind: CasePostKind; actorId: string },
+): Promise<string[]> {
   // Readers of the case page reload it (ids only: each reader's own rights decide what they see).
   const broadcast: CasePostBroadcast = { caseId: post.caseId, postId: post.postId, kind: post.kind };
   context.realtime.emitToRoom(caseRoom(post.caseId), CASE_LIVE_EVENTS.post, broadcast);
   try {
     const created = await context.db.asSystem("cases: notify the people who took part in a case", async (tx) => {
-      const c = await tx.selectFrom("cases").select(["id", "title", "author_id", "space_id", "pseudonym", "status"])
-        .where("id", "=", post.caseId).executeTakeFirst();
+      const c = await tx
+        .selectFrom("cases")
+        .select(["id", "title", "author_id", "space_id", "pseudonym", "status"])
+        .where("id", "=", post.caseId)
+        .executeTakeFirst();
       if (!c || c.status === "draft") return [];
       const posters = await tx.selectFrom("case_posts").select("author_id").distinct().where("case_id", "=", post.caseId).execute();
       const wanted = [...new Set([c.author_id, ...posters.map((p) => p.author_id)])].filter((id) => id !== post.actorId);
@@ -40,8 +46,11 @@ export async function afterCasePost(context: CaseNotifyContext, post: { caseId: 
                 or (p.verification_status = 'verified'
                     and (${c.space_id}::uuid is null or public.can_user_read_space(p.id, ${c.space_id}::uuid))))`.execute(tx);
       // Under a pseudonym the presenter is named by it, as on the case page.
-      const actor = post.actorId === c.author_id && c.pseudonym ? c.pseudonym
-        : (await tx.selectFrom("profiles").select("display_name").where("id", "=", post.actorId).executeTakeFirst())?.display_name ?? "";
+      const actor =
+        post.actorId === c.author_id && c.pseudonym
+          ? c.pseudonym
+          : ((await tx.selectFrom("profiles").select("display_name").where("id", "=", post.actorId).executeTakeFirst())?.display_name ??
+            "");
       const url = `/cases/${c.id}`;
       const items: NewNotification[] = rows.map((r) => ({
         userId: r.id,

@@ -1,57 +1,68 @@
-// Form contracts of the cases capability shared by the browser and the server: marking
-// one finding of the identifier guard as not identifying (with a reason), and a
-// moderator sending a case back with a note.
+// Form contracts of the cases capability shared by the browser and the server: the
+// case template, submitting it, a moderator sending a case back with a note,
+// designating experts. Messages are i18n keys. The identifier guard's overrides have
+// their own contract (app/modules/identifier-guard/schemas.ts).
 import { z } from "zod";
+import { formIdNumber } from "~/utils/input-schemas";
+import { AGE_DECADES, CARE_SETTINGS, CONDITIONS, DOSE_RANGES, GENDERS, HOUSING, SUBSTANCES, TREATMENTS } from "./template";
 
-export const IDENTIFIER_KINDS = ["nam", "record_number", "phone", "email", "postal_code", "date_of_birth", "date", "address",
-  "age_over_89", "name"] as const;
-/** Match the CHECK constraints of case_identifier_overrides and cases.review_note. */
-export const OVERRIDE_LIMITS = { reasonMin: 5, reasonMax: 300, matchMax: 200, perSave: 20 } as const;
+/** A case id from a URL or a form: anything but a UUID is a case nobody can see (404), never a database error. */
+export const caseIdSchema = z.string().uuid();
+export const isCaseId = (value: unknown): value is string => caseIdSchema.safeParse(value).success;
+
+// ── The case template ────────────────────────────────────────────────────────
+
+const manyOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(values)).max(values.length));
+const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.enum(values).optional());
+const trimmed = (max: number) => z.string().trim().max(max, { message: "cases.errors.too_long" });
+
+export const caseTemplateSchema = z.object({
+  title: z.string().trim().min(4, { message: "cases.errors.title_required" }).max(160, { message: "cases.errors.too_long" }),
+  question: z.string().trim().min(10, { message: "cases.errors.question_required" }).max(2000, { message: "cases.errors.too_long" }),
+  careSetting: z.enum(CARE_SETTINGS, { message: "cases.errors.care_setting_required" }),
+  ageDecade: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    z.union(AGE_DECADES.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<10>, z.ZodLiteral<20>]).optional(),
+  ),
+  gender: optionalChoice(GENDERS),
+  substances: manyOf(SUBSTANCES),
+  treatment: optionalChoice(TREATMENTS),
+  doseRange: optionalChoice(DOSE_RANGES),
+  conditions: manyOf(CONDITIONS),
+  housing: optionalChoice(HOUSING),
+  socialSituation: trimmed(1000).default(""),
+  whatTried: trimmed(4000).default(""),
+  details: z.string().max(40_000).optional(),
+  detailsJson: z.string().max(400_000).optional(),
+  topics: z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (v ?? []),
+    z.array(z.string().max(40)).max(8),
+  ),
+  pseudonym: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), trimmed(80).min(2).optional()),
+  spaceId: z.preprocess((v) => (v === "" ? undefined : v), z.string().uuid().optional()),
+});
+export type CaseTemplateInput = z.input<typeof caseTemplateSchema>;
+
+export const submitSchema = z.object({
+  attestNotIdentifiable: z.literal("on", { message: "cases.errors.attestation_required" }),
+  attestConsent: z.literal("on").optional(),
+});
+
+/** Match the CHECK constraint of cases.review_note. */
 export const REVIEW_NOTE_LIMITS = { min: 5, max: 1000 } as const;
 
-/** The finding an override names: exactly this kind and this matched text in this field. */
-export const overrideKeySchema = z.object({
-  field: z.string().regex(/^[a-zA-Z]{1,40}$/),
-  kind: z.enum(IDENTIFIER_KINDS),
-  match: z.string().min(1).max(OVERRIDE_LIMITS.matchMax),
-});
-export const overrideSchema = overrideKeySchema.extend({
-  reason: z.string().trim()
-    .min(OVERRIDE_LIMITS.reasonMin, { message: "cases.errors.override_reason_required" })
-    .max(OVERRIDE_LIMITS.reasonMax, { message: "cases.errors.too_long" }),
-});
-export type OverrideInput = z.infer<typeof overrideSchema>;
-export const overridesSchema = z.array(overrideSchema).max(OVERRIDE_LIMITS.perSave);
-
-/** The value of a finding's "not identifying" checkbox. */
-export const overrideKey = (f: { field: string; kind: string; match: string }) =>
-  JSON.stringify({ field: f.field, kind: f.kind, match: f.match });
-
-/**
- * Overrides from a form: `overrides.<i>.key` (checked box, the finding as JSON) and
- * `overrides.<i>.reason`. A checked box with a malformed key is dropped (the finding
- * then still blocks); an empty or too short reason is reported by overridesSchema.
- */
-export function overridesFromForm(form: FormData): unknown[] {
-  const out: unknown[] = [];
-  for (const [name, value] of form.entries()) {
-    const m = /^overrides\.(\d{1,2})\.key$/.exec(name);
-    if (!m || typeof value !== "string") continue;
-    let key: unknown;
-    try {
-      key = JSON.parse(value);
-    } catch {
-      continue;
-    }
-    const parsed = overrideKeySchema.safeParse(key);
-    if (!parsed.success) continue;
-    out.push({ ...parsed.data, reason: String(form.get(`overrides.${m[1]}.reason`) ?? "") });
-  }
-  return out;
-}
-
 export const sendBackSchema = z.object({
-  note: z.string().trim()
+  note: z
+    .string()
+    .trim()
     .min(REVIEW_NOTE_LIMITS.min, { message: "cases.errors.note_required" })
     .max(REVIEW_NOTE_LIMITS.max, { message: "cases.errors.too_long" }),
 });
@@ -61,4 +72,4 @@ export const designateExpertSchema = z.object({
   userId: z.string().uuid({ message: "cases.errors.expert_required" }),
   spaceId: z.preprocess((v) => (v === "" ? undefined : v), z.string().uuid({ message: "cases.errors.invalid" }).optional()),
 });
-export const removeExpertSchema = z.object({ expertId: z.coerce.number().int().positive() });
+export const removeExpertSchema = z.object({ expertId: formIdNumber() });

@@ -8,7 +8,8 @@ import { createCase, recommendOnCase, replyToCase, submitCase, type CaseTemplate
 
 export const DEMO_CASE: CaseTemplateInput = {
   title: "Fentanyl qui persiste malgré la méthadone, pharmacie à 80 km",
-  question: "Comment ajuster le traitement quand la personne continue de consommer du fentanyl malgré une dose de méthadone stable, alors que la pharmacie la plus proche est à 80 km?",
+  question:
+    "Comment ajuster le traitement quand la personne continue de consommer du fentanyl malgré une dose de méthadone stable, alors que la pharmacie la plus proche est à 80 km?",
   careSetting: "clsc",
   ageDecade: 30,
   substances: ["fentanyl", "cocaine"],
@@ -17,8 +18,10 @@ export const DEMO_CASE: CaseTemplateInput = {
   conditions: ["hcv", "mental_health"],
   housing: "unstable",
   socialSituation: "Hébergement chez des proches; emploi saisonnier que la personne tient à garder; peu de transport vers la pharmacie.",
-  whatTried: "Méthadone augmentée graduellement jusqu'à 90 mg sur six semaines; rencontres avec l'intervenante psychosociale du CLSC; trousse de naloxone remise.",
-  details: "La personne souhaite réduire sa consommation sans perdre son emploi. Elle dit ressentir des symptômes de sevrage en fin de journée. Les doses non supervisées ne sont pas encore offertes.",
+  whatTried:
+    "Méthadone augmentée graduellement jusqu'à 90 mg sur six semaines; rencontres avec l'intervenante psychosociale du CLSC; trousse de naloxone remise.",
+  details:
+    "La personne souhaite réduire sa consommation sans perdre son emploi. Elle dit ressentir des symptômes de sevrage en fin de journée. Les doses non supervisées ne sont pas encore offertes.",
   topics: ["tao", "safer_supply"],
   pseudonym: "infirmière, région 09",
 };

@@ -6,19 +6,34 @@
 // author, who reads them anyway. Cases are few: the text match runs under RLS row by
 // row (decision 008's pitfall matters at forum volumes, not here).
 import { sql } from "kysely";
-import { toExcerpt } from "~/modules/search/search.server";
+import { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
 import type { Excerpt } from "~/modules/search/schemas";
 import type { Tx } from "~/utils/db.server";
 import type { CaseStatus } from "~/utils/db-schema";
 
-export interface CaseSearchHit { source: "case"; url: string; title: Excerpt; excerpt: Excerpt; status: CaseStatus; careSetting: string }
+export interface CaseSearchHit {
+  source: "case";
+  url: string;
+  title: Excerpt;
+  excerpt: Excerpt;
+  status: CaseStatus;
+  careSetting: string;
+}
 
-const START = "\u0002";
-const STOP = "\u0003";
 const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchCaseHits(tx: Tx, q: string, limit: number): Promise<{ hits: CaseSearchHit[]; total: number }> {
-  const { rows } = await sql<{ id: string; status: CaseStatus; care_setting: string; title_hl: string; body_hl: string; total: number }>`
+  const body = headlineSource(sql`f.body`, 3000);
+  const { rows } = await sql<{
+    id: string;
+    status: CaseStatus;
+    care_setting: string;
+    title_hl: string;
+    body_hl: string;
+    body_src: string;
+    body_cut: boolean;
+    total: number;
+  }>`
     with q as (
       select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
           || websearch_to_tsquery('public.passerelle_en'::regconfig, ${q}) as query,
@@ -40,15 +55,20 @@ export async function searchCaseHits(tx: Tx, q: string, limit: number): Promise<
        limit ${limit}
     )
     select f.id, f.status, f.care_setting, f.total,
-           ts_headline('public.passerelle_fr', f.title, q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) as title_hl,
-           ts_headline('public.passerelle_fr', left(f.body, 3000), q.query,
-                       ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as body_hl
+           ts_headline('public.passerelle_fr', f.title, q.query, ${TITLE_HEADLINE}) as title_hl,
+           ts_headline('public.passerelle_fr', b.src, q.query, ${BODY_HEADLINE}) as body_hl, b.src as body_src, b.cut as body_cut
       from found f cross join q
+      cross join lateral (select ${body.text} as src, ${body.truncated} as cut) b
      order by f.score desc, f.created_at desc`.execute(tx);
   return {
     total: rows[0]?.total ?? 0,
     hits: rows.map((r) => ({
-      source: "case", url: `/cases/${r.id}`, title: toExcerpt(r.title_hl), excerpt: toExcerpt(r.body_hl), status: r.status, careSetting: r.care_setting,
+      source: "case",
+      url: `/cases/${r.id}`,
+      title: toExcerpt(r.title_hl),
+      excerpt: toExcerpt(r.body_hl, { text: r.body_src, truncated: r.body_cut }),
+      status: r.status,
+      careSetting: r.care_setting,
     })),
   };
 }

@@ -1,5 +1,5 @@
 // A reply, the recommendations or a follow-up appear on an open case page without a
-// reload: on the browser's one live connection (~/modules/chat/live, opened by the header
+// reload: on the browser's one live connection (~/modules/realtime/live, opened by the header
 // for signed-in people) the page stays in the case's reader room and, when something is
 // posted there, revalidates the page's loader, so the reader's own rights and the
 // pseudonym rule decide what is shown. Without JavaScript the next page load shows it.
@@ -8,7 +8,7 @@
 // updates are an enhancement and stay out of a read page's first load.
 import { useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { onLive, useReaderRoom } from "~/modules/chat/live";
+import { onLive, useReaderRoom } from "~/modules/realtime/live";
 
 const contracts = () => import("./live-schemas");
 const roomEvents = () => contracts().then((c) => c.CASE_LIVE_EVENTS);

@@ -15,23 +15,30 @@ export function publishUpdate(realtime: RealtimeBridge, message: ChatMessage, ex
 }
 
 /** After a new message was stored (not after a retry of one already stored). */
-export function publishSent(
-  services: { db: Database; realtime: RealtimeBridge; logger: Logger }, sent: Sent, exceptSocketId?: string,
-) {
+export function publishSent(services: { db: Database; realtime: RealtimeBridge; logger: Logger }, sent: Sent, exceptSocketId?: string) {
   if (!sent.created) return;
   const { realtime } = services;
   realtime.emitToRoom(conversationRoom(sent.message.conversationId), CHAT_BROADCASTS.message, sent.message, { socketId: exceptSocketId });
   if (sent.parent) publishUpdate(realtime, sent.parent);
   publishNotifications(services.db, realtime, sent.notifications).catch((err: unknown) =>
-    services.logger.warn({ err }, "chat: notifications not pushed (they stay in the notification centre)"));
+    services.logger.warn({ err }, "chat: notifications not pushed (they stay in the notification centre)"),
+  );
 }
 
 export function publishRead(
-  realtime: RealtimeBridge, userId: string, conversationId: string, outcome: ReadOutcome, exceptSocketId?: string,
+  realtime: RealtimeBridge,
+  userId: string,
+  conversationId: string,
+  outcome: ReadOutcome,
+  exceptSocketId?: string,
 ) {
   if (outcome.moved && outcome.readReceipts) {
-    realtime.emitToRoom(conversationRoom(conversationId), CHAT_BROADCASTS.read,
-      { conversationId, userId, messageId: outcome.lastReadMessageId }, { socketId: exceptSocketId });
+    realtime.emitToRoom(
+      conversationRoom(conversationId),
+      CHAT_BROADCASTS.read,
+      { conversationId, userId, messageId: outcome.lastReadMessageId },
+      { socketId: exceptSocketId },
+    );
   }
   // The person's other tabs update their counts.
   realtime.emitToUsers([userId], CHAT_BROADCASTS.unread, { conversationId, unread: outcome.unread });
@@ -44,9 +51,7 @@ export function publishRead(
  * Membership changed (committed): the person's sockets join or leave the room now,
  * on every process, so a removed member stops receiving at once.
  */
-export function publishMembership(
-  realtime: RealtimeBridge, conversationId: string, userId: string, change: "added" | "removed" | "left",
-) {
+export function publishMembership(realtime: RealtimeBridge, conversationId: string, userId: string, change: "added" | "removed" | "left") {
   const room = conversationRoom(conversationId);
   const event = { conversationId, userId, change };
   if (change === "added") realtime.joinRoom(userId, room);
@@ -67,12 +72,23 @@ export function publishRenamed(realtime: RealtimeBridge, conversationId: string,
 export async function publishReport(services: { db: Database; realtime: RealtimeBridge; logger: Logger }) {
   try {
     const created = await services.db.asSystem("chat: tell moderators about a report", async (tx) => {
-      const moderators = await tx.selectFrom("user_roles").innerJoin("profiles", "profiles.id", "user_roles.user_id")
-        .select("user_roles.user_id").distinct()
-        .where("user_roles.role", "in", ["moderator", "admin"]).where("profiles.verification_status", "=", "verified").execute();
-      return createNotifications(tx, moderators.map((m) => ({
-        userId: m.user_id, kind: "chat.report", payload: { url: "/chat/moderation" }, dedupeKey: "chat.report",
-      })));
+      const moderators = await tx
+        .selectFrom("user_roles")
+        .innerJoin("profiles", "profiles.id", "user_roles.user_id")
+        .select("user_roles.user_id")
+        .distinct()
+        .where("user_roles.role", "in", ["moderator", "admin"])
+        .where("profiles.verification_status", "=", "verified")
+        .execute();
+      return createNotifications(
+        tx,
+        moderators.map((m) => ({
+          userId: m.user_id,
+          kind: "chat.report",
+          payload: { url: "/chat/moderation" },
+          dedupeKey: "chat.report",
+        })),
+      );
     });
     await publishNotifications(services.db, services.realtime, created);
   } catch (err) {

@@ -3,9 +3,17 @@
 // (posting, editing, reporting and managing conversations work without JavaScript).
 // Error messages are i18n keys (chat.errors.*), translated where they are shown.
 import { z } from "zod";
+import { formIdNumber, idNumber, isoDateTime } from "~/utils/input-schemas";
+import { overridesSchema } from "~/modules/identifier-guard/schemas";
 import {
-  GROUP_MAX_MEMBERS, MESSAGE_MAX_LENGTH, REACTIONS, REPORT_REASON_MAX_LENGTH, REPORT_REASON_MIN_LENGTH,
-  TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, TOPIC_MAX_LENGTH,
+  GROUP_MAX_MEMBERS,
+  MESSAGE_MAX_LENGTH,
+  REACTIONS,
+  REPORT_REASON_MAX_LENGTH,
+  REPORT_REASON_MIN_LENGTH,
+  TITLE_MAX_LENGTH,
+  TITLE_MIN_LENGTH,
+  TOPIC_MAX_LENGTH,
 } from "./limits";
 
 /** Client → server events. Every one is acknowledged `{ ok: true, … } | { ok: false, error }`. */
@@ -46,6 +54,10 @@ export const CHAT_ERRORS = {
   clientIdConflict: "client_id_conflict",
   gone: "message_deleted",
   invalidParent: "invalid_parent",
+  /** The identifier guard found a possible patient identifier: nothing was stored. */
+  identifiers: "identifiers",
+  /** An override of the guard is malformed (a reason too short, or one that identifies). */
+  invalidOverride: "invalid_override",
 } as const;
 export type ChatError = (typeof CHAT_ERRORS)[keyof typeof CHAT_ERRORS];
 
@@ -78,34 +90,42 @@ export const reactionSchema = z.enum(REACTIONS);
 
 // ── Socket payloads ─────────────────────────────────────────────────────────────
 
-export const joinPayloadSchema = z.object({
-  conversationId: uuid,
-  /** The last message id this client saw; omitted on a first visit (no backfill). */
-  afterId: z.number().int().min(0).optional(),
-  /** `syncedAt` of the previous join: edits, deletions and reactions since then come back too. */
-  since: z.string().datetime().optional(),
-}).strict();
+export const joinPayloadSchema = z
+  .object({
+    conversationId: uuid,
+    /** The last message id this client saw; omitted on a first visit (no backfill). */
+    afterId: idNumber(0).optional(),
+    /** `syncedAt` of the previous join: edits, deletions and reactions since then come back too. */
+    since: isoDateTime().optional(),
+  })
+  .strict();
 
 export const summaryPayloadSchema = z.object({}).strict();
 
-export const sendPayloadSchema = z.object({
-  conversationId: uuid,
-  clientId: uuid,
-  body: messageBodySchema,
-  parentId: messageId.optional(),
-}).strict();
+export const sendPayloadSchema = z
+  .object({
+    conversationId: uuid,
+    clientId: uuid,
+    body: messageBodySchema,
+    parentId: messageId.optional(),
+    /** Findings of the identifier guard the author marked as identifying no one (the guard's one contract). */
+    overrides: overridesSchema.optional(),
+  })
+  .strict();
 export type SendInput = z.infer<typeof sendPayloadSchema>;
 
-export const editPayloadSchema = z.object({ messageId, body: messageBodySchema }).strict();
+export const editPayloadSchema = z.object({ messageId, body: messageBodySchema, overrides: overridesSchema.optional() }).strict();
 export const deletePayloadSchema = z.object({ messageId }).strict();
 export const reactPayloadSchema = z.object({ messageId, emoji: reactionSchema, on: z.boolean() }).strict();
 export const typingPayloadSchema = z.object({ conversationId: uuid, typing: z.boolean() }).strict();
-export const readPayloadSchema = z.object({ conversationId: uuid, messageId: z.number().int().min(0) }).strict();
-export const historyPayloadSchema = z.object({
-  conversationId: uuid,
-  before: messageId.optional(),
-  parentId: messageId.optional(),
-}).strict();
+export const readPayloadSchema = z.object({ conversationId: uuid, messageId: idNumber(0) }).strict();
+export const historyPayloadSchema = z
+  .object({
+    conversationId: uuid,
+    before: messageId.optional(),
+    parentId: messageId.optional(),
+  })
+  .strict();
 export const presencePayloadSchema = z.object({ conversationId: uuid }).strict();
 
 // ── What the server sends ───────────────────────────────────────────────────────
@@ -178,7 +198,7 @@ export const conversationActionSchema = z.discriminatedUnion("intent", [
       .min(REPORT_REASON_MIN_LENGTH, "chat.errors.reason_length")
       .max(REPORT_REASON_MAX_LENGTH, "chat.errors.reason_length"),
   }),
-  z.object({ intent: z.literal("read"), messageId: z.coerce.number().int().min(0) }),
+  z.object({ intent: z.literal("read"), messageId: formIdNumber(0) }),
   z.object({ intent: z.literal("join") }),
 ]);
 export type ConversationAction = z.infer<typeof conversationActionSchema>;
@@ -215,7 +235,7 @@ export const membersActionSchema = z.discriminatedUnion("intent", [
 export type MembersAction = z.infer<typeof membersActionSchema>;
 
 export const moderationSchema = z.object({
-  reportId: z.coerce.number().int().positive(),
+  reportId: formIdNumber(),
   decision: z.enum(["removed", "dismissed"], { errorMap: () => ({ message: "errors.choice" }) }),
   note: z
     .string({ required_error: "chat.errors.note_length" })

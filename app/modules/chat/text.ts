@@ -3,9 +3,7 @@
 // ever reaches the page, and only http(s) and mailto links become links.
 
 export type Segment =
-  | { kind: "text"; text: string }
-  | { kind: "link"; text: string; href: string }
-  | { kind: "mention"; text: string; userId: string };
+  { kind: "text"; text: string } | { kind: "link"; text: string; href: string } | { kind: "mention"; text: string; userId: string };
 
 export interface Person {
   id: string;
@@ -34,36 +32,21 @@ function endsName(text: string, index: number): boolean {
   return next === "" || !/[\p{L}\p{N}_-]/u.test(next);
 }
 
-/** Who of `people` the text mentions as `@Display Name` (longest names first: "@Marie Roy" is not "@Marie"). */
-export function findMentions(text: string, people: readonly Person[]): string[] {
-  if (!text.includes("@")) return [];
-  const lower = text.toLocaleLowerCase("fr-CA");
-  const found = new Set<string>();
-  const taken: Array<[number, number]> = [];
-  const sorted = [...people].sort((a, b) => b.name.length - a.name.length);
-  for (const person of sorted) {
-    const needle = `@${person.name.toLocaleLowerCase("fr-CA")}`;
-    let from = 0;
-    for (;;) {
-      const at = lower.indexOf(needle, from);
-      if (at < 0) break;
-      const end = at + needle.length;
-      const overlaps = taken.some(([s, e]) => at < e && end > s);
-      if (!overlaps && endsName(text, end)) {
-        found.add(person.id);
-        taken.push([at, end]);
-      }
-      from = at + 1;
-    }
-  }
-  return [...found];
+interface MentionHit {
+  start: number;
+  end: number;
+  userId: string;
 }
 
-function mentionSegments(text: string, mentions: readonly Person[]): Segment[] {
-  if (mentions.length === 0 || !text.includes("@")) return text ? [{ kind: "text", text }] : [];
+/**
+ * Where the text mentions one of `people` as `@Display Name`: longest names first
+ * ("@Marie Roy" is not "@Marie"), never overlapping, in the order they were found.
+ * The one matcher behind both the stored mentions and their display.
+ */
+function mentionHits(text: string, people: readonly Person[]): MentionHit[] {
   const lower = text.toLocaleLowerCase("fr-CA");
-  const hits: Array<{ start: number; end: number; userId: string }> = [];
-  for (const person of [...mentions].sort((a, b) => b.name.length - a.name.length)) {
+  const hits: MentionHit[] = [];
+  for (const person of [...people].sort((a, b) => b.name.length - a.name.length)) {
     const needle = `@${person.name.toLocaleLowerCase("fr-CA")}`;
     let from = 0;
     for (;;) {
@@ -74,6 +57,18 @@ function mentionSegments(text: string, mentions: readonly Person[]): Segment[] {
       from = at + 1;
     }
   }
+  return hits;
+}
+
+/** Who of `people` the text mentions as `@Display Name` (longest names first: "@Marie Roy" is not "@Marie"). */
+export function findMentions(text: string, people: readonly Person[]): string[] {
+  if (!text.includes("@")) return [];
+  return [...new Set(mentionHits(text, people).map((h) => h.userId))];
+}
+
+function mentionSegments(text: string, mentions: readonly Person[]): Segment[] {
+  if (mentions.length === 0 || !text.includes("@")) return text ? [{ kind: "text", text }] : [];
+  const hits = mentionHits(text, mentions);
   hits.sort((a, b) => a.start - b.start);
   const out: Segment[] = [];
   let cursor = 0;

@@ -11,15 +11,44 @@ import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/a
 import type { Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import {
-  createReply, deletePost, getPostSummary, getTopicPage, markRead, saveDraft, setAcceptedAnswer, setTopicWatch,
-  tagLabels, toggleBookmark, toggleReaction, type Outcome,
+  createReply,
+  deletePost,
+  getPostSummary,
+  getTopicPage,
+  markRead,
+  saveDraft,
+  setAcceptedAnswer,
+  setTopicWatch,
+  tagLabels,
+  toggleBookmark,
+  toggleReaction,
+  type Outcome,
 } from "./forums.server";
 import { POSTS_PAGE_SIZE } from "./limits";
 import { listMoveTargets, moderatePost, moderateTopic, splitTopic } from "./moderation.server";
 import { afterPublish } from "./notify.server";
 import {
-  acceptSchema, draftSchema, moderatePostSchema, moderateTopicSchema, postIdSchema, reactionSchema, readSchema, replySchema,
-  splitTopicSchema, watchSchema,
+  markNotificationsReadAbout,
+  unreadNotificationsAbout,
+  type NotificationSubject,
+} from "~/modules/notifications/notifications.server";
+import { NOTIFICATION_EVENTS } from "~/modules/notifications/schemas";
+import type { GuardFinding } from "~/modules/identifier-guard/guard.server";
+import { overridesFromForm } from "~/modules/identifier-guard/schemas";
+
+/** Forum notifications carry the topic's id (notify.server.ts). */
+const topicSubject = (topicId: number): NotificationSubject => ({ module: "forums", key: "topicId", value: topicId });
+import {
+  acceptSchema,
+  draftSchema,
+  moderatePostSchema,
+  moderateTopicSchema,
+  postIdSchema,
+  reactionSchema,
+  readSchema,
+  replySchema,
+  splitTopicSchema,
+  watchSchema,
 } from "./schemas";
 
 const parseId = (raw: string | undefined) => (raw && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : null);
@@ -34,8 +63,13 @@ const topicUrl = (id: number, postNumber: number, flag?: string) => {
 };
 
 /** The reply box's starting content: a quoted passage (checked to come from the post), else the saved draft. */
-async function replyStart(context: LoaderFunctionArgs["context"], viewer: Viewer, topicId: number, url: URL,
-  draft: { text: string; json: string; updatedAt: string } | null) {
+async function replyStart(
+  context: LoaderFunctionArgs["context"],
+  viewer: Viewer,
+  topicId: number,
+  url: URL,
+  draft: { text: string; json: string; updatedAt: string } | null,
+) {
   const quoteId = parseId(url.searchParams.get("quote") ?? undefined);
   if (quoteId) {
     const summary = await getPostSummary(context.db, viewer.claims, quoteId);
@@ -48,15 +82,28 @@ async function replyStart(context: LoaderFunctionArgs["context"], viewer: Viewer
       const name = summary.author?.display_name ?? translate(locale, "forums.post.formerMember");
       const doc: RichDoc = {
         type: "doc",
-        content: [{
-          type: "blockquote",
-          content: [
-            { type: "paragraph", content: [{ type: "text", text: translate(locale, "forums.post.wrote", { name }), marks: [{ type: "bold" }] }] },
-            ...quoted.split(/\n+/).filter((line) => line.trim()).map((line): RichNode => ({ type: "paragraph", content: [{ type: "text", text: line.trim() }] })),
-          ],
-        }],
+        content: [
+          {
+            type: "blockquote",
+            content: [
+              {
+                type: "paragraph",
+                content: [{ type: "text", text: translate(locale, "forums.post.wrote", { name }), marks: [{ type: "bold" }] }],
+              },
+              ...quoted
+                .split(/\n+/)
+                .filter((line) => line.trim())
+                .map((line): RichNode => ({ type: "paragraph", content: [{ type: "text", text: line.trim() }] })),
+            ],
+          },
+        ],
       };
-      return { text: `${docToText(doc)}\n\n`, json: JSON.stringify({ ...doc, content: [...doc.content, { type: "paragraph" }] }), replyTo: quoteId, draftAt: null };
+      return {
+        text: `${docToText(doc)}\n\n`,
+        json: JSON.stringify({ ...doc, content: [...doc.content, { type: "paragraph" }] }),
+        replyTo: quoteId,
+        draftAt: null,
+      };
     }
   }
   const replyTo = parseId(url.searchParams.get("replyTo") ?? undefined);
@@ -75,15 +122,23 @@ export async function topicPageLoader({ request, context, params }: LoaderFuncti
   invariantResponse(page, "not_found");
   const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url, page.draft) : null;
   const moveTargets = viewer && page.viewer.canModerate ? await listMoveTargets(context.db, viewer) : [];
-  return json({ ...page, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer) });
+  // Counted here, marked read by the page's "read" POST (docs/decisions/012-accounts-security.md: no GET changes state).
+  const unreadNotifications = viewer ? await unreadNotificationsAbout(context.db, viewer.claims, topicSubject(id)) : 0;
+  return json({ ...page, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer), unreadNotifications });
 }
 
-type ActionData = { intent: string; result: SubmissionResult<string[]> | null };
+type ActionData = { intent: string; result: SubmissionResult<string[]> | null; findings?: GuardFinding[] };
 const refused = (intent: string, outcome: Extract<Outcome, { ok: false }>, submission?: { reply(o: object): ActionData["result"] }) =>
-  json<ActionData>({
-    intent,
-    result: submission ? submission.reply({ formErrors: outcome.formError ? [outcome.formError] : undefined, fieldErrors: outcome.fieldErrors }) : { status: "error", error: { "": [outcome.formError ?? "forums.errors.forbidden"] } },
-  }, { status: outcome.status });
+  json<ActionData>(
+    {
+      intent,
+      ...(outcome.findings ? { findings: outcome.findings } : {}),
+      result: submission
+        ? submission.reply({ formErrors: outcome.formError ? [outcome.formError] : undefined, fieldErrors: outcome.fieldErrors })
+        : { status: "error", error: { "": [outcome.formError ?? "forums.errors.forbidden"] } },
+    },
+    { status: outcome.status },
+  );
 
 export async function topicPageAction({ request, context, params }: ActionFunctionArgs) {
   const id = parseId(params.id);
@@ -97,13 +152,17 @@ export async function topicPageAction({ request, context, params }: ActionFuncti
     case "reply": {
       const submission = parseWithZod(formData, { schema: replySchema });
       if (submission.status !== "success") return bad(submission);
-      const outcome = await createReply(context.db, viewer, id, submission.value);
+      const outcome = await createReply(context.db, viewer, id, submission.value, overridesFromForm(formData));
       if (!outcome.ok) return refused(intent, outcome, submission);
       await afterPublish(context, outcome, viewer.displayName);
       return redirect(topicUrl(id, outcome.postNumber, outcome.postStatus === "published" ? "posted" : "held"));
     }
     case "draft": {
-      const parsed = draftSchema.safeParse({ key: `reply:${id}`, body: formData.get("body") ?? undefined, bodyJson: formData.get("bodyJson") ?? undefined });
+      const parsed = draftSchema.safeParse({
+        key: `reply:${id}`,
+        body: formData.get("body") ?? undefined,
+        bodyJson: formData.get("bodyJson") ?? undefined,
+      });
       if (!parsed.success) return json<ActionData>({ intent, result: null }, { status: 400 });
       const outcome = await saveDraft(context.db, viewer, parsed.data);
       if (!outcome.ok) return refused(intent, outcome);
@@ -126,7 +185,7 @@ export async function topicPageAction({ request, context, params }: ActionFuncti
     case "accept": {
       const submission = parseWithZod(formData, { schema: acceptSchema });
       if (submission.status !== "success") return bad(submission);
-      const outcome = await setAcceptedAnswer(context.db, viewer, id, formData.get("clear") ? null : submission.value.postId ?? null);
+      const outcome = await setAcceptedAnswer(context.db, viewer, id, formData.get("clear") ? null : (submission.value.postId ?? null));
       if (!outcome.ok) return refused(intent, outcome);
       return redirect(`/forums/t/${id}`);
     }
@@ -149,6 +208,10 @@ export async function topicPageAction({ request, context, params }: ActionFuncti
       if (submission.status !== "success") return bad(submission);
       const outcome = await markRead(context.db, viewer, id, submission.value.upTo);
       if (!outcome.ok) return refused(intent, outcome);
+      // Reading the topic reads its notifications too (mentions, replies, new posts in it).
+      const unread = await markNotificationsReadAbout(context.db, viewer.claims, topicSubject(id));
+      // The bell of every tab follows (this one also reloads the root's badges).
+      if (unread !== null) context.realtime.emitToUsers([viewer.id], NOTIFICATION_EVENTS.count, { unread });
       return json<ActionData>({ intent, result: null });
     }
     case "moderate-post": {
@@ -176,4 +239,3 @@ export async function topicPageAction({ request, context, params }: ActionFuncti
       return json<ActionData>({ intent, result: { status: "error", error: { "": ["forums.errors.invalid"] } } }, { status: 400 });
   }
 }
-

@@ -17,7 +17,11 @@ export async function unsubscribeWithToken(context: Pick<AppLoadContext, "env" |
   const userId = unsubscribeSubject(context, token);
   if (!userId) return false;
   await context.db.asSystem("forums: one-click unsubscribe (signed link)", (tx) =>
-    tx.insertInto("forum_email_settings").values({ user_id: userId, mode: "off" })
-      .onConflict((oc) => oc.column("user_id").doUpdateSet({ mode: "off", updated_at: new Date() })).execute());
+    tx
+      .insertInto("forum_email_settings")
+      .values({ user_id: userId, mode: "off" })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ mode: "off", updated_at: new Date() }))
+      .execute(),
+  );
   return true;
 }

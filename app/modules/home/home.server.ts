@@ -7,19 +7,33 @@ export const HOME_TOOLS = 6;
 export const HOME_EVENTS = 5;
 
 export async function listHomeContent(db: Database, claims: Claims) {
-  return db.withUser(claims, async (tx) => {
-    const tools = await tx.selectFrom("tools").select(["id", "title", "publisher", "published_on", "kind", "topics"])
-      .where("status", "=", "published").orderBy("published_on", "desc").limit(HOME_TOOLS).execute();
-    const events = await tx.selectFrom("events").select(["id", "title", "kind", "series", "starts_on"])
-      .orderBy("starts_on", "desc").limit(HOME_EVENTS).execute();
-    const topics = await tx.selectFrom("topics").select(["code", "name_fr", "name_en"]).execute();
-    // Counts come from a security-definer function: an anonymous visitor may know how
-    // many verified members there are, not who they are.
-    const counts = await sql<{ members: number; regions: number }>`select * from public.community_counts()`.execute(tx);
-    return {
-      tools, topics,
-      events,
-      counts: counts.rows[0] ?? { members: 0, regions: 0 },
-    };
-  }, { readOnly: true });
+  return db.withUser(
+    claims,
+    async (tx) => {
+      const tools = await tx
+        .selectFrom("tools")
+        .select(["id", "title", "publisher", "published_on", "kind", "topics"])
+        .where("status", "=", "published")
+        .orderBy("published_on", "desc")
+        .limit(HOME_TOOLS)
+        .execute();
+      const events = await tx
+        .selectFrom("events")
+        .select(["id", "title", "kind", "series", "starts_on"])
+        .orderBy("starts_on", "desc")
+        .limit(HOME_EVENTS)
+        .execute();
+      const topics = await tx.selectFrom("topics").select(["code", "name_fr", "name_en"]).execute();
+      // Counts come from a security-definer function: an anonymous visitor may know how
+      // many verified members there are, not who they are.
+      const counts = await sql<{ members: number; regions: number }>`select * from public.community_counts()`.execute(tx);
+      return {
+        tools,
+        topics,
+        events,
+        counts: counts.rows[0] ?? { members: 0, regions: 0 },
+      };
+    },
+    { readOnly: true },
+  );
 }

@@ -1,4 +1,4 @@
-// Notifications: one table for every module (DESIGN.md §3b). A module creates them
+// Notifications: one table for every module (docs/architecture.md, "One idea of membership"). A module creates them
 // after its own authorisation check — through the system path (createNotifications)
 // or a self-authorising security definer function of its migration (chat's
 // notify_chat_message) — then pushes them live to the person's sockets
@@ -14,7 +14,11 @@ import { translate } from "~/utils/i18n.server";
 import { oneClickUnsubscribeHeaders, type Mailer } from "~/utils/mail.server";
 import { signToken, verifyToken } from "~/utils/secret.server";
 import {
-  DEFAULT_EMAIL_DELAY_MINUTES, NOTIFICATION_EVENTS, NOTIFICATIONS_PAGE_SIZE, notificationKey, notificationVars,
+  DEFAULT_EMAIL_DELAY_MINUTES,
+  NOTIFICATION_EVENTS,
+  NOTIFICATIONS_PAGE_SIZE,
+  notificationKey,
+  notificationVars,
   type NotificationItem,
 } from "./schemas";
 
@@ -46,8 +50,13 @@ const asPayload = (value: unknown): Record<string, unknown> =>
 
 export function toCreated(row: NotificationRow): CreatedNotification {
   return {
-    id: row.id, userId: row.user_id, kind: row.kind, payload: asPayload(row.payload), count: row.count,
-    createdAt: iso(row.created_at), readAt: row.read_at ? iso(row.read_at) : null,
+    id: row.id,
+    userId: row.user_id,
+    kind: row.kind,
+    payload: asPayload(row.payload),
+    count: row.count,
+    createdAt: iso(row.created_at),
+    readAt: row.read_at ? iso(row.read_at) : null,
   };
 }
 
@@ -73,8 +82,13 @@ export async function createNotifications(tx: Tx, items: NewNotification[]): Pro
 export async function unreadCountsOf(tx: Tx, userIds: string[]): Promise<Map<string, number>> {
   const counts = new Map(userIds.map((id) => [id, 0]));
   if (userIds.length === 0) return counts;
-  const rows = await tx.selectFrom("notifications").select(["user_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("user_id", "in", userIds).where("read_at", "is", null).groupBy("user_id").execute();
+  const rows = await tx
+    .selectFrom("notifications")
+    .select(["user_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("user_id", "in", userIds)
+    .where("read_at", "is", null)
+    .groupBy("user_id")
+    .execute();
   for (const row of rows) counts.set(row.user_id, Number(row.n));
   return counts;
 }
@@ -83,41 +97,55 @@ export async function unreadCountsOf(tx: Tx, userIds: string[]): Promise<Map<str
 export async function publishNotifications(db: Database, realtime: Pick<RealtimeBridge, "emitToUsers">, created: CreatedNotification[]) {
   if (created.length === 0) return;
   const counts = await db.asSystem("notifications: unread counts to push", (tx) =>
-    unreadCountsOf(tx, [...new Set(created.map((n) => n.userId))]));
+    unreadCountsOf(tx, [...new Set(created.map((n) => n.userId))]),
+  );
   for (const { userId, ...notification } of created) {
     realtime.emitToUsers([userId], NOTIFICATION_EVENTS.new, { notification, unread: counts.get(userId) ?? 0 });
   }
 }
 
 export async function unreadNotificationCount(tx: Tx, userId: string): Promise<number> {
-  const row = await tx.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId).where("read_at", "is", null).executeTakeFirst();
+  const row = await tx
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 export async function listNotifications(db: Database, claims: UserClaims, options: { before?: number } = {}) {
-  return db.withUser(claims, async (tx) => {
-    let query = tx.selectFrom("notifications").select(["id", "user_id", "kind", "payload", "count", "created_at", "read_at"])
-      .where("user_id", "=", claims.sub);
-    if (options.before) query = query.where("id", "<", options.before);
-    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(NOTIFICATIONS_PAGE_SIZE + 1).execute();
-    const unread = await unreadNotificationCount(tx, claims.sub);
-    return {
-      notifications: rows.slice(0, NOTIFICATIONS_PAGE_SIZE).map((row) => {
-        const { userId: _userId, ...item } = toCreated(row);
-        return item;
-      }),
-      hasMore: rows.length > NOTIFICATIONS_PAGE_SIZE,
-      unread,
-    };
-  }, { readOnly: true });
+  return db.withUser(
+    claims,
+    async (tx) => {
+      let query = tx
+        .selectFrom("notifications")
+        .select(["id", "user_id", "kind", "payload", "count", "created_at", "read_at"])
+        .where("user_id", "=", claims.sub);
+      if (options.before) query = query.where("id", "<", options.before);
+      const rows = await query
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(NOTIFICATIONS_PAGE_SIZE + 1)
+        .execute();
+      const unread = await unreadNotificationCount(tx, claims.sub);
+      return {
+        notifications: rows.slice(0, NOTIFICATIONS_PAGE_SIZE).map((row) => {
+          const { userId: _userId, ...item } = toCreated(row);
+          return item;
+        }),
+        hasMore: rows.length > NOTIFICATIONS_PAGE_SIZE,
+        unread,
+      };
+    },
+    { readOnly: true },
+  );
 }
 
 /** Marks some (or all) of the person's notifications read; returns their unread count. */
 export async function markNotificationsRead(db: Database, claims: UserClaims, which: { ids: number[] } | "all"): Promise<number> {
   return db.withUser(claims, async (tx) => {
-    let query = tx.updateTable("notifications").set({ read_at: new Date() })
-      .where("user_id", "=", claims.sub).where("read_at", "is", null);
+    let query = tx.updateTable("notifications").set({ read_at: new Date() }).where("user_id", "=", claims.sub).where("read_at", "is", null);
     if (which !== "all") {
       if (which.ids.length === 0) return unreadNotificationCount(tx, claims.sub);
       query = query.where("id", "in", which.ids);
@@ -127,18 +155,99 @@ export async function markNotificationsRead(db: Database, claims: UserClaims, wh
   });
 }
 
-export async function getNotificationSettings(db: Database, claims: UserClaims): Promise<{ emailDelayMinutes: number | null }> {
+/** Which notifications are "about" one thing a page shows: a module's kinds whose payload names it. */
+export interface NotificationSubject {
+  /** The module prefix of the kinds (`forums` → `forums.*`). */
+  module: string;
+  /** The payload key naming the thing (`topicId`) and its value. */
+  key: string;
+  value: string | number;
+}
+
+const aboutSubject = (subject: NotificationSubject) =>
+  sql<boolean>`kind like ${`${subject.module}.%`} and payload ->> ${subject.key} = ${String(subject.value)}`;
+
+/** The person's unread notifications about one subject (read-only). */
+export async function unreadNotificationsAbout(db: Database, claims: UserClaims, subject: NotificationSubject): Promise<number> {
+  return db.withUser(
+    claims,
+    async (tx) => {
+      const row = await tx
+        .selectFrom("notifications")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("user_id", "=", claims.sub)
+        .where("read_at", "is", null)
+        .where(aboutSubject(subject))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    { readOnly: true },
+  );
+}
+
+/**
+ * Marks read the person's notifications about what she has just seen (e.g. a topic
+ * she opened); returns her unread count, or null when nothing changed.
+ */
+export async function markNotificationsReadAbout(db: Database, claims: UserClaims, subject: NotificationSubject): Promise<number | null> {
   return db.withUser(claims, async (tx) => {
-    const row = await tx.selectFrom("notification_settings").select("email_delay_minutes")
-      .where("user_id", "=", claims.sub).executeTakeFirst();
-    return { emailDelayMinutes: row ? row.email_delay_minutes : DEFAULT_EMAIL_DELAY_MINUTES };
-  }, { readOnly: true });
+    const marked = await tx
+      .updateTable("notifications")
+      .set({ read_at: new Date() })
+      .where("user_id", "=", claims.sub)
+      .where("read_at", "is", null)
+      .where(aboutSubject(subject))
+      .returning("id")
+      .execute();
+    return marked.length ? unreadNotificationCount(tx, claims.sub) : null;
+  });
+}
+
+/**
+ * Inside the caller's own transaction (RLS: her own rows only), marks read her unread
+ * notifications whose payload names `key` = `value` and whose `upToKey` is at most
+ * `upTo` (chat: a conversation's notifications up to the message she has read).
+ * Returns her new unread count, or null when nothing changed.
+ */
+export async function markReadUpTo(
+  tx: Tx,
+  userId: string,
+  scope: { key: string; value: string; upToKey: string; upTo: number },
+): Promise<number | null> {
+  const cleared = await tx
+    .updateTable("notifications")
+    .set({ read_at: new Date() })
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .where(sql<boolean>`payload ->> ${scope.key} = ${scope.value}`)
+    .where(sql<boolean>`(payload ->> ${scope.upToKey})::bigint <= ${scope.upTo}`)
+    .executeTakeFirst();
+  return Number(cleared.numUpdatedRows) > 0 ? unreadNotificationCount(tx, userId) : null;
+}
+
+export async function getNotificationSettings(db: Database, claims: UserClaims): Promise<{ emailDelayMinutes: number | null }> {
+  return db.withUser(
+    claims,
+    async (tx) => {
+      const row = await tx
+        .selectFrom("notification_settings")
+        .select("email_delay_minutes")
+        .where("user_id", "=", claims.sub)
+        .executeTakeFirst();
+      return { emailDelayMinutes: row ? row.email_delay_minutes : DEFAULT_EMAIL_DELAY_MINUTES };
+    },
+    { readOnly: true },
+  );
 }
 
 export async function updateNotificationSettings(db: Database, claims: UserClaims, emailDelayMinutes: number | null) {
   await db.withUser(claims, (tx) =>
-    tx.insertInto("notification_settings").values({ user_id: claims.sub, email_delay_minutes: emailDelayMinutes })
-      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: emailDelayMinutes })).execute());
+    tx
+      .insertInto("notification_settings")
+      .values({ user_id: claims.sub, email_delay_minutes: emailDelayMinutes })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: emailDelayMinutes }))
+      .execute(),
+  );
 }
 
 // ── Email when offline ──────────────────────────────────────────────────────────
@@ -181,12 +290,21 @@ export async function unsubscribeNotificationEmails(db: Database, secret: string
   const userId = notificationUnsubscribeSubject(secret, token);
   if (!userId) return false;
   await db.asSystem("notifications: one-click unsubscribe (signed link)", (tx) =>
-    tx.insertInto("notification_settings").values({ user_id: userId, email_delay_minutes: null })
-      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: null })).execute());
+    tx
+      .insertInto("notification_settings")
+      .values({ user_id: userId, email_delay_minutes: null })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ email_delay_minutes: null }))
+      .execute(),
+  );
   return true;
 }
 
-export async function sendDueNotificationEmails(options: { db: Database; mail: Mailer; publicUrl: string; secret: string }): Promise<number> {
+export async function sendDueNotificationEmails(options: {
+  db: Database;
+  mail: Mailer;
+  publicUrl: string;
+  secret: string;
+}): Promise<number> {
   const { db, mail, publicUrl, secret } = options;
   return db.asSystem("notifications: email unread after a delay offline", async (tx) => {
     const { rows } = await sql<DueRow>`
@@ -223,10 +341,15 @@ export async function sendDueNotificationEmails(options: { db: Database; mail: M
       if (!first?.contact_email) continue;
       const locale: Locale = isLocale(first.locale) ? first.locale : "fr-CA";
       const unsubscribe = notificationUnsubscribeLink(publicUrl, secret, first.user_id);
-      await mail.enqueue({
-        to: first.contact_email, kind: "notifications_digest", headers: oneClickUnsubscribeHeaders(unsubscribe),
-        ...notificationDigestEmail(locale, list.map(toCreated), publicUrl, unsubscribe),
-      }, tx);
+      await mail.enqueue(
+        {
+          to: first.contact_email,
+          kind: "notifications_digest",
+          headers: oneClickUnsubscribeHeaders(unsubscribe),
+          ...notificationDigestEmail(locale, list.map(toCreated), publicUrl, unsubscribe),
+        },
+        tx,
+      );
     }
     return byPerson.size;
   });

@@ -2,6 +2,7 @@
 // notifications live to `user:<id>` rooms, the shape of one notification, and the
 // forms of the notification centre.
 import { z } from "zod";
+import { formIdNumber } from "~/utils/input-schemas";
 
 export const NOTIFICATION_EVENTS = {
   /** Server → client, to the person's own room: a notification was created or grew (`count`). */
@@ -10,9 +11,9 @@ export const NOTIFICATION_EVENTS = {
   count: "notification:count",
 } as const;
 
-/** Minutes offline before unread notifications are emailed (notification_settings CHECK); null: never. */
-export const EMAIL_DELAYS_MINUTES = [15, 60, 240, 1440] as const;
-export const DEFAULT_EMAIL_DELAY_MINUTES = 15;
+import { EMAIL_DELAYS_MINUTES } from "./email-delays";
+
+export { DEFAULT_EMAIL_DELAY_MINUTES, EMAIL_DELAYS_MINUTES } from "./email-delays";
 export const NOTIFICATIONS_PAGE_SIZE = 30;
 
 export const notificationSchema = z.object({
@@ -29,7 +30,7 @@ export const notificationPushSchema = z.object({ notification: notificationSchem
 export const notificationCountSchema = z.object({ unread: z.number() });
 
 export const notificationsActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("read"), id: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("read"), id: formIdNumber() }),
   z.object({ intent: z.literal("read-all") }),
   z.object({
     intent: z.literal("settings"),

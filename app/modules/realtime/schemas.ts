@@ -1,7 +1,7 @@
 // Realtime (Socket.IO) contracts shared by the browser and the server: the
 // transport limits, the error codes a client can see, the shape of every ack, and
 // one zod schema per client → server event. The server validates each payload
-// with the schema named here (DESIGN.md rule 8); the client uses the same schema
+// with the schema named here (rule 8 in docs/architecture.md); the client uses the same schema
 // before it emits and `parseAck` on what comes back.
 import { z } from "zod";
 
@@ -18,6 +18,8 @@ export const REALTIME_MAX_PAYLOAD_BYTES = 64 * 1024;
 export const CONNECT_ERRORS = {
   unauthorized: "unauthorized",
   tooManyConnections: "too_many_connections",
+  /** Too many connection attempts from one address; `data.retryAfterMs` says when to try again. */
+  rateLimited: "rate_limited",
   serverError: "server_error",
 } as const;
 export type ConnectError = (typeof CONNECT_ERRORS)[keyof typeof CONNECT_ERRORS];
@@ -35,6 +37,21 @@ export const ackFailureSchema = z.object({
   ok: z.literal(false),
   error: z.string(),
   fields: z.record(z.array(z.string())).optional(),
+  /** What the identifier guard found when it refused a text (chat "identifiers"). */
+  findings: z
+    .array(
+      z.object({
+        field: z.string(),
+        kind: z.string(),
+        start: z.number(),
+        end: z.number(),
+        before: z.string(),
+        match: z.string(),
+        after: z.string(),
+      }),
+    )
+    .max(200)
+    .optional(),
 });
 export type AckFailure = z.infer<typeof ackFailureSchema>;
 
@@ -54,7 +71,10 @@ export function parseAck<Result extends Record<string, unknown>>(
 ): Ack<Result> {
   const failure = ackFailureSchema.safeParse(raw);
   if (failure.success) return failure.data;
-  const ok = z.object({ ok: z.literal(true) }).passthrough().safeParse(raw);
+  const ok = z
+    .object({ ok: z.literal(true) })
+    .passthrough()
+    .safeParse(raw);
   const result = resultSchema.safeParse(raw);
   if (!ok.success || !result.success) return { ok: false, error: "invalid_ack" };
   const success: { ok: true } = { ok: true };

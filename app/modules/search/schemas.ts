@@ -2,15 +2,21 @@
 // The limits live in ./limits (no zod) so the search page's first load needs no zod;
 // the page's loader parses with this schema on the server (search.server.ts).
 import { z } from "zod";
+import { isCalendarDate } from "~/utils/input-schemas";
 import { SEARCH_LIMITS, SEARCH_SOURCES } from "./limits";
 
 export { SEARCH_LIMITS, SEARCH_SOURCES, TOOL_HITS_BESIDE_FORUMS, type Excerpt } from "./limits";
 
 const optionalCode = (pattern: RegExp) => z.string().trim().regex(pattern).optional().catch(undefined);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`))).optional().catch(undefined);
+// A date that does not exist (2026-02-31, year 0) is refused with a message rather than
+// ignored: the person typed it (a browser without a date picker) and should know. Empty is "any".
+const isoDate = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z.string().trim().refine(isCalendarDate, "forums.search.badDate").optional(),
+);
 
 export const searchSchema = z.object({
-  // The only field that refuses (400 with this message): the filters fall back to "any".
+  // q and the dates refuse (400 with the message); the other filters fall back to "any".
   q: z.string().trim().max(SEARCH_LIMITS.queryMax, "forums.search.tooLong").default(""),
   category: optionalCode(/^[a-z0-9][a-z0-9-]{1,62}$/),
   region: optionalCode(/^[0-9]{2}$/),

@@ -8,18 +8,23 @@ import { sql } from "kysely";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { searchCaseHits, type CaseSearchHit } from "~/modules/cases/site-search.server";
 import { searchLibraryHits, type ToolSearchHit } from "~/modules/tools/site-search.server";
+import { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "./excerpt";
 import { SEARCH_LIMITS, searchSchema, TOOL_HITS_BESIDE_FORUMS, type Excerpt, type SearchQuery } from "./schemas";
 
 /**
  * The query of /search?…: only `q` can be refused (over the limit: its field message);
  * the filters fall back to "any". A refused query comes back emptied, with the errors.
  */
-export function parseSearchQuery(params: URLSearchParams):
-  { ok: true; query: SearchQuery } | { ok: false; query: SearchQuery; errors: Partial<Record<string, string[]>> } {
+export function parseSearchQuery(
+  params: URLSearchParams,
+): { ok: true; query: SearchQuery } | { ok: false; query: SearchQuery; errors: Partial<Record<string, string[]>> } {
   const raw = Object.fromEntries(params);
   const parsed = searchSchema.safeParse(raw);
   if (parsed.success) return { ok: true, query: parsed.data };
-  return { ok: false, query: searchSchema.parse({ ...raw, q: "" }), errors: parsed.error.flatten().fieldErrors };
+  const errors = parsed.error.flatten().fieldErrors;
+  // The page shows the form again: refused fields are cleared, the others kept.
+  const kept = Object.fromEntries(Object.entries(raw).filter(([key]) => !(key in errors)));
+  return { ok: false, query: searchSchema.parse(kept), errors };
 }
 
 // ── Overload ────────────────────────────────────────────────────────────────
@@ -78,30 +83,30 @@ export interface SearchHit {
   createdAt: string;
 }
 
-const START = "\u0002";
-const STOP = "\u0003";
-
-/** Text runs of a ts_headline result; markers never appear in stored text (the validator refuses control characters). */
-export function toExcerpt(headline: string): Excerpt {
-  const runs: Excerpt = [];
-  for (const part of headline.split(/(\u0002[^\u0003]*\u0003)/)) {
-    if (!part) continue;
-    const marked = part.startsWith(START) && part.endsWith(STOP);
-    const text = marked ? part.slice(1, -1) : part.replace(/[\u0002\u0003]/g, "");
-    if (text) runs.push({ text, mark: marked });
-  }
-  return runs;
-}
+// The excerpt helpers (markers, headline options, toExcerpt) are search/excerpt.ts, the
+// one file cases and tools import for their site-search hits (no import cycle back here).
+export { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "./excerpt";
 
 interface Row {
-  id: number; topic_id: number; post_number: number; created_at: Date; author_id: string | null;
-  title_hl: string; body_hl: string; slug: string; name_fr: string; name_en: string;
+  id: number;
+  topic_id: number;
+  post_number: number;
+  created_at: Date;
+  author_id: string | null;
+  title_hl: string;
+  body_hl: string;
+  body_src: string;
+  body_cut: boolean;
+  slug: string;
+  name_fr: string;
+  name_en: string;
 }
 
 async function searchForums(tx: Tx, query: SearchQuery, limit: number): Promise<{ hits: SearchHit[]; more: boolean }> {
   // Candidates through the indexed, read-rule-checking function (see the migration);
   // the details are then read through RLS like any other read.
   const authors = query.author ? sql`public.forum_authors_named(${query.author})` : sql`null::uuid[]`;
+  const body = headlineSource(sql`p.body_text`, 5000);
   const { rows } = await sql<Row>`
     with best as (
       select post_id, score from public.forum_search_posts(
@@ -110,29 +115,37 @@ async function searchForums(tx: Tx, query: SearchQuery, limit: number): Promise<
     ),
     q as (select websearch_to_tsquery('public.passerelle_fr', ${query.q}) || websearch_to_tsquery('public.passerelle_en', ${query.q}) as query)
     select p.id, p.topic_id, p.post_number, p.created_at, p.author_id, c.slug, c.name_fr, c.name_en,
-           ts_headline('public.passerelle_fr', t.title, q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) as title_hl,
-           ts_headline('public.passerelle_fr', left(p.body_text, 5000), q.query,
-                       ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as body_hl
+           ts_headline('public.passerelle_fr', t.title, q.query, ${TITLE_HEADLINE}) as title_hl,
+           ts_headline('public.passerelle_fr', b.src, q.query, ${BODY_HEADLINE}) as body_hl, b.src as body_src, b.cut as body_cut
       from best
       join public.forum_posts p on p.id = best.post_id
       join public.forum_topics t on t.id = p.topic_id
       join public.forum_categories c on c.id = t.category_id
       cross join q
+      cross join lateral (select ${body.text} as src, ${body.truncated} as cut) b
      order by best.score desc, p.id desc`.execute(tx);
   const page = rows.slice(0, limit);
   const authorIds = [...new Set(page.map((r) => r.author_id).filter((id): id is string => Boolean(id)))];
   const names = new Map<string, string>();
   if (authorIds.length > 0) {
-    const { rows: cards } = await sql<{ id: string; display_name: string }>`select id, display_name from public.forum_profile_cards(${authorIds}::uuid[])`.execute(tx);
+    const { rows: cards } = await sql<{
+      id: string;
+      display_name: string;
+    }>`select id, display_name from public.forum_profile_cards(${authorIds}::uuid[])`.execute(tx);
     for (const c of cards) names.set(c.id, c.display_name);
   }
   return {
     more: rows.length > limit,
     hits: page.map((r) => ({
-      source: "forum", kind: r.post_number === 1 ? "topic" : "reply",
-      url: `/forums/p/${r.id}`, title: toExcerpt(r.title_hl), excerpt: toExcerpt(r.body_hl), postNumber: r.post_number,
+      source: "forum",
+      kind: r.post_number === 1 ? "topic" : "reply",
+      url: `/forums/p/${r.id}`,
+      title: toExcerpt(r.title_hl),
+      excerpt: toExcerpt(r.body_hl, { text: r.body_src, truncated: r.body_cut }),
+      postNumber: r.post_number,
       category: { slug: r.slug, name_fr: r.name_fr, name_en: r.name_en },
-      author: r.author_id ? names.get(r.author_id) ?? null : null, createdAt: new Date(r.created_at).toISOString(),
+      author: r.author_id ? (names.get(r.author_id) ?? null) : null,
+      createdAt: new Date(r.created_at).toISOString(),
     })),
   };
 }
@@ -141,27 +154,41 @@ export async function search(db: Database, claims: Claims, query: SearchQuery) {
   const noTools = { hits: [] as ToolSearchHit[], total: 0 };
   const noCases = { hits: [] as CaseSearchHit[], total: 0 };
   if (query.q.length < SEARCH_LIMITS.queryMin) return { hits: [], more: false, searched: false, tools: noTools, cases: noCases };
-  return withSearchSlot(() => db.withUser(claims, async (tx) => {
-    await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(tx);
-    const forums = query.source === "tool" ? { hits: [], more: false } : await searchForums(tx, query, SEARCH_LIMITS.pageSize);
-    // Tools are listed beside the forum hits, on the first page only; forum-only filters leave them out.
-    const forumFilters = Boolean(query.category || query.region || query.tag || query.author || query.from || query.to);
-    const tools = query.source === "forum" || query.offset > 0 || (forumFilters && query.source !== "tool") ? noTools
-      : await searchLibraryHits(tx, query.q, query.source === "tool" ? SEARCH_LIMITS.pageSize : TOOL_HITS_BESIDE_FORUMS);
-    // Cases the person may read (RLS), beside the forum hits like tools; anonymous
-    // visitors have no grant on cases at all, so they are not even asked.
-    const cases = query.source !== "all" || query.offset > 0 || forumFilters || !claims ? noCases
-      : await searchCaseHits(tx, query.q, TOOL_HITS_BESIDE_FORUMS);
-    return { ...forums, tools, cases, searched: true };
-  }, { readOnly: true })).catch((error: unknown) => {
+  return withSearchSlot(() =>
+    db.withUser(
+      claims,
+      async (tx) => {
+        await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(tx);
+        const forums = query.source === "tool" ? { hits: [], more: false } : await searchForums(tx, query, SEARCH_LIMITS.pageSize);
+        // Tools are listed beside the forum hits, on the first page only; forum-only filters leave them out.
+        const forumFilters = Boolean(query.category || query.region || query.tag || query.author || query.from || query.to);
+        const tools =
+          query.source === "forum" || query.offset > 0 || (forumFilters && query.source !== "tool")
+            ? noTools
+            : await searchLibraryHits(tx, query.q, query.source === "tool" ? SEARCH_LIMITS.pageSize : TOOL_HITS_BESIDE_FORUMS);
+        // Cases the person may read (RLS), beside the forum hits like tools; anonymous
+        // visitors have no grant on cases at all, so they are not even asked.
+        const cases =
+          query.source !== "all" || query.offset > 0 || forumFilters || !claims
+            ? noCases
+            : await searchCaseHits(tx, query.q, TOOL_HITS_BESIDE_FORUMS);
+        return { ...forums, tools, cases, searched: true };
+      },
+      { readOnly: true },
+    ),
+  ).catch((error: unknown) => {
     throw isDatabaseOverload(error) ? new SearchBusyError("timeout") : error;
   });
 }
 
 /** Filter choices: the categories and regions the person may read. */
 export async function searchFilters(db: Database, claims: Claims) {
-  return db.withUser(claims, async (tx) => {
-    const categories = await tx.selectFrom("forum_categories").select(["slug", "name_fr", "name_en"]).orderBy("name_fr").execute();
-    return { categories };
-  }, { readOnly: true });
+  return db.withUser(
+    claims,
+    async (tx) => {
+      const categories = await tx.selectFrom("forum_categories").select(["slug", "name_fr", "name_en"]).orderBy("name_fr").execute();
+      return { categories };
+    },
+    { readOnly: true },
+  );
 }

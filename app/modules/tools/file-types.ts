@@ -4,14 +4,7 @@
 // try path tricks. Pure functions, unit-tested with malicious fixtures.
 import { FILE_TYPES, MAX_FILE_BYTES, TOOL_LIMITS, type FileContentType } from "./limits";
 
-export type FileRefusal =
-  | "file_empty"
-  | "file_too_large"
-  | "file_type"
-  | "file_extension"
-  | "file_name"
-  | "svg_unsafe"
-  | "docx_macro";
+export type FileRefusal = "file_empty" | "file_too_large" | "file_type" | "file_extension" | "file_name" | "svg_unsafe" | "docx_macro";
 
 export type Sniffed = { ok: true; contentType: FileContentType } | { ok: false; reason: FileRefusal };
 
@@ -30,7 +23,8 @@ export function sniffContentType(bytes: Uint8Array): Sniffed {
     const names = zipEntryNames(bytes);
     if (!names || !names.includes("[Content_Types].xml") || !names.includes("word/document.xml")) return { ok: false, reason: "file_type" };
     // Macros (a .docm renamed .docx) and embedded programs are not clinical tools.
-    if (names.some((n) => /vbaProject\.bin$|\/activeX\/|\.(exe|dll|js|vbs|bat|cmd|ps1)$/i.test(n))) return { ok: false, reason: "docx_macro" };
+    if (names.some((n) => /vbaProject\.bin$|\/activeX\/|\.(exe|dll|js|vbs|bat|cmd|ps1)$/i.test(n)))
+      return { ok: false, reason: "docx_macro" };
     return { ok: true, contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
   }
   const svg = checkSvg(bytes);
@@ -95,7 +89,8 @@ function checkSvg(bytes: Uint8Array): Sniffed | null {
   }
   // Entity-encoded characters could spell what the patterns look for.
   const decoded = text.replace(/&#(x[0-9a-f]+|[0-9]+);?/gi, (_m, code: string) =>
-    String.fromCodePoint(code[0]?.toLowerCase() === "x" ? Number.parseInt(code.slice(1), 16) : Number(code)));
+    String.fromCodePoint(code[0]?.toLowerCase() === "x" ? Number.parseInt(code.slice(1), 16) : Number(code)),
+  );
   // The root element, after an optional BOM, XML declaration, comments and whitespace.
   const head = decoded.replace(/^\uFEFF/, "").replace(/^(\s|<\?xml[^>]*\?>|<!--[\s\S]*?-->)*/, "");
   if (!/^<svg[\s>]/i.test(head)) {
@@ -118,6 +113,7 @@ export function checkFileName(name: string): { ok: true; name: string; extension
   const normalized = name.normalize("NFC").trim();
   if (!normalized || normalized.length > TOOL_LIMITS.fileNameMax) return { ok: false, reason: "file_name" };
   if (/[/\\]/.test(normalized) || normalized.startsWith(".")) return { ok: false, reason: "file_name" };
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/.test(normalized)) return { ok: false, reason: "file_name" };
   if (/%(2e|2f|5c|00)/i.test(normalized) || /\.\.|:/.test(normalized)) return { ok: false, reason: "file_name" };
   const match = /\.([a-z0-9]{1,8})$/i.exec(normalized);
@@ -126,7 +122,10 @@ export function checkFileName(name: string): { ok: true; name: string; extension
 }
 
 /** Content decides the type; the name must agree with it (an HTML page renamed .pdf is refused). */
-export function checkUpload(name: string, bytes: Uint8Array): { ok: true; name: string; contentType: FileContentType } | { ok: false; reason: FileRefusal } {
+export function checkUpload(
+  name: string,
+  bytes: Uint8Array,
+): { ok: true; name: string; contentType: FileContentType } | { ok: false; reason: FileRefusal } {
   const checkedName = checkFileName(name);
   if (!checkedName.ok) return checkedName;
   const sniffed = sniffContentType(bytes);
@@ -138,7 +137,11 @@ export function checkUpload(name: string, bytes: Uint8Array): { ok: true; name: 
 
 /** Content-Disposition for a download: ASCII fallback plus the UTF-8 name (RFC 6266 / 5987). */
 export function contentDisposition(name: string): string {
-  const fallback = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9._ -]/g, "_") || "fichier";
+  const fallback =
+    name
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^A-Za-z0-9._ -]/g, "_") || "fichier";
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

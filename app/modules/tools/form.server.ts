@@ -9,8 +9,7 @@ import { parseToolForm, type UploadedFile } from "./upload.server";
 type Reply = SubmissionResult<string[]>;
 
 export type ToolSubmission =
-  | { ok: true; value: ToolInput; file: UploadedFile | null; reply: (refusal: Refused) => Reply }
-  | { ok: false; reply: Reply };
+  { ok: true; value: ToolInput; file: UploadedFile | null; reply: (refusal: Refused) => Reply } | { ok: false; reply: Reply };
 
 export async function readToolSubmission(request: Request): Promise<ToolSubmission> {
   const parsed = await parseToolForm(request);
@@ -23,10 +22,13 @@ export async function readToolSubmission(request: Request): Promise<ToolSubmissi
   }
   if (submission.status !== "success") return { ok: false, reply: submission.reply() };
   return {
-    ok: true, value: submission.value, file: parsed.file,
-    reply: (refusal) => submission.reply({
-      ...(refusal.fieldErrors ? { fieldErrors: refusal.fieldErrors } : {}),
-      ...(refusal.formError ? { formErrors: [refusal.formError] } : {}),
-    }),
+    ok: true,
+    value: submission.value,
+    file: parsed.file,
+    reply: (refusal) =>
+      submission.reply({
+        ...(refusal.fieldErrors ? { fieldErrors: refusal.fieldErrors } : {}),
+        ...(refusal.formError ? { formErrors: [refusal.formError] } : {}),
+      }),
   };
 }

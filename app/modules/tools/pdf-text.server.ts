@@ -39,7 +39,13 @@ export async function extractPdfText(bytes: Uint8Array): Promise<string> {
 
 /** Collapsed whitespace, no control characters, within the column's CHECK. */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ").replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n").trim().slice(0, TOOL_LIMITS.fileTextMax);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ")
+      .replace(/[ \t]+/g, " ")
+      .replace(/\s*\n\s*/g, "\n")
+      .trim()
+      .slice(0, TOOL_LIMITS.fileTextMax)
+  );
 }

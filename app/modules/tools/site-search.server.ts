@@ -3,7 +3,7 @@
 // trigram title as /tools), with highlighted excerpts as text runs (never HTML).
 // Runs inside the search module's transaction, with the person's claims.
 import { sql } from "kysely";
-import { toExcerpt } from "~/modules/search/search.server";
+import { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
 import type { Excerpt } from "~/modules/search/schemas";
 import type { Tx } from "~/utils/db.server";
 
@@ -18,14 +18,21 @@ export interface ToolSearchHit {
   language: string;
 }
 
-const START = "\u0002";
-const STOP = "\u0003";
 const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchLibraryHits(tx: Tx, q: string, limit: number): Promise<{ hits: ToolSearchHit[]; total: number }> {
+  const summary = headlineSource(sql`case when f.summary_fr <> '' then f.summary_fr else f.file_text end`, 2000);
   const { rows } = await sql<{
-    id: string; kind: string; publisher: string | null; published_on: string | null; language: string;
-    title_hl: string; summary_hl: string; total: number;
+    id: string;
+    kind: string;
+    publisher: string | null;
+    published_on: string | null;
+    language: string;
+    title_hl: string;
+    summary_hl: string;
+    summary_src: string;
+    summary_cut: boolean;
+    total: number;
   }>`
     with q as (
       select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
@@ -42,16 +49,22 @@ export async function searchLibraryHits(tx: Tx, q: string, limit: number): Promi
        limit ${limit}
     )
     select f.id, f.kind, f.publisher, f.published_on, f.language, f.total,
-           ts_headline('public.passerelle_fr', f.title, q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) as title_hl,
-           ts_headline('public.passerelle_fr', case when f.summary_fr <> '' then f.summary_fr else left(f.file_text, 2000) end, q.query,
-                       ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as summary_hl
+           ts_headline('public.passerelle_fr', f.title, q.query, ${TITLE_HEADLINE}) as title_hl,
+           ts_headline('public.passerelle_fr', s.src, q.query, ${BODY_HEADLINE}) as summary_hl, s.src as summary_src, s.cut as summary_cut
       from found f cross join q
+      cross join lateral (select ${summary.text} as src, ${summary.truncated} as cut) s
      order by f.score desc, f.published_on desc nulls last`.execute(tx);
   return {
     total: rows[0]?.total ?? 0,
     hits: rows.map((r) => ({
-      source: "tool", url: `/tools/${r.id}`, title: toExcerpt(r.title_hl), excerpt: toExcerpt(r.summary_hl),
-      kind: r.kind, publisher: r.publisher, publishedOn: r.published_on, language: r.language,
+      source: "tool",
+      url: `/tools/${r.id}`,
+      title: toExcerpt(r.title_hl),
+      excerpt: toExcerpt(r.summary_hl, { text: r.summary_src, truncated: r.summary_cut }),
+      kind: r.kind,
+      publisher: r.publisher,
+      publishedOn: r.published_on,
+      language: r.language,
     })),
   };
 }

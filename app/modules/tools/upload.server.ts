@@ -5,6 +5,7 @@
 // up to MAX_FORM_FIELD_BYTES. A file over the limit is drained, not kept, so the
 // person gets the form back with a clear message rather than a reset connection.
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { cleanText } from "~/utils/input-text";
 import { MAX_FILE_BYTES, MAX_FORM_FIELD_BYTES } from "./limits";
 
 export const FILE_FIELD = "file";
@@ -32,6 +33,7 @@ export async function parseToolForm(request: Request): Promise<ParsedForm> {
   let file: UploadedFile | null = null;
   let tooLarge = false;
   let fieldTooLarge = false;
+  let badText = false;
   const handler: UploadHandler = async ({ name, filename, data }) => {
     const limit = name === FILE_FIELD && typeof filename === "string" ? MAX_FILE_BYTES : MAX_FORM_FIELD_BYTES;
     const chunks: Uint8Array[] = [];
@@ -53,7 +55,22 @@ export async function parseToolForm(request: Request): Promise<ParsedForm> {
       fieldTooLarge = true;
       return undefined;
     }
-    return new TextDecoder().decode(concat(chunks, size));
+    // The text rules of every input (app/utils/input-text.ts; server/input-hygiene.ts
+    // applies them to every other form): invalid UTF-8, NUL and unpaired surrogates
+    // refuse the form; text is NFC without bidirectional controls.
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(chunks, size));
+    } catch {
+      badText = true;
+      return undefined;
+    }
+    const cleaned = cleanText(text);
+    if (!cleaned.ok) {
+      badText = true;
+      return undefined;
+    }
+    return cleaned.value;
   };
 
   const watcher = watchRawFilenames(request.body);
@@ -67,7 +84,7 @@ export async function parseToolForm(request: Request): Promise<ParsedForm> {
   }
   if (watcher.sawPath()) return { ok: false, formData, reason: "file_name" };
   if (tooLarge) return { ok: false, formData, reason: "file_too_large" };
-  if (fieldTooLarge) return { ok: false, formData, reason: "bad_request" };
+  if (fieldTooLarge || badText) return { ok: false, formData, reason: "bad_request" };
   return { ok: true, formData, file };
 }
 
@@ -92,14 +109,16 @@ function watchRawFilenames(body: ReadableStream<Uint8Array>) {
   let carry = "";
   const decoder = new TextDecoder("latin1");
   const header = /content-disposition:[^\r\n]*?filename="([^"\r\n]*)"/gi;
-  const stream = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      const text = carry + decoder.decode(chunk, { stream: true });
-      for (const match of text.matchAll(header)) if (/[/\\]/.test(match[1] ?? "")) sawPath = true;
-      // Headers are short: keeping the tail is enough to catch one cut in two.
-      carry = text.slice(-2048);
-      controller.enqueue(chunk);
-    },
-  }));
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const text = carry + decoder.decode(chunk, { stream: true });
+        for (const match of text.matchAll(header)) if (/[/\\]/.test(match[1] ?? "")) sawPath = true;
+        // Headers are short: keeping the tail is enough to catch one cut in two.
+        carry = text.slice(-2048);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
   return { stream, sawPath: () => sawPath };
 }

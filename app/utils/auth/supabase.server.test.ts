@@ -1,12 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import {
-  createFakeGoTrue,
-  supabaseAuthOutage,
-  SUPABASE_TEST_ANON_KEY,
-  SUPABASE_TEST_URL,
-} from "../../../tests/mocks/supabase-auth";
+import { createFakeGoTrue, supabaseAuthOutage, SUPABASE_TEST_ANON_KEY, SUPABASE_TEST_URL } from "../../../tests/mocks/supabase-auth";
 import { createSupabaseAuth } from "./supabase.server";
 
 const gotrue = createFakeGoTrue();
@@ -95,7 +90,9 @@ describe("signUp", () => {
     const result = await devAuth.signUp({ email: "dev@example.org", password: PASSWORD, displayName: "Dev" });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    for (const line of result.headers.getSetCookie()) {
+    const devCookies = result.headers.getSetCookie();
+    expect(devCookies.length).toBeGreaterThan(0);
+    for (const line of devCookies) {
       expect(line).not.toMatch(/; Secure/i);
       expect(line).toMatch(/; HttpOnly/i);
     }
@@ -249,7 +246,9 @@ describe("signOut", () => {
     expect(result.userId).toBe(claims.sub);
     expect(gotrue.calls).toContainEqual({ method: "POST", path: "/auth/v1/logout", scope: "local" });
     expect(gotrue.activeSessions(claims.sub)).toBe(0);
-    for (const line of result.headers.getSetCookie()) {
+    const cleared = result.headers.getSetCookie();
+    expect(cleared.length).toBeGreaterThan(0);
+    for (const line of cleared) {
       expect(line).toMatch(/^sb-passerelle-auth-token(\.\d+)?=;/);
       expect(line).toMatch(/Max-Age=0/);
     }
@@ -340,9 +339,7 @@ describe("password reset", () => {
     const newPassword = "a brand new passphrase";
 
     expect(await auth.resetPassword({ token, password: newPassword, cookieHeader: null })).toEqual({ ok: true });
-    expect(gotrue.calls.map((c) => `${c.method} ${c.path}`)).toEqual(
-      expect.arrayContaining(["POST /auth/v1/verify", "PUT /auth/v1/user"]),
-    );
+    expect(gotrue.calls.map((c) => `${c.method} ${c.path}`)).toEqual(expect.arrayContaining(["POST /auth/v1/verify", "PUT /auth/v1/user"]));
     // Older sessions end with the password change and the recovery session is closed.
     expect(gotrue.activeSessions(claims.sub)).toBe(0);
     expect(await auth.getClaims(cookie)).toBeNull();
@@ -366,5 +363,94 @@ describe("password reset", () => {
       ok: false,
       error: "weak_password",
     });
+  });
+});
+
+describe("changing one's password and email (profile security)", () => {
+  it("changes the password only with the current one (updateUser), keeps this session and ends the others", async () => {
+    const here = await signedIn();
+    const elsewhere = await auth.signIn({ email: "ana@example.org", password: PASSWORD, cookieHeader: null });
+    if (!elsewhere.ok) throw new Error("second sign-in failed");
+    const otherCookie = browserCookies(elsewhere.headers);
+    expect(gotrue.activeSessions(here.claims.sub)).toBe(2);
+
+    const wrong = await auth.changePassword({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: "not my password",
+      newPassword: "a brand new passphrase",
+    });
+    expect(wrong).toEqual({ ok: false, error: "invalid_credentials" });
+    expect(gotrue.findUser("ana@example.org")?.password).toBe(PASSWORD);
+
+    const weak = await auth.changePassword({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: PASSWORD,
+      newPassword: "short",
+    });
+    expect(weak).toEqual({ ok: false, error: "weak_password" });
+
+    const done = await auth.changePassword({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: PASSWORD,
+      newPassword: "a brand new passphrase",
+    });
+    expect(done.ok).toBe(true);
+    expect(gotrue.findUser("ana@example.org")?.password).toBe("a brand new passphrase");
+    expect(gotrue.calls.some((c) => c.method === "PUT" && c.path === "/auth/v1/user")).toBe(true);
+    // The other device is signed out; this one (and nothing else: the proof session was closed) stays.
+    expect(await auth.getClaims(otherCookie)).toBeNull();
+    expect((await auth.getClaims(browserCookies(done.ok ? done.headers : new Headers(), here.cookie)))?.sub).toBe(here.claims.sub);
+    expect(gotrue.activeSessions(here.claims.sub)).toBe(1);
+  });
+
+  it("sends an email change link to the new address (updateUser) and changes it only once the token is verified", async () => {
+    const here = await signedIn();
+    const wrong = await auth.requestEmailChange({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: "not my password",
+      newEmail: "ana.new@example.org",
+      redirectTo: "http://localhost/profile/email/confirm",
+    });
+    expect(wrong).toEqual({ ok: false, error: "invalid_credentials" });
+    expect(gotrue.sentEmails).toEqual([]);
+
+    const asked = await auth.requestEmailChange({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: PASSWORD,
+      newEmail: "ana.new@example.org",
+      redirectTo: "http://localhost/profile/email/confirm",
+    });
+    expect(asked).toEqual({ ok: true });
+    const link = gotrue.sentEmails.find((m) => m.kind === "email_change");
+    expect(link?.email).toBe("ana.new@example.org");
+    // Nothing changed yet.
+    expect(gotrue.findUser("ana@example.org")).toBeDefined();
+
+    expect(await auth.confirmEmailChange({ token: "not-a-token" })).toEqual({ ok: false, error: "invalid_token" });
+    const confirmed = await auth.confirmEmailChange({ token: link?.tokenHash ?? "" });
+    expect(confirmed).toEqual({ ok: true, userId: here.claims.sub, email: "ana.new@example.org" });
+    expect(gotrue.findUser("ana@example.org")).toBeUndefined();
+    expect((await auth.signIn({ email: "ana.new@example.org", password: PASSWORD, cookieHeader: null })).ok).toBe(true);
+    // Single use.
+    expect(await auth.confirmEmailChange({ token: link?.tokenHash ?? "" })).toEqual({ ok: false, error: "invalid_token" });
+  });
+
+  it("answers the same for an address that already has an account, and sends it no link", async () => {
+    const here = await signedIn();
+    gotrue.addUser({ email: "taken@example.org", password: "someone else's passphrase" });
+    const asked = await auth.requestEmailChange({
+      claims: here.claims,
+      cookieHeader: here.cookie,
+      currentPassword: PASSWORD,
+      newEmail: "taken@example.org",
+      redirectTo: "http://localhost/profile/email/confirm",
+    });
+    expect(asked).toEqual({ ok: true });
+    expect(gotrue.sentEmails).toEqual([]);
   });
 });

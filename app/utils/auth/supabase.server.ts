@@ -24,7 +24,15 @@ import {
 } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import type { UserClaims } from "../db.server";
-import type { AuthIssuer, ResetResult, SignInResult, SignUpResult } from "./types";
+import type {
+  AuthIssuer,
+  ChangePasswordResult,
+  EmailChangeRequestResult,
+  EmailChangeResult,
+  ResetResult,
+  SignInResult,
+  SignUpResult,
+} from "./types";
 
 export interface SupabaseAuthOptions {
   /** Project URL, e.g. https://xyz.supabase.co or http://127.0.0.1:54321 (SUPABASE_URL). */
@@ -128,10 +136,87 @@ export function createSupabaseAuth(options: SupabaseAuthOptions): SupabaseAuthIs
     }
   }
 
+  /**
+   * The person behind the cookies, and proof that `password` is her current one: a
+   * sign-in on a throwaway client (its session is ended at once; it never reaches a
+   * browser). GoTrue has no "check this password" call of its own.
+   */
+  async function proveCurrentPassword(cookieHeader: string | null, claims: UserClaims, password: string) {
+    const request = await openRequest(cookieHeader);
+    const current = await resolveClaims(request.client, () => undefined);
+    if (!current || current.sub !== claims.sub) {
+      return { ok: false as const, error: request.upstream.failed ? ("unavailable" as const) : ("invalid_credentials" as const) };
+    }
+    const proof = await openRequest(null);
+    const signed = await proof.client.auth.signInWithPassword({ email: current.email, password });
+    if (signed.error || !signed.data.session) {
+      return {
+        ok: false as const,
+        error: unreachable(signed.error, proof.upstream.failed) ? ("unavailable" as const) : ("invalid_credentials" as const),
+      };
+    }
+    await proof.client.auth.signOut({ scope: "local" }).catch(() => undefined);
+    return { ok: true as const, request };
+  }
+
   return {
     kind: "supabase",
 
     getSession,
+
+    async changePassword({ claims, cookieHeader, currentPassword, newPassword }): Promise<ChangePasswordResult> {
+      try {
+        const proven = await proveCurrentPassword(cookieHeader, claims, currentPassword);
+        if (!proven.ok) return proven;
+        const { client, jar, upstream } = proven.request;
+        const { error } = await client.auth.updateUser({ password: newPassword });
+        if (error) {
+          if (unreachable(error, upstream.failed)) return { ok: false, error: "unavailable" };
+          if (isAuthWeakPasswordError(error) || REJECTED_PASSWORD_CODES.has(error.code ?? "")) return { ok: false, error: "weak_password" };
+          return { ok: false, error: "unavailable" };
+        }
+        // GoTrue ends the other sessions on a password change; ask for it explicitly all the same
+        // (POST /logout?scope=others), in case a project's settings differ. This session stays.
+        await client.auth.signOut({ scope: "others" }).catch(() => undefined);
+        return { ok: true, headers: jar.toHeaders() };
+      } catch {
+        return { ok: false, error: "unavailable" };
+      }
+    },
+
+    async requestEmailChange({ claims, cookieHeader, currentPassword, newEmail, redirectTo }): Promise<EmailChangeRequestResult> {
+      try {
+        const proven = await proveCurrentPassword(cookieHeader, claims, currentPassword);
+        if (!proven.ok) return proven;
+        const { client, upstream } = proven.request;
+        // GoTrue emails the link itself (its "Change email address" template must point at
+        // redirectTo with token={{ .TokenHash }}); nothing changes until it is verified.
+        const { error } = await client.auth.updateUser({ email: newEmail }, { emailRedirectTo: redirectTo });
+        // An address that already has an account answers like any other (no link is sent).
+        if (error && (unreachable(error, upstream.failed) || !SIGN_UP_TAKEN_CODES.has(error.code ?? ""))) {
+          return { ok: false, error: "unavailable" };
+        }
+        return { ok: true };
+      } catch {
+        return { ok: false, error: "unavailable" };
+      }
+    },
+
+    async confirmEmailChange({ token }): Promise<EmailChangeResult> {
+      try {
+        const { client, upstream } = await openRequest(null);
+        const verified = await client.auth.verifyOtp({ token_hash: token, type: "email_change" });
+        const user = verified.data.user;
+        if (verified.data.session) await client.auth.signOut({ scope: "local" }).catch(() => undefined);
+        if (verified.error || !user?.email) {
+          if (unreachable(verified.error, upstream.failed)) return { ok: false, error: "unavailable" };
+          return { ok: false, error: SIGN_UP_TAKEN_CODES.has(verified.error?.code ?? "") ? "email_taken" : "invalid_token" };
+        }
+        return { ok: true, userId: user.id, email: user.email };
+      } catch {
+        return { ok: false, error: "unavailable" };
+      }
+    },
 
     async getClaimsWithoutRefresh(cookieHeader) {
       if (!hasAuthCookie(cookieHeader)) return null;
@@ -262,8 +347,7 @@ async function resolveClaims(client: SupabaseClient, onRejected: () => void): Pr
     // Rejected for good (revoked session, bad or expired JWT): drop the cookies so we stop asking.
     if (
       userError &&
-      (isAuthSessionMissingError(userError) ||
-        (isAuthApiError(userError) && (userError.status === 401 || userError.status === 403)))
+      (isAuthSessionMissingError(userError) || (isAuthApiError(userError) && (userError.status === 401 || userError.status === 403)))
     ) {
       onRejected();
     }

@@ -1,7 +1,17 @@
 import { useI18n } from "~/utils/i18n";
 
 /** A versioned notice people consent to (terms, privacy): title, version, sections. */
-export function NoticePage({ notice, version, sections }: { notice: "privacy" | "terms"; version: string; sections: readonly string[] }) {
+export function NoticePage({
+  notice,
+  version,
+  sections,
+  children,
+}: {
+  notice: "privacy" | "terms";
+  version: string;
+  sections: readonly string[];
+  children?: React.ReactNode;
+}) {
   const { tx } = useI18n();
   return (
     <div className="container container--narrow stack">
@@ -15,6 +25,7 @@ export function NoticePage({ notice, version, sections }: { notice: "privacy" | 
           <p>{tx(`${notice}.${s}.body`)}</p>
         </section>
       ))}
+      {children}
     </div>
   );
 }

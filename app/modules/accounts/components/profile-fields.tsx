@@ -23,11 +23,33 @@ export function ProfileFields({ fields }: { fields: Fields }) {
     <>
       <fieldset className="stack">
         <legend className="section-title">{t("profileForm.identity")}</legend>
-        <TextField field={fields.displayName} label={t("fields.displayName")} hint={t("fields.displayNameHint")} autoComplete="name" required />
-        <SelectField field={fields.discipline} label={t("fields.discipline")} options={options.disciplines} placeholder={t("form.choose")} required />
+        <TextField
+          field={fields.displayName}
+          label={t("fields.displayName")}
+          hint={t("fields.displayNameHint")}
+          autoComplete="name"
+          required
+        />
+        <SelectField
+          field={fields.discipline}
+          label={t("fields.discipline")}
+          options={options.disciplines}
+          placeholder={t("form.choose")}
+          required
+        />
         <SelectField field={fields.region} label={t("fields.region")} options={options.regions} placeholder={t("form.choose")} required />
-        <SelectField field={fields.establishmentKind} label={t("fields.establishmentKind")} options={options.establishmentKinds} placeholder={t("form.optional")} />
-        <TextField field={fields.establishment} label={t("fields.establishment")} hint={t("fields.establishmentHint")} autoComplete="organization" />
+        <SelectField
+          field={fields.establishmentKind}
+          label={t("fields.establishmentKind")}
+          options={options.establishmentKinds}
+          placeholder={t("form.optional")}
+        />
+        <TextField
+          field={fields.establishment}
+          label={t("fields.establishment")}
+          hint={t("fields.establishmentHint")}
+          autoComplete="organization"
+        />
       </fieldset>
       <fieldset className="stack">
         <legend className="section-title">{t("profileForm.order")}</legend>

@@ -3,7 +3,7 @@
 import { NavLink } from "@remix-run/react";
 import { useI18n } from "~/utils/i18n";
 import type { ConversationKind } from "~/utils/db-schema";
-import { useLive } from "../live";
+import { useLive } from "~/modules/realtime/live";
 import { UnreadBadge } from "./unread-badge";
 
 export interface ListedConversation {
@@ -26,7 +26,9 @@ export function ConversationList({ conversations }: { conversations: ListedConve
         return (
           <li key={c.id}>
             <NavLink to={`/chat/${c.id}`} className={unread > 0 ? "chat-list__link chat-list__link--unread" : "chat-list__link"}>
-              <span className="chat-list__kind" aria-hidden="true">{c.kind === "channel" ? "#" : c.kind === "group" ? "◆" : "●"}</span>
+              <span className="chat-list__kind" aria-hidden="true">
+                {c.kind === "channel" ? "#" : c.kind === "group" ? "◆" : "●"}
+              </span>
               <span className="chat-list__name">
                 {c.name}
                 <span className="visually-hidden"> ({tx(`chat.kinds.${kind}`)})</span>

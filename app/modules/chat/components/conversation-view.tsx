@@ -5,17 +5,42 @@
 // until acknowledged, shows typing, presence and read receipts, and marks what is
 // on screen as read.
 import { Form, Link, useNavigate } from "@remix-run/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from "react";
 import { useI18n } from "~/utils/i18n";
 import { newClientId } from "../client-id";
 import { MESSAGE_MAX_LENGTH, TYPING_TIMEOUT_MS } from "../limits";
-import { onLive, request, setActiveConversation, startLive, useLive } from "../live";
+import { onLive, request, setActiveConversation, startLive, useLive } from "~/modules/realtime/live";
 import {
-  CHAT_BROADCASTS, CHAT_EVENTS, emptyResultSchema, historyResultSchema, joinResultSchema, messageBodySchema,
-  messageResultSchema, messageSchema, presenceBroadcastSchema, presenceResultSchema, readBroadcastSchema,
-  readResultSchema, typingBroadcastSchema, type ChatMessage,
+  CHAT_BROADCASTS,
+  CHAT_EVENTS,
+  emptyResultSchema,
+  historyResultSchema,
+  messageBodySchema,
+  messageResultSchema,
+  messageSchema,
+  presenceBroadcastSchema,
+  presenceResultSchema,
+  readBroadcastSchema,
+  readResultSchema,
+  typingBroadcastSchema,
+  type ChatMessage,
 } from "../schemas";
+import { Composer, type Finding } from "./composer";
 import { MessageItem } from "./message-item";
+import { useConversationSync } from "./use-conversation-sync";
+import { useOutbox, type Pending } from "./use-outbox";
+import { GuardFindings, loadIdentifierGuard } from "~/modules/identifier-guard/components";
+import { overridesFromForm, overridesSchema } from "~/modules/identifier-guard/schemas";
 
 export interface ConversationData {
   conversation: {
@@ -47,30 +72,16 @@ export interface ActionResult {
   formError: string | null;
   fieldErrors: Record<string, string[] | null | undefined>;
   body?: string;
+  /** A refusal of the identifier guard: what it found, and the message being edited. */
+  findings?: Finding[];
+  messageId?: number;
+  parentId?: number;
 }
 
-interface Pending {
-  clientId: string;
-  body: string;
-  parentId: number | null;
-  state: "sending" | "waiting" | "failed";
-  error?: string;
-}
+const sameFinding = (o: { field: string; kind: string; match: string }, f: Finding) =>
+  o.field === f.field && o.kind === f.kind && o.match === f.match;
 
-/** Retry delays while a message has no ack (the connection usually comes back first). */
-const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
 const TYPING_SEND_EVERY_MS = 3000;
-const RATE_LIMIT_PAUSE_MS = 1000;
-
-function merge(list: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
-  if (incoming.length === 0) return list;
-  const byId = new Map(list.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
-}
-const replaceIn = (list: ChatMessage[], updated: ChatMessage) =>
-  list.some((m) => m.id === updated.id) ? list.map((m) => (m.id === updated.id ? updated : m)) : list;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function ConversationView({ data, action }: { data: ConversationData; action: ActionResult | undefined }) {
   const { t, tx } = useI18n();
@@ -80,20 +91,16 @@ export function ConversationView({ data, action }: { data: ConversationData; act
   const id = conversation.id;
   const threadRoot = data.thread?.root ?? null;
 
-  const [messages, setMessages] = useState(data.messages);
-  const [threadReplies, setThreadReplies] = useState(data.thread?.replies ?? []);
-  const [root, setRoot] = useState(threadRoot);
-  const [hasMore, setHasMore] = useState(data.hasMore);
-  const [pending, setPending] = useState<Pending[]>([]);
   const [reads, setReads] = useState(() => Object.fromEntries(conversation.members.map((m) => [m.id, m.lastReadMessageId])));
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [online, setOnline] = useState<string[]>([]);
   const [editing, setEditing] = useState<number | null>(data.editing);
   const [removed, setRemoved] = useState(false);
   const [composerError, setComposerError] = useState<string | null>(null);
+  // The identifier guard's findings in a composer (checked in the browser before sending,
+  // or answered by the server), by composer; the person fixes the text or marks them.
+  const [guard, setGuard] = useState<{ composer: string; findings: Finding[] } | null>(null);
   const [mentionQuery, setMentionQuery] = useState<string | null>(null);
-  const lastSeen = useRef(data.lastMessageId);
-  const syncedAt = useRef(data.syncedAt);
   const myRead = useRef(conversation.me?.lastReadMessageId ?? 0);
   const composer = useRef<HTMLTextAreaElement>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -102,29 +109,49 @@ export function ConversationView({ data, action }: { data: ConversationData; act
   const member = Boolean(conversation.me);
   const liveOn = live.status === "online";
 
-  // New loader data (a navigation, a form without JavaScript, a revalidation): merge it in.
+  // New loader data (a navigation, a form without JavaScript, a revalidation): the
+  // messages are merged by useConversationSync; the rest follows here.
   useEffect(() => {
-    setMessages((current) => merge(current.filter((m) => m.id >= (data.messages[0]?.id ?? 0)), data.messages));
-    setThreadReplies(data.thread?.replies ?? []);
-    setRoot(data.thread?.root ?? null);
-    setHasMore(data.hasMore);
     setEditing(data.editing);
-    lastSeen.current = Math.max(lastSeen.current, data.lastMessageId);
-    setReads((current) => ({ ...current, ...Object.fromEntries(data.conversation.members.map((m) => [m.id, Math.max(m.lastReadMessageId, current[m.id] ?? 0)])) }));
+    setReads((current) => ({
+      ...current,
+      ...Object.fromEntries(data.conversation.members.map((m) => [m.id, Math.max(m.lastReadMessageId, current[m.id] ?? 0)])),
+    }));
   }, [data]);
 
   const names = useMemo(() => new Map(conversation.members.map((m) => [m.id, m.name])), [conversation.members]);
 
-  const see = useCallback((incoming: ChatMessage[]) => {
-    for (const m of incoming) lastSeen.current = Math.max(lastSeen.current, m.id);
-    const top = incoming.filter((m) => m.parentId === null);
-    setMessages((current) => merge(current, top));
-    if (threadRoot) {
-      setThreadReplies((current) => merge(current, incoming.filter((m) => m.parentId === threadRoot.id)));
-      const updatedRoot = incoming.find((m) => m.id === threadRoot.id);
-      if (updatedRoot) setRoot(updatedRoot);
-    }
-  }, [threadRoot]);
+  // Each (re)connection ends here once the backfill is read: who is online, the read
+  // position, and the outbox's waiting messages sent again.
+  const resendRef = useRef<() => void>(() => {});
+  const markReadRef = useRef<() => void>(() => {});
+  const afterSync = useCallback(
+    async (cancelled: () => boolean) => {
+      const presence = await request(CHAT_EVENTS.presence, { conversationId: id }, presenceResultSchema);
+      if (!cancelled() && presence.ok) setOnline(presence.online);
+      markReadRef.current();
+      resendRef.current();
+    },
+    [id],
+  );
+  const { messages, threadReplies, root, hasMore, lastSeen, see, replace, prepend } = useConversationSync(
+    data,
+    { member, online: liveOn, connection: live.connection },
+    afterSync,
+  );
+
+  const outbox = useOutbox(id, {
+    onSent: (message) => see([message]),
+    onGuardRefusal: (p, findings) => {
+      // Refused by the server's guard (nothing stored): the text goes back to its composer with the findings.
+      const suffix = p.parentId ? "thread" : "main";
+      const field = document.getElementById(`composer-${suffix}`);
+      if (field instanceof HTMLTextAreaElement && !field.value.trim()) field.value = p.body;
+      setGuard({ composer: suffix, findings });
+    },
+  });
+  const { pending, deliver } = outbox;
+  resendRef.current = outbox.resendWaiting;
 
   const markRead = useCallback(() => {
     if (!member || document.visibilityState !== "visible") return;
@@ -133,7 +160,8 @@ export function ConversationView({ data, action }: { data: ConversationData; act
     void request(CHAT_EVENTS.read, { conversationId: id, messageId: latest }, readResultSchema).then((ack) => {
       if (ack.ok) myRead.current = Math.max(myRead.current, ack.lastReadMessageId);
     });
-  }, [id, member]);
+  }, [id, member, lastSeen]);
+  markReadRef.current = markRead;
 
   // Live events of this conversation.
   useEffect(() => {
@@ -156,9 +184,7 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       onLive(CHAT_BROADCASTS.updated, (raw) => {
         const m = messageSchema.safeParse(raw);
         if (!m.success || m.data.conversationId !== id) return;
-        setMessages((current) => replaceIn(current, m.data));
-        setThreadReplies((current) => replaceIn(current, m.data));
-        setRoot((current) => (current && current.id === m.data.id ? m.data : current));
+        replace(m.data);
       }),
       onLive(CHAT_BROADCASTS.typing, (raw) => {
         const e = typingBroadcastSchema.safeParse(raw);
@@ -172,7 +198,8 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       }),
       onLive(CHAT_BROADCASTS.read, (raw) => {
         const e = readBroadcastSchema.safeParse(raw);
-        if (e.success && e.data.conversationId === id) setReads((current) => ({ ...current, [e.data.userId]: Math.max(current[e.data.userId] ?? 0, e.data.messageId) }));
+        if (e.success && e.data.conversationId === id)
+          setReads((current) => ({ ...current, [e.data.userId]: Math.max(current[e.data.userId] ?? 0, e.data.messageId) }));
       }),
       onLive(CHAT_BROADCASTS.presence, (raw) => {
         const e = presenceBroadcastSchema.safeParse(raw);
@@ -186,54 +213,22 @@ export function ConversationView({ data, action }: { data: ConversationData; act
     ];
     const visible = () => markRead();
     document.addEventListener("visibilitychange", visible);
-    const sweep = window.setInterval(() => setTyping((current) => {
-      const now = Date.now();
-      const kept = Object.entries(current).filter(([, until]) => until > now);
-      return kept.length === Object.keys(current).length ? current : Object.fromEntries(kept);
-    }), 1000);
+    const sweep = window.setInterval(
+      () =>
+        setTyping((current) => {
+          const now = Date.now();
+          const kept = Object.entries(current).filter(([, until]) => until > now);
+          return kept.length === Object.keys(current).length ? current : Object.fromEntries(kept);
+        }),
+      1000,
+    );
     return () => {
       for (const off of offs) off();
       document.removeEventListener("visibilitychange", visible);
       window.clearInterval(sweep);
       setActiveConversation(null);
     };
-  }, [id, me, member, names, see, markRead]);
-
-  // Each (re)connection: join the room, backfill from the last message seen, resend what waits.
-  const deliverRef = useRef<(p: Pending) => Promise<void>>(async () => {});
-  useEffect(() => {
-    if (!member || !liveOn) return;
-    let cancelled = false;
-    void (async () => {
-      for (;;) {
-        const ack = await request(CHAT_EVENTS.join, { conversationId: id, afterId: lastSeen.current, since: syncedAt.current }, joinResultSchema);
-        if (cancelled || !ack.ok) return;
-        see(ack.messages);
-        if (ack.updated.length) {
-          // Changed messages, and any never broadcast to us (a server died between ack and
-          // broadcast): merged within the loaded window, replaced elsewhere.
-          const within = (current: ChatMessage[], m: ChatMessage) => m.id >= (current[0]?.id ?? 0);
-          setMessages((current) => merge(ack.updated.reduce(replaceIn, current),
-            ack.updated.filter((m) => m.parentId === null && within(current, m))));
-          setThreadReplies((current) => merge(ack.updated.reduce(replaceIn, current),
-            threadRoot ? ack.updated.filter((m) => m.parentId === threadRoot.id) : []));
-          setRoot((current) => (current ? ack.updated.find((m) => m.id === current.id) ?? current : current));
-        }
-        syncedAt.current = ack.syncedAt;
-        if (!ack.hasMore) break;
-      }
-      const presence = await request(CHAT_EVENTS.presence, { conversationId: id }, presenceResultSchema);
-      if (!cancelled && presence.ok) setOnline(presence.online);
-      markRead();
-      setPending((current) => {
-        for (const p of current) if (p.state === "waiting") void deliverRef.current(p);
-        return current;
-      });
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [id, member, liveOn, live.connection, see, markRead, threadRoot]);
+  }, [id, me, member, names, see, replace, markRead]);
 
   // Keep the newest message in view when one arrives and the reader was at the bottom.
   const atBottom = useRef(true);
@@ -241,35 +236,6 @@ export function ConversationView({ data, action }: { data: ConversationData; act
     const el = list.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages.length, pending.length]);
-
-  const updatePending = (clientId: string, patch: Partial<Pending> | null) =>
-    setPending((current) => (patch === null ? current.filter((p) => p.clientId !== clientId) : current.map((p) => (p.clientId === clientId ? { ...p, ...patch } : p))));
-
-  const deliver = useCallback(async (p: Pending) => {
-    updatePending(p.clientId, { state: "sending", error: undefined });
-    for (let attempt = 0; ; attempt++) {
-      const ack = await request(CHAT_EVENTS.send, { conversationId: id, clientId: p.clientId, body: p.body, ...(p.parentId ? { parentId: p.parentId } : {}) }, messageResultSchema);
-      if (ack.ok) {
-        updatePending(p.clientId, null);
-        see([ack.message]);
-        return;
-      }
-      if (ack.error === "rate_limited") {
-        await sleep(RATE_LIMIT_PAUSE_MS);
-        continue;
-      }
-      if (ack.error === "offline" || ack.error === "timeout") {
-        // Same client id every time: the server stores it once, whatever happened to the acks.
-        updatePending(p.clientId, { state: "waiting" });
-        if (attempt >= RETRY_DELAYS_MS.length) return; // the next connection resends it
-        await sleep(RETRY_DELAYS_MS[attempt] ?? 8000);
-        continue;
-      }
-      updatePending(p.clientId, { state: "failed", error: ack.error });
-      return;
-    }
-  }, [id, see]);
-  deliverRef.current = deliver;
 
   const sendFrom = (form: HTMLFormElement, parentId: number | null, event: FormEvent) => {
     if (!liveOn) return; // the form is posted: the server stores it under its client id
@@ -283,13 +249,40 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       return;
     }
     setComposerError(null);
-    const p: Pending = { clientId: newClientId(), body: parsed.data, parentId, state: "sending" };
-    setPending((current) => [...current, p]);
+    const suffix = parentId ? "thread" : "main";
+    // The same pure guard as the server's, before anything leaves the browser: a finding
+    // not marked as identifying no one stops the message here, with the finding shown.
+    void loadIdentifierGuard().then(
+      ({ findIdentifiers, excerptOf }) => {
+        const findings: Finding[] = findIdentifiers(parsed.data).map((f) => ({
+          field: "body",
+          kind: f.kind,
+          ...excerptOf(parsed.data, f),
+        }));
+        const overrides = overridesSchema.safeParse(overridesFromForm(new FormData(form)));
+        const covered = overrides.success ? overrides.data.filter((o) => findings.some((f) => sameFinding(o, f))) : [];
+        if (findings.some((f) => !covered.some((o) => sameFinding(o, f))) || !overrides.success) {
+          setGuard({ composer: suffix, findings });
+          if (!overrides.success) setComposerError(overrides.error.issues[0]?.message ?? "identifierGuard.errors.invalid_override");
+          document.getElementById(`composer-${suffix}-guard`)?.focus();
+          return;
+        }
+        setGuard(null);
+        send(
+          { clientId: newClientId(), body: parsed.data, parentId, state: "sending", ...(covered.length ? { overrides: covered } : {}) },
+          field,
+        );
+      },
+      () => send({ clientId: newClientId(), body: parsed.data, parentId, state: "sending" }, field),
+    );
+  };
+
+  const send = (p: Pending, field: HTMLTextAreaElement) => {
+    outbox.enqueue(p);
     field.value = "";
     setMentionQuery(null);
     stopTyping();
     atBottom.current = true;
-    void deliver(p);
     field.focus();
   };
 
@@ -341,11 +334,14 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       const field = event.currentTarget.elements.namedItem("body");
       const parsed = messageBodySchema.safeParse(field instanceof HTMLTextAreaElement ? field.value : "");
       if (!parsed.success) return;
+      const form = event.currentTarget;
       void request(CHAT_EVENTS.edit, { messageId: m.id, body: parsed.data }, messageResultSchema).then((ack) => {
+        // Refused by the identifier guard: the form goes to the server, whose page lists
+        // the findings with a box to mark each (as without JavaScript).
+        if (!ack.ok && ack.error === "identifiers") form.submit();
         if (ack.ok) {
           see([ack.message]);
-          setMessages((current) => replaceIn(current, ack.message));
-          setThreadReplies((current) => replaceIn(current, ack.message));
+          replace(ack.message);
           setEditing(null);
           if (data.editing) navigate(".", { replace: true });
         }
@@ -359,21 +355,14 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       if (!liveOn) return;
       event.preventDefault();
       void request(CHAT_EVENTS.delete, { messageId: m.id }, messageResultSchema).then((ack) => {
-        if (ack.ok) {
-          setMessages((current) => replaceIn(current, ack.message));
-          setThreadReplies((current) => replaceIn(current, ack.message));
-        }
+        if (ack.ok) replace(ack.message);
       });
     },
     onReact: (event: FormEvent<HTMLFormElement>, m: ChatMessage, emoji: string, on: boolean) => {
       if (!liveOn) return;
       event.preventDefault();
       void request(CHAT_EVENTS.react, { messageId: m.id, emoji, on }, messageResultSchema).then((ack) => {
-        if (ack.ok) {
-          setMessages((current) => replaceIn(current, ack.message));
-          setThreadReplies((current) => replaceIn(current, ack.message));
-          setRoot((current) => (current && current.id === ack.message.id ? ack.message : current));
-        }
+        if (ack.ok) replace(ack.message);
       });
     },
   };
@@ -385,8 +374,7 @@ export function ConversationView({ data, action }: { data: ConversationData; act
     const ack = await request(CHAT_EVENTS.history, { conversationId: id, before: first }, historyResultSchema);
     if (!ack.ok) return;
     atBottom.current = false;
-    setMessages((current) => merge(current, ack.messages));
-    setHasMore(ack.hasMore);
+    prepend(ack.messages, ack.hasMore);
     document.getElementById(`message-${first}`)?.focus();
   };
 
@@ -406,57 +394,73 @@ export function ConversationView({ data, action }: { data: ConversationData; act
   }, [conversation.readReceipts, messages, reads, me, names]);
 
   const typists = Object.keys(typing).flatMap((u) => names.get(u) ?? []);
-  const typingText = typists.length === 0 ? "" : typists.length === 1
-    ? tx("chat.typing.one", { name: typists[0] ?? "" })
-    : typists.length === 2 ? tx("chat.typing.two", { a: typists[0] ?? "", b: typists[1] ?? "" }) : t("chat.typing.many");
+  const typingText =
+    typists.length === 0
+      ? ""
+      : typists.length === 1
+        ? tx("chat.typing.one", { name: typists[0] ?? "" })
+        : typists.length === 2
+          ? tx("chat.typing.two", { a: typists[0] ?? "", b: typists[1] ?? "" })
+          : t("chat.typing.many");
   const onlineOthers = online.filter((u) => u !== me);
   const base = `/chat/${id}${threadRoot ? `?thread=${threadRoot.id}` : ""}`;
   const firstUnread = messages.find((m) => m.id > (conversation.me?.lastReadMessageId ?? 0) && m.authorId !== me)?.id;
-  const mentionCandidates = mentionQuery === null ? [] : conversation.members
-    .filter((m) => m.id !== me && m.name.toLocaleLowerCase().includes(mentionQuery.toLocaleLowerCase())).slice(0, 6);
-  const bodyErrors = action?.intent === "send" ? action.fieldErrors.body ?? [] : [];
+  const mentionCandidates =
+    mentionQuery === null
+      ? []
+      : conversation.members
+          .filter((m) => m.id !== me && m.name.toLocaleLowerCase().includes(mentionQuery.toLocaleLowerCase()))
+          .slice(0, 6);
+  const bodyErrors = action?.intent === "send" ? (action.fieldErrors.body ?? []) : [];
+  // Findings answered by the page's server (without JavaScript) or found before sending.
+  const findingsFor = (suffix: string): Finding[] =>
+    guard
+      ? guard.composer === suffix
+        ? guard.findings
+        : []
+      : action?.intent === "send" && suffix === (action.parentId ? "thread" : "main")
+        ? (action.findings ?? [])
+        : [];
+  const editRefusal = action?.intent === "edit" && action.findings?.length && action.messageId ? action : null;
   const sendError = composerError ?? bodyErrors[0] ?? (action?.intent === "send" ? action.formError : null);
-  const formError = action && action.intent !== "send" && action.intent !== "report" ? action.formError : null;
-  const reportError = action?.intent === "report" ? action.fieldErrors.reason?.[0] ?? action.formError : null;
+  const formError = action && action.intent !== "send" && action.intent !== "report" && !editRefusal ? action.formError : null;
+  const reportError = action?.intent === "report" ? (action.fieldErrors.reason?.[0] ?? action.formError) : null;
 
   const composerForm = (parentId: number | null, label: string, idSuffix: string) => (
-    <Form method="post" className="chat-composer stack stack--s" onSubmit={(e) => sendFrom(e.currentTarget, parentId, e)}>
-      <input type="hidden" name="intent" value="send" />
-      <input type="hidden" name="clientId" value={data.clientId} />
-      {parentId ? <input type="hidden" name="parentId" value={parentId} /> : null}
-      <div className={sendError ? "field field--invalid" : "field"}>
-        <label className="field__label" htmlFor={`composer-${idSuffix}`}>{label}</label>
-        <textarea
-          ref={parentId ? undefined : composer}
-          id={`composer-${idSuffix}`} name="body" className="input chat-composer__input" rows={2} maxLength={MESSAGE_MAX_LENGTH}
-          defaultValue={action?.intent === "send" ? action.body ?? "" : ""}
-          aria-invalid={sendError ? true : undefined}
-          aria-describedby={sendError ? `composer-${idSuffix}-hint composer-${idSuffix}-error` : `composer-${idSuffix}-hint`}
-          onInput={onInput} onKeyDown={onKeyDown} onBlur={stopTyping}
-        />
-        <p className="field__hint" id={`composer-${idSuffix}-hint`}>{t("chat.composer.hint")}</p>
-        {sendError ? <p className="field__error" id={`composer-${idSuffix}-error`} role="alert">{tx(sendError)}</p> : null}
-      </div>
-      {!parentId && mentionCandidates.length > 0 ? (
-        <div className="chat-mentions cluster" role="group" aria-label={t("chat.composer.mentionSuggestions")}>
-          {mentionCandidates.map((m) => (
-            <button key={m.id} type="button" className="btn btn--small" onClick={() => insertMention(m.name)}>@{m.name}</button>
-          ))}
-        </div>
-      ) : null}
-      <div className="cluster">
-        <button type="submit" className="btn btn--primary">{t("chat.composer.send")}</button>
-        {live.status === "offline" ? <span className="meta" role="status">{t("chat.composer.offline")}</span> : null}
-      </div>
-    </Form>
+    <Composer
+      parentId={parentId}
+      label={label}
+      idSuffix={idSuffix}
+      clientId={data.clientId}
+      defaultValue={action?.intent === "send" ? (action.body ?? "") : ""}
+      error={sendError}
+      findings={findingsFor(idSuffix)}
+      foundBeforeSending={guard !== null}
+      mentionCandidates={parentId ? [] : mentionCandidates}
+      offline={live.status === "offline"}
+      fieldRef={parentId ? undefined : composer}
+      onSubmit={(form, event) => sendFrom(form, parentId, event)}
+      onInput={onInput}
+      onKeyDown={onKeyDown}
+      onBlur={stopTyping}
+      onMention={insertMention}
+    />
   );
 
   const messageItem = (m: ChatMessage, inThread: boolean) => (
-    <MessageItem key={m.id} message={m} me={me} base={base}
-      editing={editing === m.id} reporting={data.reporting === m.id} reportError={data.reporting === m.id ? reportError : null}
-      readBy={receipts.get(m.id) ?? []} direct={conversation.kind === "direct"}
+    <MessageItem
+      key={m.id}
+      message={m}
+      me={me}
+      base={base}
+      editing={editing === m.id}
+      reporting={data.reporting === m.id}
+      reportError={data.reporting === m.id ? reportError : null}
+      readBy={receipts.get(m.id) ?? []}
+      direct={conversation.kind === "direct"}
       threadHref={!inThread && m.parentId === null ? `/chat/${id}?thread=${m.id}#thread` : null}
-      actions={actions} />
+      actions={actions}
+    />
   );
 
   return (
@@ -465,53 +469,138 @@ export function ConversationView({ data, action }: { data: ConversationData; act
         <header className="chat-header">
           <h1 className="chat-header__title">{conversation.name}</h1>
           <p className="meta">
-            {tx(`chat.kinds.${conversation.kind === "channel" ? (conversation.visibility === "verified" ? "channelPublic" : "channelPrivate") : conversation.kind}`)}
-            {" · "}{tx("chat.header.members", { count: conversation.memberCount })}
+            {tx(
+              `chat.kinds.${conversation.kind === "channel" ? (conversation.visibility === "verified" ? "channelPublic" : "channelPrivate") : conversation.kind}`,
+            )}
+            {" · "}
+            {tx("chat.header.members", { count: conversation.memberCount })}
             {/* Only people who show their presence are counted: "nobody" is not "offline". */}
-            <span role="status">{member && liveOn && onlineOthers.length > 0 ? <> · {conversation.kind === "direct"
-              ? t("chat.header.online")
-              : tx("chat.header.onlineCount", { count: onlineOthers.length })}</> : null}</span>
+            <span role="status">
+              {member && liveOn && onlineOthers.length > 0 ? (
+                <>
+                  {" "}
+                  ·{" "}
+                  {conversation.kind === "direct" ? t("chat.header.online") : tx("chat.header.onlineCount", { count: onlineOthers.length })}
+                </>
+              ) : null}
+            </span>
           </p>
           {conversation.topic ? <p>{conversation.topic}</p> : null}
-          {member ? <p><Link to={`/chat/${id}/members`}>{conversation.canManage ? t("chat.header.manage") : t("chat.header.details")}</Link></p> : null}
+          {member ? (
+            <p>
+              <Link to={`/chat/${id}/members`}>{conversation.canManage ? t("chat.header.manage") : t("chat.header.details")}</Link>
+            </p>
+          ) : null}
         </header>
 
-        {removed ? <p className="alert alert--warning" role="alert">{t("chat.removedNotice")}</p> : null}
-        {formError ? <p className="alert alert--error" role="alert">{tx(formError)}</p> : null}
+        {removed ? (
+          <p className="alert alert--warning" role="alert">
+            {t("chat.removedNotice")}
+          </p>
+        ) : null}
+        {formError ? (
+          <p className="alert alert--error" role="alert">
+            {tx(formError)}
+          </p>
+        ) : null}
+        {editRefusal ? (
+          // An edit refused by the identifier guard: the text comes back with the findings to fix or mark.
+          <Form method="post" className="alert alert--warning stack stack--s" role="alert" data-testid="chat-edit-guard">
+            <h2 className="section-title">{t("chat.guard.pageTitle")}</h2>
+            <p>{t("chat.guard.pageLead")}</p>
+            <input type="hidden" name="intent" value="edit" />
+            <input type="hidden" name="messageId" value={editRefusal.messageId} />
+            <div className="field">
+              <label className="field__label" htmlFor="edit-guard-body">
+                {t("chat.guard.fields.body")}
+              </label>
+              <textarea
+                id="edit-guard-body"
+                name="body"
+                className="input"
+                rows={3}
+                maxLength={MESSAGE_MAX_LENGTH}
+                defaultValue={editRefusal.body ?? ""}
+              />
+            </div>
+            <GuardFindings
+              findings={editRefusal.findings ?? []}
+              fieldLabel={() => t("chat.guard.fields.body")}
+              idPrefix="edit-guard-override"
+            />
+            <p className="cluster">
+              <button type="submit" className="btn btn--primary">
+                {t("chat.guard.retry")}
+              </button>
+              <Link to={`/chat/${id}#message-${editRefusal.messageId}`}>{t("chat.guard.back")}</Link>
+            </p>
+          </Form>
+        ) : null}
 
         {!member ? (
           <Form method="post" className="empty-state stack stack--s">
             <p>{t("chat.join.lead")}</p>
             <input type="hidden" name="intent" value="join" />
-            <p><button type="submit" className="btn btn--primary">{t("chat.join.submit")}</button></p>
+            <p>
+              <button type="submit" className="btn btn--primary">
+                {t("chat.join.submit")}
+              </button>
+            </p>
           </Form>
         ) : (
           <>
             {hasMore && messages[0] ? (
-              <p><a href={`/chat/${id}?before=${messages[0].id}`} onClick={loadEarlier} className="btn btn--small">{t("chat.loadEarlier")}</a></p>
+              <p>
+                <a href={`/chat/${id}?before=${messages[0].id}`} onClick={loadEarlier} className="btn btn--small">
+                  {t("chat.loadEarlier")}
+                </a>
+              </p>
             ) : null}
-            {data.before ? <p><Link to={`/chat/${id}`}>{t("chat.backToLatest")}</Link></p> : null}
+            {data.before ? (
+              <p>
+                <Link to={`/chat/${id}`}>{t("chat.backToLatest")}</Link>
+              </p>
+            ) : null}
             {messages.length === 0 && pending.length === 0 ? <p className="empty-state">{t("chat.empty")}</p> : null}
-            <div ref={list} className="chat-messages" role="log" aria-label={tx("chat.messagesOf", { name: conversation.name })}
-              tabIndex={0} onScroll={(e) => {
+            <div
+              ref={list}
+              className="chat-messages"
+              role="log"
+              aria-label={tx("chat.messagesOf", { name: conversation.name })}
+              tabIndex={0}
+              onScroll={(e) => {
                 const el = e.currentTarget;
                 atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-              }}>
+              }}
+            >
               <ol className="chat-messages__list">
                 {messages.map((m) => (
                   <FragmentWithDivider key={m.id} divider={m.id === firstUnread} label={t("chat.newMessages")}>
                     {messageItem(m, false)}
                   </FragmentWithDivider>
                 ))}
-                {pending.filter((p) => p.parentId === null).map((p) => <PendingItem key={p.clientId} pending={p} onRetry={() => void deliver(p)} onDiscard={() => updatePending(p.clientId, null)} />)}
+                {pending
+                  .filter((p) => p.parentId === null)
+                  .map((p) => (
+                    <PendingItem
+                      key={p.clientId}
+                      pending={p}
+                      onRetry={() => void deliver(p)}
+                      onDiscard={() => outbox.discard(p.clientId)}
+                    />
+                  ))}
               </ol>
             </div>
-            <p className="chat-typing meta" aria-live="polite">{typingText}</p>
+            <p className="chat-typing meta" aria-live="polite">
+              {typingText}
+            </p>
             {conversation.me && messages.some((m) => m.id > myRead.current && m.authorId !== me) && !liveOn ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="read" />
                 <input type="hidden" name="messageId" value={messages.at(-1)?.id ?? 0} />
-                <button type="submit" className="btn btn--small">{t("chat.markRead")}</button>
+                <button type="submit" className="btn btn--small">
+                  {t("chat.markRead")}
+                </button>
               </Form>
             ) : null}
             {removed ? null : composerForm(null, tx("chat.composer.label", { name: conversation.name }), "main")}
@@ -521,13 +610,21 @@ export function ConversationView({ data, action }: { data: ConversationData; act
 
       {member && root ? (
         <aside id="thread" className="chat-thread stack stack--s" aria-labelledby="thread-title" tabIndex={-1}>
-          <h2 id="thread-title" className="section-title">{t("chat.thread.title")}</h2>
-          <p><Link to={`/chat/${id}#message-${root.id}`}>{t("chat.thread.close")}</Link></p>
+          <h2 id="thread-title" className="section-title">
+            {t("chat.thread.title")}
+          </h2>
+          <p>
+            <Link to={`/chat/${id}#message-${root.id}`}>{t("chat.thread.close")}</Link>
+          </p>
           <div className="chat-messages chat-messages--thread" role="log" aria-label={t("chat.thread.title")} tabIndex={0}>
             <ol className="chat-messages__list">
               {messageItem(root, true)}
               {threadReplies.map((m) => messageItem(m, true))}
-              {pending.filter((p) => p.parentId === root.id).map((p) => <PendingItem key={p.clientId} pending={p} onRetry={() => void deliver(p)} onDiscard={() => updatePending(p.clientId, null)} />)}
+              {pending
+                .filter((p) => p.parentId === root.id)
+                .map((p) => (
+                  <PendingItem key={p.clientId} pending={p} onRetry={() => void deliver(p)} onDiscard={() => outbox.discard(p.clientId)} />
+                ))}
             </ol>
           </div>
           {removed || root.state !== "active" ? null : composerForm(root.id, t("chat.thread.replyLabel"), "thread")}
@@ -540,7 +637,11 @@ export function ConversationView({ data, action }: { data: ConversationData; act
 function FragmentWithDivider({ divider, label, children }: { divider: boolean; label: string; children: ReactNode }) {
   return (
     <>
-      {divider ? <li className="chat-divider"><span>{label}</span></li> : null}
+      {divider ? (
+        <li className="chat-divider">
+          <span>{label}</span>
+        </li>
+      ) : null}
       {children}
     </>
   );
@@ -553,14 +654,24 @@ function PendingItem({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
       <p className="chat-message__meta">
         <span className="chat-message__author">{t("chat.message.you")}</span>
         {" · "}
-        <span role="status">{pending.state === "failed" ? t("chat.pending.failed") : pending.state === "waiting" ? t("chat.pending.waiting") : t("chat.pending.sending")}</span>
+        <span role="status">
+          {pending.state === "failed"
+            ? t("chat.pending.failed")
+            : pending.state === "waiting"
+              ? t("chat.pending.waiting")
+              : t("chat.pending.sending")}
+        </span>
       </p>
       <p className="chat-message__body">{pending.body}</p>
       {pending.state === "failed" ? (
         <div className="cluster">
           {pending.error ? <p className="field__error">{tx(`chat.errors.${pending.error}`)}</p> : null}
-          <button type="button" className="btn btn--small" onClick={onRetry}>{t("chat.pending.retry")}</button>
-          <button type="button" className="btn btn--small btn--link" onClick={onDiscard}>{t("chat.pending.discard")}</button>
+          <button type="button" className="btn btn--small" onClick={onRetry}>
+            {t("chat.pending.retry")}
+          </button>
+          <button type="button" className="btn btn--small btn--link" onClick={onDiscard}>
+            {t("chat.pending.discard")}
+          </button>
         </div>
       ) : null}
     </li>

@@ -23,7 +23,16 @@ export function MessageTime({ value }: { value: string }) {
 }
 
 export function MessageItem({
-  message, me, editing, reporting, readBy, direct = false, threadHref, base, actions, reportError,
+  message,
+  me,
+  editing,
+  reporting,
+  readBy,
+  direct = false,
+  threadHref,
+  base,
+  actions,
+  reportError,
 }: {
   message: ChatMessage;
   me: string;
@@ -61,14 +70,30 @@ export function MessageItem({
         <Form method="post" className="chat-edit stack stack--s" onSubmit={(e) => actions.onEdit?.(e, message)}>
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="messageId" value={message.id} />
-          <label className="field__label" htmlFor={`edit-${message.id}`}>{t("chat.message.editLabel")}</label>
-          <textarea id={`edit-${message.id}`} name="body" className="input" rows={3} maxLength={MESSAGE_MAX_LENGTH} defaultValue={message.body} required />
+          <label className="field__label" htmlFor={`edit-${message.id}`}>
+            {t("chat.message.editLabel")}
+          </label>
+          <textarea
+            id={`edit-${message.id}`}
+            name="body"
+            className="input"
+            rows={3}
+            maxLength={MESSAGE_MAX_LENGTH}
+            defaultValue={message.body}
+            required
+          />
           <div className="cluster">
-            <button type="submit" className="btn btn--small btn--primary">{t("chat.message.save")}</button>
+            <button type="submit" className="btn btn--small btn--primary">
+              {t("chat.message.save")}
+            </button>
             {actions.onCancelEdit ? (
-              <button type="button" className="btn btn--small" onClick={actions.onCancelEdit}>{t("chat.message.cancel")}</button>
+              <button type="button" className="btn btn--small" onClick={actions.onCancelEdit}>
+                {t("chat.message.cancel")}
+              </button>
             ) : (
-              <Link to={base} className="btn btn--small">{t("chat.message.cancel")}</Link>
+              <Link to={base} className="btn btn--small">
+                {t("chat.message.cancel")}
+              </Link>
             )}
           </div>
         </Form>
@@ -87,9 +112,15 @@ export function MessageItem({
                   <input type="hidden" name="messageId" value={message.id} />
                   <input type="hidden" name="emoji" value={r.emoji} />
                   <input type="hidden" name="on" value={on ? "0" : "1"} />
-                  <button type="submit" className="chat-reaction" aria-pressed={on}
-                    aria-label={tx("chat.message.reactionCount", { emoji: r.emoji, count: r.userIds.length })}>
-                    <span aria-hidden="true">{r.emoji} {r.userIds.length}</span>
+                  <button
+                    type="submit"
+                    className="chat-reaction"
+                    aria-pressed={on}
+                    aria-label={tx("chat.message.reactionCount", { emoji: r.emoji, count: r.userIds.length })}
+                  >
+                    <span aria-hidden="true">
+                      {r.emoji} {r.userIds.length}
+                    </span>
                   </button>
                 </Form>
               </li>
@@ -106,12 +137,18 @@ export function MessageItem({
         </p>
       ) : null}
 
-      {readBy.length > 0 ? <p className="chat-receipt">{direct ? t("chat.message.seen") : tx("chat.message.readBy", { names: readBy.join(", ") })}</p> : null}
+      {readBy.length > 0 ? (
+        <p className="chat-receipt">{direct ? t("chat.message.seen") : tx("chat.message.readBy", { names: readBy.join(", ") })}</p>
+      ) : null}
 
       {active && !editing ? (
         <details className="chat-message__actions">
           <summary className="btn btn--small btn--link">
-            {t("chat.message.actions")}<span className="visually-hidden"> — {author}, <MessageTime value={message.createdAt} /></span>
+            {t("chat.message.actions")}
+            <span className="visually-hidden">
+              {" "}
+              — {author}, <MessageTime value={message.createdAt} />
+            </span>
           </summary>
           <div className="cluster">
             <fieldset className="chat-react-picker">
@@ -134,18 +171,26 @@ export function MessageItem({
             {mine ? (
               <>
                 {actions.onStartEdit ? (
-                  <button type="button" className="btn btn--small" onClick={() => actions.onStartEdit?.(message)}>{t("chat.message.edit")}</button>
+                  <button type="button" className="btn btn--small" onClick={() => actions.onStartEdit?.(message)}>
+                    {t("chat.message.edit")}
+                  </button>
                 ) : (
-                  <Link to={`${base}${join}edit=${message.id}#message-${message.id}`} className="btn btn--small">{t("chat.message.edit")}</Link>
+                  <Link to={`${base}${join}edit=${message.id}#message-${message.id}`} className="btn btn--small">
+                    {t("chat.message.edit")}
+                  </Link>
                 )}
                 <Form method="post" onSubmit={(e) => actions.onDelete?.(e, message)}>
                   <input type="hidden" name="intent" value="delete" />
                   <input type="hidden" name="messageId" value={message.id} />
-                  <button type="submit" className="btn btn--small btn--danger">{t("chat.message.delete")}</button>
+                  <button type="submit" className="btn btn--small btn--danger">
+                    {t("chat.message.delete")}
+                  </button>
                 </Form>
               </>
             ) : (
-              <Link to={`${base}${join}report=${message.id}#message-${message.id}`} className="btn btn--small">{t("chat.message.report")}</Link>
+              <Link to={`${base}${join}report=${message.id}#message-${message.id}`} className="btn btn--small">
+                {t("chat.message.report")}
+              </Link>
             )}
           </div>
         </details>
@@ -156,16 +201,35 @@ export function MessageItem({
           <input type="hidden" name="intent" value="report" />
           <input type="hidden" name="messageId" value={message.id} />
           <div className={reportError ? "field field--invalid" : "field"}>
-            <label className="field__label" htmlFor={`report-${message.id}`}>{t("chat.report.reason")}</label>
-            <p className="field__hint" id={`report-${message.id}-hint`}>{t("chat.report.hint")}</p>
-            <textarea id={`report-${message.id}`} name="reason" className="input" rows={3} maxLength={REPORT_REASON_MAX_LENGTH} required
+            <label className="field__label" htmlFor={`report-${message.id}`}>
+              {t("chat.report.reason")}
+            </label>
+            <p className="field__hint" id={`report-${message.id}-hint`}>
+              {t("chat.report.hint")}
+            </p>
+            <textarea
+              id={`report-${message.id}`}
+              name="reason"
+              className="input"
+              rows={3}
+              maxLength={REPORT_REASON_MAX_LENGTH}
+              required
               aria-invalid={reportError ? true : undefined}
-              aria-describedby={reportError ? `report-${message.id}-hint report-${message.id}-error` : `report-${message.id}-hint`} />
-            {reportError ? <p className="field__error" id={`report-${message.id}-error`}>{tx(reportError)}</p> : null}
+              aria-describedby={reportError ? `report-${message.id}-hint report-${message.id}-error` : `report-${message.id}-hint`}
+            />
+            {reportError ? (
+              <p className="field__error" id={`report-${message.id}-error`}>
+                {tx(reportError)}
+              </p>
+            ) : null}
           </div>
           <div className="cluster">
-            <button type="submit" className="btn btn--small btn--primary">{t("chat.report.submit")}</button>
-            <Link to={base} className="btn btn--small">{t("chat.message.cancel")}</Link>
+            <button type="submit" className="btn btn--small btn--primary">
+              {t("chat.report.submit")}
+            </button>
+            <Link to={base} className="btn btn--small">
+              {t("chat.message.cancel")}
+            </Link>
           </div>
         </Form>
       ) : null}

@@ -10,9 +10,13 @@ export function MessageText({ message }: { message: Pick<ChatMessage, "body" | "
     <p className="chat-message__body">
       {segments.map((segment, i) =>
         segment.kind === "link" ? (
-          <a key={i} href={segment.href} rel="noopener noreferrer nofollow ugc">{segment.text}</a>
+          <a key={i} href={segment.href} rel="noopener noreferrer nofollow ugc">
+            {segment.text}
+          </a>
         ) : segment.kind === "mention" ? (
-          <span key={i} className="chat-mention">{segment.text}</span>
+          <span key={i} className="chat-mention">
+            {segment.text}
+          </span>
         ) : (
           <Fragment key={i}>{segment.text}</Fragment>
         ),

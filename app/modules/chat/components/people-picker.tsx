@@ -13,19 +13,38 @@ export function PeopleSearch({ q, label }: { q: string; label: string }) {
   return (
     <Form method="get" className="cluster chat-search" role="search" aria-label={label}>
       <div className="field">
-        <label className="field__label" htmlFor="people-q">{t("chat.people.search")}</label>
+        <label className="field__label" htmlFor="people-q">
+          {t("chat.people.search")}
+        </label>
         <input id="people-q" name="q" type="search" className="input" defaultValue={q} maxLength={80} />
       </div>
-      <div className="form-actions"><button type="submit" className="btn btn--secondary">{t("chat.people.searchSubmit")}</button></div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn--secondary">
+          {t("chat.people.searchSubmit")}
+        </button>
+      </div>
     </Form>
   );
 }
 
-export function PeopleCheckboxes({ people, legend, error, form }: { people: Candidate[]; legend: string; error?: string | null; form?: string }) {
+export function PeopleCheckboxes({
+  people,
+  legend,
+  error,
+  form,
+}: {
+  people: Candidate[];
+  legend: string;
+  error?: string | null;
+  form?: string;
+}) {
   const { t, tx } = useI18n();
   if (people.length === 0) return <p className="meta">{t("chat.people.none")}</p>;
   return (
-    <fieldset className={error ? "field checkbox-list field--invalid" : "field checkbox-list"} aria-describedby={error ? "people-error" : undefined}>
+    <fieldset
+      className={error ? "field checkbox-list field--invalid" : "field checkbox-list"}
+      aria-describedby={error ? "people-error" : undefined}
+    >
       <legend className="field__label">{legend}</legend>
       <ul>
         {people.map((p) => (
@@ -37,7 +56,11 @@ export function PeopleCheckboxes({ people, legend, error, form }: { people: Cand
           </li>
         ))}
       </ul>
-      {error ? <p className="field__error" id="people-error">{tx(error)}</p> : null}
+      {error ? (
+        <p className="field__error" id="people-error">
+          {tx(error)}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

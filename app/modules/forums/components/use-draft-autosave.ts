@@ -5,6 +5,13 @@ import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, type RefObject } from "react";
 
 export const DRAFT_DELAY_MS = 2_000;
+const DRAFTS_ACTION = "/forums/drafts";
+
+/**
+ * For the writing pages' `shouldRevalidate`: an autosaved draft changes nothing the
+ * page shows, so its page data is not reloaded (nor its fields reset under the person).
+ */
+export const isDraftAutosave = (formAction: string | undefined) => formAction === DRAFTS_ACTION;
 
 export function useDraftAutosave(formRef: RefObject<HTMLFormElement>, key: string) {
   const fetcher = useFetcher();
@@ -21,7 +28,7 @@ export function useDraftAutosave(formRef: RefObject<HTMLFormElement>, key: strin
       const value = data.get(name);
       if (typeof value === "string") payload.set(name, value);
     }
-    submit.current(payload, { method: "post", action: "/forums/drafts" });
+    submit.current(payload, { method: "post", action: DRAFTS_ACTION });
   }, [formRef, key]);
   const schedule = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);

@@ -3,7 +3,10 @@
 import { useFetcher, useLocation } from "@remix-run/react";
 import { useEffect, useState, type MouseEvent } from "react";
 
-interface Page<T> { topics: T[]; nextCursor: string | null }
+interface Page<T> {
+  topics: T[];
+  nextCursor: string | null;
+}
 
 function isPage<T>(value: unknown): value is Page<T> {
   return Boolean(value && typeof value === "object" && Array.isArray((value as { topics?: unknown }).topics));

@@ -1,5 +1,5 @@
 // A reply appears live for people reading the topic: on the browser's one live
-// connection (~/modules/chat/live, opened by the header for signed-in people) the
+// connection (~/modules/realtime/live, opened by the header for signed-in people) the
 // page joins the topic's room (the server checks the reader may read it) and, when a
 // post is published there, fetches it with the reader's own rights
 // (/forums/api/posts/:id) so RLS decides what each reader gets. On every
@@ -9,16 +9,24 @@
 // The event contracts (zod) are imported when the page goes live, after hydration:
 // live updates are an enhancement and stay out of a read page's first load.
 import { useEffect, useRef, useState } from "react";
-import { onLive, useReaderRoom } from "~/modules/chat/live";
+import { onLive, useReaderRoom } from "~/modules/realtime/live";
 import type { PostData } from "./post-article";
 
 const contracts = () => import("../live-schemas");
 const roomEvents = () => contracts().then((c) => c.FORUM_LIVE_EVENTS);
 
-export interface LivePost { post: PostData; authorName: string }
+export interface LivePost {
+  post: PostData;
+  authorName: string;
+}
 
 function isPostPayload(value: unknown): value is { post: PostData } {
-  return Boolean(value && typeof value === "object" && (value as { post?: unknown }).post && typeof (value as { post: { id?: unknown } }).post.id === "number");
+  return Boolean(
+    value &&
+    typeof value === "object" &&
+    (value as { post?: unknown }).post &&
+    typeof (value as { post: { id?: unknown } }).post.id === "number",
+  );
 }
 
 export function useTopicLive(options: { topicId: number; enabled: boolean; knownNumbers: number[] }) {
@@ -46,7 +54,11 @@ export function useTopicLive(options: { topicId: number; enabled: boolean; known
           if (!response.ok) return;
           const data: unknown = await response.json();
           if (closed || !isPostPayload(data)) return;
-          setLive((current) => (current.some((p) => p.post.id === data.post.id) ? current : [...current, { post: data.post, authorName: event.data.authorName }]));
+          setLive((current) =>
+            current.some((p) => p.post.id === data.post.id)
+              ? current
+              : [...current, { post: data.post, authorName: event.data.authorName }],
+          );
         } catch {
           // The next page load shows it.
         }

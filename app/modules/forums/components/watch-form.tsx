@@ -9,12 +9,20 @@ export function WatchForm({ level, action, id }: { level: string; action?: strin
     <Form method="post" action={action} className="cluster" preventScrollReset>
       <input type="hidden" name="intent" value="watch" />
       <div className="field">
-        <label className="field__label" htmlFor={id}>{t("forums.watch.label")}</label>
+        <label className="field__label" htmlFor={id}>
+          {t("forums.watch.label")}
+        </label>
         <select className="select" id={id} name="level" defaultValue={level} key={level}>
-          {WATCH_LEVELS.map((l) => <option key={l} value={l}>{tx(`forums.watch.levels.${l}`)}</option>)}
+          {WATCH_LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {tx(`forums.watch.levels.${l}`)}
+            </option>
+          ))}
         </select>
       </div>
-      <button type="submit" className="btn btn--small btn--secondary">{t("forums.watch.submit")}</button>
+      <button type="submit" className="btn btn--small btn--secondary">
+        {t("forums.watch.submit")}
+      </button>
     </Form>
   );
 }

@@ -1,0 +1,103 @@
+// Editing an existing event: the organiser's form starts from what is stored (local
+// date and times in Toronto, as the trigger keeps them), goes through the same zod
+// contract as creation, and the description goes through the rich-text validator so
+// that only a well-formed document reaches the jsonb column.
+import { bodyFromForm } from "~/components/rich-text/links.server";
+import { docToText } from "~/components/rich-text/plain-text";
+import type { RichNode } from "~/components/rich-text/limits";
+import type { Viewer } from "~/modules/accounts/accounts.server";
+import { hasRole } from "~/modules/accounts/accounts.server";
+import type { Database } from "~/utils/db.server";
+import { eventFormSchema, type EventInput } from "./schemas";
+
+export interface EventEditDefaults {
+  id: string;
+  title: string;
+  kind: string;
+  seriesId: string;
+  date: string;
+  start: string;
+  end: string;
+  audience: string;
+  spaceId: string;
+  capacity: string;
+  language: string;
+  region: string;
+  topics: string[];
+  speakers: string;
+  descriptionText: string;
+  descriptionJson: string;
+  cpdHours: string;
+  cpdBody: string;
+  cpdCategory: string;
+  status: "scheduled" | "cancelled";
+  registered: number;
+}
+
+/** The stored event as the edit form's starting values; null if absent or not the organiser's to edit. */
+export async function eventForEditing(db: Database, viewer: Viewer, id: string): Promise<EventEditDefaults | null> {
+  if (!hasRole(viewer, "organiser") || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return db.withUser(
+    viewer.claims,
+    async (tx) => {
+      const e = await tx.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!e) return null;
+      const places = await tx
+        .selectFrom("event_registrations")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("event_id", "=", id)
+        .where("status", "=", "registered")
+        .executeTakeFirst();
+      const hhmm = (t: string | null) => (t ?? "").slice(0, 5);
+      const doc = e.description && typeof e.description === "object" ? (e.description as RichNode) : null;
+      return {
+        id: e.id,
+        title: e.title,
+        kind: e.kind,
+        seriesId: e.series_id ?? "",
+        date: String(e.starts_on).slice(0, 10),
+        start: hhmm(e.start_time),
+        end: hhmm(e.end_time),
+        audience: e.audience,
+        spaceId: e.space_id ?? "",
+        capacity: e.capacity === null ? "" : String(e.capacity),
+        language: e.language,
+        region: e.region_code ?? "",
+        topics: e.topics,
+        speakers: e.speakers.join("\n"),
+        descriptionText: doc ? docToText(doc) : "",
+        descriptionJson: doc ? JSON.stringify(doc) : "",
+        cpdHours: e.cpd_hours === null ? "" : String(Number(e.cpd_hours)),
+        cpdBody: e.cpd_body ?? "",
+        cpdCategory: e.cpd_category ?? "",
+        status: e.status,
+        registered: Number(places?.n ?? 0),
+      };
+    },
+    { readOnly: true },
+  );
+}
+
+export type ParsedEventForm = { ok: true; input: EventInput } | { ok: false; errors: Record<string, string[] | undefined> };
+
+/**
+ * The organiser's form (creation or edit) → the validated input. The description, a
+ * textarea enhanced by the editor, becomes the editor's JSON document (or nothing).
+ */
+export function parseEventForm(form: FormData): ParsedEventForm {
+  const values: Record<string, unknown> = { ...Object.fromEntries(form), topics: form.getAll("topics") };
+  delete values.description;
+  delete values.descriptionJson;
+  const parsed = eventFormSchema.safeParse(values);
+  const errors: Record<string, string[] | undefined> = parsed.success ? {} : parsed.error.flatten().fieldErrors;
+  const body = String(form.get("description") ?? "");
+  const bodyJson = String(form.get("descriptionJson") ?? "");
+  let description: string | undefined;
+  if (body.trim() || bodyJson.trim()) {
+    const rich = bodyFromForm({ body, bodyJson });
+    if (rich.ok) description = JSON.stringify(rich.doc);
+    else errors.description = [`forums.richText.errors.${rich.error}`];
+  }
+  if (!parsed.success || errors.description) return { ok: false, errors };
+  return { ok: true, input: { ...parsed.data, description } };
+}

@@ -1,0 +1,45 @@
+// The confidentiality incident register's form (admins only, /admin/incidents), apart from
+// the members' privacy forms so the admin page carries only its own messages.
+import { z } from "zod";
+import { calendarDate } from "~/utils/input-schemas";
+
+const incidentText = (max: number) =>
+  z.string({ required_error: "errors.required" }).trim().min(3, "admin.incidents.errors.tooShort").max(max, "errors.too_long");
+const optionalDate = calendarDate("admin.incidents.errors.date").optional();
+// An empty field reaches zod as undefined: "required", not zod's own English word.
+const requiredDate = z.string({ required_error: "errors.required" }).pipe(calendarDate("admin.incidents.errors.date"));
+
+/** One entry of the confidentiality incident register: what the regulation asks for. */
+export const incidentSchema = z
+  .object({
+    description: incidentText(4000),
+    circumstances: incidentText(4000),
+    occurredFrom: requiredDate,
+    occurredTo: optionalDate,
+    discoveredOn: requiredDate,
+    // Typed as text (a plain input without JavaScript), a whole number within what the table accepts.
+    peopleCount: z
+      .string({ required_error: "errors.required" })
+      .trim()
+      .regex(/^\d{1,8}$/, "admin.incidents.errors.count")
+      .transform(Number)
+      .refine((n) => n <= 10_000_000, "admin.incidents.errors.count"),
+    informationConcerned: incidentText(2000),
+    seriousRisk: z.enum(["yes", "no"], { errorMap: () => ({ message: "admin.incidents.errors.risk" }) }),
+    riskAssessment: incidentText(4000),
+    commissionNotifiedOn: optionalDate,
+    peopleNotifiedOn: optionalDate,
+    measures: incidentText(4000),
+  })
+  .superRefine((v, ctx) => {
+    // The same order the database checks: a period ends after it starts, it is known once it began, notices follow knowing.
+    if (v.occurredTo && v.occurredTo < v.occurredFrom)
+      ctx.addIssue({ code: "custom", path: ["occurredTo"], message: "admin.incidents.errors.periodOrder" });
+    if (v.discoveredOn < v.occurredFrom)
+      ctx.addIssue({ code: "custom", path: ["discoveredOn"], message: "admin.incidents.errors.discoveredOrder" });
+    for (const key of ["commissionNotifiedOn", "peopleNotifiedOn"] as const) {
+      const value = v[key];
+      if (value && value < v.discoveredOn) ctx.addIssue({ code: "custom", path: [key], message: "admin.incidents.errors.noticeOrder" });
+    }
+  });
+export type IncidentInput = z.infer<typeof incidentSchema>;

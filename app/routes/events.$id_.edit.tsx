@@ -1,0 +1,117 @@
+// Organisers edit an event (same contract as creation) or cancel it. A change of time
+// or a cancellation tells every registrant and waitlisted person by mail; registrants
+// get the updated invitation (same UID, higher SEQUENCE). Plain forms: nothing needs
+// JavaScript; a refused form comes back with what was typed and a message per field.
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
+import { EventFields, type EventFieldValues } from "~/modules/events/components/event-fields";
+import { eventForEditing, parseEventForm } from "~/modules/events/editing.server";
+import { cancelEvent, listEvents, updateEvent } from "~/modules/events/events.server";
+import { useI18n } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "events.edit.title");
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  requireRole(viewer, "organiser");
+  const event = await eventForEditing(context.db, viewer, params.id ?? "");
+  if (!event) throw new Response("not_found", { status: 404 });
+  const { series, topics, regions } = await listEvents(context.db, viewer.claims, { when: "upcoming" });
+  return json({ event, series, topics, regions });
+}
+
+type Errors = Record<string, string[] | undefined>;
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  requireRole(viewer, "organiser");
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const services = { db: context.db, mail: context.mail, jobs: context.jobs, realtime: context.realtime, publicUrl: context.env.publicUrl };
+  const intent = form.get("intent");
+  if (intent === "cancel") {
+    const outcome = await cancelEvent(services, viewer, id);
+    if (!outcome.ok)
+      return json({ errors: {} as Errors, formError: outcome.formError ?? "errors.invalid", values: null }, { status: outcome.status });
+    return redirect(`/events/${id}?done=cancelled`);
+  }
+  if (intent !== "save") return json({ errors: {} as Errors, formError: "errors.invalid", values: null }, { status: 400 });
+  const values = { ...Object.fromEntries([...form].map(([k, v]) => [k, String(v)])), topics: form.getAll("topics").map(String) };
+  const parsed = parseEventForm(form);
+  if (!parsed.ok) return json({ errors: parsed.errors, formError: null, values }, { status: 400 });
+  const outcome = await updateEvent(services, viewer, id, parsed.input);
+  if (!outcome.ok)
+    return json(
+      { errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null, values },
+      { status: outcome.status },
+    );
+  return redirect(`/events/${id}?done=updated`);
+}
+
+export default function EditEvent() {
+  const { t, tx } = useI18n();
+  const { event, series, topics, regions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Errors = result?.errors ?? {};
+  // After a refusal the form shows what the organiser typed, not the stored values.
+  const typed = (result?.values ?? null) as (Record<string, string> & { topics?: string[] }) | null;
+  const values: EventFieldValues = typed ?? { ...event, description: event.descriptionText };
+  const cancelled = event.status === "cancelled";
+  return (
+    <div className="container container--narrow stack stack--l">
+      <p>
+        <Link to={`/events/${event.id}`}>← {event.title}</Link>
+      </p>
+      <header className="page-header stack stack--s">
+        <h1>{t("events.edit.title")}</h1>
+        <p className="lead">{tx("events.edit.lead", { count: event.registered })}</p>
+      </header>
+      {result?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {tx(result.formError)}
+        </p>
+      ) : null}
+      {Object.keys(errors).length > 0 ? (
+        <p className="alert alert--error" role="alert">
+          {t("events.edit.fix")}
+        </p>
+      ) : null}
+      {cancelled ? (
+        <p className="alert alert--warning">{t("events.item.cancelled")}</p>
+      ) : (
+        <Form method="post" className="form stack" noValidate key={JSON.stringify(typed)}>
+          <input type="hidden" name="intent" value="save" />
+          <EventFields
+            idPrefix="ed"
+            errors={errors}
+            series={series}
+            topics={topics}
+            regions={regions}
+            values={values}
+            spaceId={event.spaceId}
+            withDescription
+          />
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("events.manage.save")}
+            </button>
+          </div>
+        </Form>
+      )}
+      {cancelled ? null : (
+        <section className="stack stack--s" aria-labelledby="cancel-title">
+          <h2 id="cancel-title">{t("events.manage.cancel")}</h2>
+          <p>{t("events.edit.cancelLead")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="cancel" />
+            <button type="submit" className="btn btn--danger">
+              {t("events.manage.cancel")}
+            </button>
+          </Form>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+// An event's live room: the video (Jitsi, organisers as moderators) beside the Q&A.
+// Registrants and organisers only (403 with a way to register for anyone else); open
+// 15 minutes before the start until the end. Every Q&A action is a plain form; with
+// JavaScript the Q&A also updates live when someone asks, upvotes or a host answers.
+// The event's chat is the chat module's page: a plain form here makes the person a
+// member of the event's channel and takes them there (its own live delivery).
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { requireViewer } from "~/modules/accounts/guards.server";
+import { publishMembership } from "~/modules/chat/publish.server";
+import { useEventLive } from "~/modules/events/components/use-event-live";
+import { EVENT_LIVE_EVENTS, eventLiveRoom, qaFormSchema } from "~/modules/events/live-schemas";
+import {
+  askQuestion,
+  joinEventChat,
+  liveAccess,
+  listQuestions,
+  markAnswered,
+  toggleVote,
+  type LiveQuestion,
+} from "~/modules/events/live.server";
+import { GuardFindings, findingsIn } from "~/modules/identifier-guard/components";
+import { videoRoomFor } from "~/modules/video/room.server";
+import type { VideoPresenceEvent } from "~/modules/video/schemas";
+import { VideoRoom } from "~/modules/video/video-room";
+import { useI18n } from "~/utils/i18n";
+import { fieldErrorsFromZod } from "~/utils/outcome";
+import { getAppSecret } from "~/utils/secret.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} · Passerelle` : "Passerelle" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  const access = await liveAccess(context.db, viewer, params.id ?? "");
+  if (!access) throw new Response("not_found", { status: 404 });
+  const { event, role, window, opensAt, endsAt } = access;
+  const base = {
+    event: { id: event.id, title: event.title, startsAt: event.startsAt, durationMinutes: event.durationMinutes },
+    role,
+    window,
+    opensAt,
+    endsAt,
+    me: viewer.id,
+  };
+  if (!role) return json({ ...base, refused: true as const, room: null, questions: [] as LiveQuestion[] }, { status: 403 });
+  if (window !== "open") return json({ ...base, refused: false as const, room: null, questions: [] as LiveQuestion[] });
+  const room = await videoRoomFor({
+    env: context.env,
+    secret: getAppSecret(context.env),
+    subject: { scope: "event", id: event.id },
+    person: { id: viewer.id, name: viewer.displayName },
+    moderator: role === "organiser",
+  });
+  const questions = await listQuestions(context.db, viewer, event.id);
+  return json({ ...base, refused: false as const, room, questions });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  const id = params.id ?? "";
+  const parsed = qaFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success)
+    return json({ formError: "errors.invalid", fieldErrors: fieldErrorsFromZod(parsed.error), findings: [] }, { status: 400 });
+  const input = parsed.data;
+  if (input.intent === "chat") {
+    const joined = await joinEventChat(context.db, viewer, id);
+    if (!joined.ok)
+      return json({ formError: joined.formError ?? "errors.invalid", fieldErrors: {}, findings: [] }, { status: joined.status });
+    // The person's open connections join the conversation's room: its messages arrive live.
+    publishMembership(context.realtime, joined.conversationId, viewer.id, "added");
+    return redirect(`/chat/${joined.conversationId}`);
+  }
+  const outcome =
+    input.intent === "ask"
+      ? await askQuestion(context.db, viewer, id, input.body)
+      : input.intent === "vote"
+        ? await toggleVote(context.db, viewer, id, input.questionId)
+        : await markAnswered(context.db, viewer, id, input.questionId, input.answered);
+  if (!outcome.ok) {
+    return json(
+      { formError: outcome.formError ?? "errors.invalid", fieldErrors: outcome.fieldErrors ?? {}, findings: outcome.findings ?? [] },
+      { status: outcome.status },
+    );
+  }
+  // Everyone else in the room reloads the Q&A (ids only; each reads with their own rights).
+  context.realtime.emitToRoom(eventLiveRoom(id), EVENT_LIVE_EVENTS.changed, { eventId: id });
+  return redirect(`/events/${id}/live${input.intent === "ask" ? "?done=asked" : ""}#qa`);
+}
+
+export default function LiveRoom() {
+  const { t, tx, date } = useI18n();
+  const data = useLoaderData<typeof loader>();
+  const { event, role, window } = data;
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const [presence, setPresence] = useState<VideoPresenceEvent["type"] | null>(null);
+  const open = !data.refused && window === "open";
+  useEventLive(event.id, open);
+
+  const onPresence = useCallback(
+    (e: VideoPresenceEvent) => {
+      setPresence(e.type);
+      // keepalive: the "left" of a page being closed still reaches the server.
+      void fetch(`/events/${event.id}/presence`, {
+        method: "POST",
+        body: new URLSearchParams({ type: e.type }),
+        keepalive: true,
+        credentials: "same-origin",
+      }).catch(() => {});
+    },
+    [event.id],
+  );
+
+  // After a question was sent, the field is empty again (the page reloaded) and keeps focus for the next one.
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const asked = params.get("done") === "asked";
+  useEffect(() => {
+    if (asked && navigation.state === "idle") bodyRef.current?.focus();
+  }, [asked, navigation.state]);
+
+  const back = (
+    <p>
+      <Link to={`/events/${event.id}`}>← {t("eventsLive.room.back")}</Link>
+    </p>
+  );
+  if (data.refused) {
+    return (
+      <div className="container container--narrow stack stack--l">
+        {back}
+        <header className="page-header stack stack--s">
+          <h1>{t("eventsLive.room.refusedTitle")}</h1>
+          <p className="lead">{event.title}</p>
+        </header>
+        <p>{t("eventsLive.room.refusedBody")}</p>
+        <p>
+          <Link className="btn btn--primary" to={`/events/${event.id}#registration-title`}>
+            {t("eventsLive.room.register")}
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  const header = (
+    <header className="page-header stack stack--s">
+      <h1>{t("eventsLive.room.title")}</h1>
+      <p className="lead">{event.title}</p>
+      <p className="meta">
+        <time dateTime={event.startsAt}>{date(event.startsAt, "datetime")}</time> ·{" "}
+        {t("events.item.duration", { minutes: event.durationMinutes })}
+      </p>
+    </header>
+  );
+  if (!open) {
+    return (
+      <div className="container container--narrow stack stack--l">
+        {back}
+        {header}
+        <p className="alert alert--info" role="status">
+          {window === "before" ? t("eventsLive.room.before", { opens: date(data.opensAt, "datetime") }) : t("eventsLive.room.ended")}
+        </p>
+        {window === "ended" ? <p>{t("eventsLive.room.attestationHint")}</p> : null}
+      </div>
+    );
+  }
+
+  const fieldErrors = (actionData?.fieldErrors ?? {}) as Record<string, string[]>;
+  const findings = findingsIn(actionData);
+  const bodyError = fieldErrors.body?.length ? fieldErrors.body.map((e) => tx(e)).join(" ") : null;
+  const openQuestions = data.questions.filter((q) => !q.answered);
+  const answered = data.questions.filter((q) => q.answered);
+  const renderQuestion = (q: LiveQuestion) => (
+    <li key={q.id} className="card stack stack--2xs live-question" data-question={q.id}>
+      <p className="live-question__body">{q.body}</p>
+      <p className="meta">
+        {q.answered ? (
+          <>
+            <span className="badge badge--verified">{t("eventsLive.qa.answered")}</span>
+            {" · "}
+          </>
+        ) : null}
+        {q.mine ? (
+          <>
+            {t("eventsLive.qa.yours")}
+            {" · "}
+          </>
+        ) : null}
+        {t("eventsLive.qa.votes", { count: q.votes })}
+      </p>
+      <div className="cluster">
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="vote" />
+          <input type="hidden" name="questionId" value={q.id} />
+          <button type="submit" className="btn btn--secondary btn--small" aria-pressed={q.votedByMe}>
+            {q.votedByMe ? t("eventsLive.qa.unvote") : t("eventsLive.qa.vote")}
+          </button>
+        </Form>
+        {role === "organiser" ? (
+          <Form method="post" preventScrollReset>
+            <input type="hidden" name="intent" value="answer" />
+            <input type="hidden" name="questionId" value={q.id} />
+            <input type="hidden" name="answered" value={q.answered ? "false" : "true"} />
+            <button type="submit" className="btn btn--secondary btn--small">
+              {q.answered ? t("eventsLive.qa.reopen") : t("eventsLive.qa.markAnswered")}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </li>
+  );
+
+  return (
+    <div className="container stack stack--l">
+      {back}
+      {header}
+      {role === "organiser" ? <p className="alert alert--info">{t("eventsLive.room.moderator")}</p> : null}
+      {presence ? (
+        <p role="status" className="meta">
+          {t(presence === "joined" ? "eventsLive.room.joined" : "eventsLive.room.left")}
+        </p>
+      ) : null}
+      <div className="live-room">
+        <div className="live-room__video">
+          {data.room ? (
+            <VideoRoom room={data.room} onPresence={onPresence} alternatives={<p>{t("eventsLive.room.videoAlternatives")}</p>} />
+          ) : null}
+        </div>
+        <section className="live-room__chat stack stack--s" id="chat" aria-labelledby="chat-title">
+          <h2 id="chat-title">{t("eventsLive.chat.title")}</h2>
+          <p>{t("eventsLive.chat.lead")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="chat" />
+            <button type="submit" className="btn btn--secondary">
+              {t("eventsLive.chat.open")}
+            </button>
+          </Form>
+        </section>
+        <section className="live-room__qa stack stack--s" id="qa" aria-labelledby="qa-title">
+          <h2 id="qa-title">{t("eventsLive.qa.title")}</h2>
+          <p>{t("eventsLive.qa.lead")}</p>
+          {asked && !actionData ? (
+            <p className="alert alert--success" role="status">
+              {t("eventsLive.qa.asked")}
+            </p>
+          ) : null}
+          {actionData?.formError && !bodyError ? (
+            <p className="alert alert--error" role="alert">
+              {tx(actionData.formError)}
+            </p>
+          ) : null}
+          <Form method="post" className="stack stack--s" preventScrollReset>
+            <input type="hidden" name="intent" value="ask" />
+            <div className="field">
+              <label className="field__label" htmlFor="question-body">
+                {t("eventsLive.qa.label")}
+              </label>
+              <p className="field__hint" id="question-body-hint">
+                {t("eventsLive.qa.hint")}
+              </p>
+              <textarea
+                ref={bodyRef}
+                id="question-body"
+                name="body"
+                className="input"
+                rows={3}
+                required
+                minLength={3}
+                maxLength={500}
+                aria-describedby={bodyError ? "question-body-hint question-body-error" : "question-body-hint"}
+                aria-invalid={bodyError ? true : undefined}
+                key={asked ? "asked" : "new"}
+              />
+              {bodyError ? (
+                <p className="field__error" id="question-body-error">
+                  {bodyError}
+                </p>
+              ) : null}
+            </div>
+            {findings.length > 0 ? (
+              <GuardFindings findings={findings} fieldLabel={() => t("eventsLive.qa.label")} overridable={false} idPrefix="qa" />
+            ) : null}
+            <p>
+              <button type="submit" className="btn btn--primary">
+                {t("eventsLive.qa.submit")}
+              </button>
+            </p>
+          </Form>
+          <p className="meta">{t("eventsLive.qa.live")}</p>
+          <h3>{t("eventsLive.qa.open")}</h3>
+          {openQuestions.length === 0 ? (
+            <p>{t("eventsLive.qa.empty")}</p>
+          ) : (
+            <ul role="list" className="stack stack--s" aria-live="polite">
+              {openQuestions.map(renderQuestion)}
+            </ul>
+          )}
+          {answered.length > 0 ? (
+            <>
+              <h3>{t("eventsLive.qa.answeredList")}</h3>
+              <ul role="list" className="stack stack--s">
+                {answered.map(renderQuestion)}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+// Upcoming and past events: a GET form of filters (works without JavaScript).
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { hasRole } from "~/modules/accounts/accounts.server";
+import { getOptionalViewer } from "~/modules/accounts/guards.server";
+import { listEvents } from "~/modules/events/events.server";
+import { AUDIENCES, EVENT_LANGUAGES, eventFiltersSchema } from "~/modules/events/schemas";
+import { useI18n } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "events.list.title");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await getOptionalViewer(request, context);
+  const filters = eventFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const result = await listEvents(context.db, viewer?.claims ?? null, filters);
+  return json({ filters, ...result, signedIn: Boolean(viewer), organiser: hasRole(viewer, "organiser") });
+}
+
+export default function EventsList() {
+  const { t, tx, date, label } = useI18n();
+  const { filters, events, series, topics, regions, signedIn, organiser } = useLoaderData<typeof loader>();
+  const other = filters.when === "past" ? "upcoming" : "past";
+  const keep = new URLSearchParams(Object.entries(filters).filter(([k, v]) => k !== "when" && typeof v === "string") as [string, string][]);
+  keep.set("when", other);
+  return (
+    <div className="container stack stack--l">
+      <header className="page-header stack stack--s">
+        <h1>{t("events.list.title")}</h1>
+        <p className="lead">{t("events.list.lead")}</p>
+        <ul className="cluster">
+          {signedIn ? (
+            <li>
+              <Link className="btn btn--small btn--secondary" to="/events/calendar">
+                {t("events.list.calendar")}
+              </Link>
+            </li>
+          ) : null}
+          {organiser ? (
+            <li>
+              <Link className="btn btn--small btn--primary" to="/events/manage">
+                {t("events.list.manage")}
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      </header>
+      <nav aria-label={t("events.list.title")} className="cluster">
+        <span aria-current="page" className="btn btn--small btn--primary">
+          {tx(`events.list.${filters.when}`)}
+        </span>
+        <Link className="btn btn--small btn--secondary" to={`/events?${keep.toString()}`}>
+          {tx(`events.list.${other}`)}
+        </Link>
+      </nav>
+      <Form method="get" className="form cluster" role="search" aria-label={t("events.list.filters")}>
+        <input type="hidden" name="when" value={filters.when} />
+        <div className="field">
+          <label className="field__label" htmlFor="f-topic">
+            {t("events.list.topic")}
+          </label>
+          <select id="f-topic" name="topic" className="select" defaultValue={filters.topic ?? ""}>
+            <option value="">{t("events.list.any")}</option>
+            {topics.map((o) => (
+              <option key={o.code} value={o.code}>
+                {label(o)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor="f-audience">
+            {t("events.list.audience")}
+          </label>
+          <select id="f-audience" name="audience" className="select" defaultValue={filters.audience ?? ""}>
+            <option value="">{t("events.list.any")}</option>
+            {AUDIENCES.map((a) => (
+              <option key={a} value={a}>
+                {tx(`events.audiences.${a}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor="f-language">
+            {t("events.list.language")}
+          </label>
+          <select id="f-language" name="language" className="select" defaultValue={filters.language ?? ""}>
+            <option value="">{t("events.list.any")}</option>
+            {EVENT_LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {tx(`events.languages.${l}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor="f-series">
+            {t("events.list.series")}
+          </label>
+          <select id="f-series" name="series" className="select" defaultValue={filters.series ?? ""}>
+            <option value="">{t("events.list.any")}</option>
+            {series.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor="f-region">
+            {t("events.list.region")}
+          </label>
+          <select id="f-region" name="region" className="select" defaultValue={filters.region ?? ""}>
+            <option value="">{t("events.list.any")}</option>
+            {regions.map((r) => (
+              <option key={r.code} value={r.code}>
+                {label(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn--secondary">
+            {t("events.list.apply")}
+          </button>
+        </div>
+      </Form>
+      {events.length === 0 ? (
+        <p>{t("events.list.empty")}</p>
+      ) : (
+        <ul className="stack" aria-label={tx(`events.list.${filters.when}`)}>
+          {events.map((e) => (
+            <li key={e.id} className="card stack stack--s">
+              <h2 className="card__title">
+                <Link to={`/events/${e.id}`}>{e.title}</Link>
+              </h2>
+              <p>
+                <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
+                {" · "}
+                {tx(`events.kinds.${e.kind}`)}
+                {" · "}
+                {tx(`events.audiences.${e.audience}`)}
+                {e.seriesTitle ? (
+                  <>
+                    {" · "}
+                    {e.seriesTitle}
+                  </>
+                ) : null}
+              </p>
+              {e.status === "cancelled" ? <p className="badge">{t("events.item.cancelled")}</p> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+// Organisers: create series and events, edit or cancel them, see registrations.
+// Plain forms; errors come back per field and nothing is saved.
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
+import { cancelEvent, createEvent, createSeries, listEvents, listRegistrations } from "~/modules/events/events.server";
+import { parseEventForm } from "~/modules/events/editing.server";
+import { EventFields, FieldError } from "~/modules/events/components/event-fields";
+import { seriesFormSchema } from "~/modules/events/schemas";
+import { useI18n } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = (args) => pageTitle(args, "events.manage.title");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  requireRole(viewer, "organiser");
+  const upcoming = await listEvents(context.db, viewer.claims, { when: "upcoming" });
+  const selected = new URL(request.url).searchParams.get("event");
+  const registrations = selected ? await listRegistrations(context.db, viewer, selected) : null;
+  return json({ ...upcoming, selected, registrations });
+}
+
+type Errors = Record<string, string[] | undefined>;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, context);
+  requireRole(viewer, "organiser");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const services = { db: context.db, mail: context.mail, jobs: context.jobs, realtime: context.realtime, publicUrl: context.env.publicUrl };
+  if (intent === "series") {
+    const parsed = seriesFormSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) return json({ intent, errors: parsed.error.flatten().fieldErrors as Errors, formError: null }, { status: 400 });
+    const outcome = await createSeries(context.db, viewer, parsed.data);
+    if (!outcome.ok)
+      return json(
+        { intent, errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null },
+        { status: outcome.status },
+      );
+    return redirect("/events/manage?done=series");
+  }
+  if (intent === "event") {
+    // The description goes through the rich-text validator (a bare string never reaches the jsonb column).
+    const parsed = parseEventForm(form);
+    if (!parsed.ok) return json({ intent, errors: parsed.errors, formError: null }, { status: 400 });
+    const outcome = await createEvent(services, viewer, parsed.input);
+    if (!outcome.ok)
+      return json(
+        { intent, errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null },
+        { status: outcome.status },
+      );
+    return redirect(`/events/${outcome.id}`);
+  }
+  if (intent === "cancel") {
+    const outcome = await cancelEvent(services, viewer, String(form.get("eventId") ?? ""));
+    if (!outcome.ok) return json({ intent, errors: {} as Errors, formError: outcome.formError ?? null }, { status: outcome.status });
+    return redirect("/events/manage?done=cancelled");
+  }
+  return json({ intent: null, errors: {} as Errors, formError: "errors.invalid" }, { status: 400 });
+}
+
+export default function ManageEvents() {
+  const { t, tx, date } = useI18n();
+  const { events, series, topics, regions, selected, registrations } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const done = params.get("done");
+  const ev = result?.intent === "event" ? result.errors : {};
+  const se = result?.intent === "series" ? result.errors : {};
+  return (
+    <div className="container stack stack--l">
+      <p>
+        <Link to="/events">← {t("events.item.back")}</Link>
+      </p>
+      <header className="page-header">
+        <h1>{t("events.manage.title")}</h1>
+      </header>
+      {done === "series" ? (
+        <p className="alert alert--success" role="status">
+          {t("events.manage.seriesCreated")}
+        </p>
+      ) : null}
+      {done === "cancelled" ? (
+        <p className="alert alert--success" role="status">
+          {t("events.manage.cancelledDone")}
+        </p>
+      ) : null}
+      {result?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {tx(result.formError)}
+        </p>
+      ) : null}
+
+      <section className="stack" aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">{t("events.list.upcoming")}</h2>
+        <ul className="stack">
+          {events.map((e) => (
+            <li key={e.id} className="card cluster">
+              <Link to={`/events/${e.id}`}>{e.title}</Link>
+              <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
+              {e.status === "cancelled" ? <span className="badge">{t("events.item.cancelled")}</span> : null}
+              <Link to={`/events/${e.id}/edit`}>{t("events.manage.edit")}</Link>
+              <Link to={`/events/manage?event=${e.id}#registrations`}>{t("events.manage.registrations")}</Link>
+              <a href={`/events/${e.id}/registrations.csv`} download>
+                {t("events.manage.export")}
+              </a>
+              {e.status === "scheduled" ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="cancel" />
+                  <input type="hidden" name="eventId" value={e.id} />
+                  <button type="submit" className="btn btn--small btn--secondary">
+                    {t("events.manage.cancel")}
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {selected && registrations ? (
+        <section className="stack" id="registrations" aria-labelledby="registrations-title">
+          <h2 id="registrations-title">{t("events.manage.registrations")}</h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t("events.manage.columns.name")}</th>
+                <th scope="col">{t("events.manage.columns.status")}</th>
+                <th scope="col">{t("events.manage.columns.position")}</th>
+                <th scope="col">{t("events.manage.columns.date")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {registrations.map((r) => (
+                <tr key={r.user_id}>
+                  <td>{r.display_name}</td>
+                  <td>{tx(`events.manage.statuses.${r.status}`)}</td>
+                  <td>{r.waitlist_position ?? ""}</td>
+                  <td>{date(r.created_at, "datetime")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      <section className="stack" aria-labelledby="new-event-title">
+        <h2 id="new-event-title">{t("events.manage.newEvent")}</h2>
+        <Form method="post" className="form stack" noValidate>
+          <input type="hidden" name="intent" value="event" />
+          <EventFields idPrefix="ev" errors={ev} series={series} topics={topics} regions={regions} />
+          <div className="form-actions">
+            <button type="submit" className="btn btn--primary">
+              {t("events.manage.save")}
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="stack" aria-labelledby="new-series-title">
+        <h2 id="new-series-title">{t("events.manage.newSeries")}</h2>
+        <Form method="post" className="form stack" noValidate>
+          <input type="hidden" name="intent" value="series" />
+          <div className={se.title ? "field field--invalid" : "field"}>
+            <label className="field__label" htmlFor="se-title">
+              {t("events.manage.fields.title")}
+            </label>
+            <input
+              id="se-title"
+              name="title"
+              className="input"
+              required
+              aria-invalid={se.title ? true : undefined}
+              aria-describedby={se.title ? "se-title-error" : undefined}
+            />
+            <FieldError id="se-title-error" messages={se.title} />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="se-summary">
+              {t("events.manage.fields.summary")}
+            </label>
+            <textarea id="se-summary" name="summary" className="textarea" rows={3} />
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--secondary">
+              {t("events.manage.save")}
+            </button>
+          </div>
+        </Form>
+      </section>
+    </div>
+  );
+}
