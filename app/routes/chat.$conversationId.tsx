@@ -93,8 +93,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         });
       publishSent(services, sent);
       // Answering from the page (without JavaScript, no read events): what is above was read.
-      const read = await markRead(context.db, viewer.claims, { conversationId: id, messageId: sent.message.id });
-      if (read.ok) publishRead(context.realtime, viewer.id, id, read);
+      // The message is committed: a lost database here must not turn the answer into
+      // "nothing was saved" (503), so the read marker is best effort.
+      const read = await markRead(context.db, viewer.claims, { conversationId: id, messageId: sent.message.id }).catch((error: unknown) => {
+        context.logger.warn({ err: error, conversationId: id }, "chat: read marker after a send not saved");
+        return null;
+      });
+      if (read?.ok) publishRead(context.realtime, viewer.id, id, read);
       return input.parentId
         ? redirect(`/chat/${id}?thread=${input.parentId}#message-${sent.message.id}`)
         : back(`message-${sent.message.id}`);
