@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { inject } from "vitest";
 import { createPGliteDatabase, createPostgresDatabase, type Database, type UserClaims } from "../../app/utils/db.server";
 import type { Role } from "../../app/utils/db-schema";
-import { PRIVACY_VERSION, TERMS_VERSION } from "../../app/modules/accounts/consent";
+import { acceptingCurrentNotices } from "../../app/modules/accounts/consent";
 import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "./db-env";
 
 export interface TestDatabase {
@@ -159,13 +159,7 @@ export async function createUser(db: Database, options: CreateUserOptions = {}):
       })
       .execute();
     await tx.insertInto("profile_private").values({ user_id: id, contact_email: email }).execute();
-    await tx
-      .insertInto("consents")
-      .values([
-        { user_id: id, kind: "terms", version: TERMS_VERSION, granted: true },
-        { user_id: id, kind: "privacy", version: PRIVACY_VERSION, granted: true },
-      ])
-      .execute();
+    await tx.insertInto("consents").values(acceptingCurrentNotices(id)).execute();
   });
 
   if (options.verified || (options.roles && options.roles.length > 0)) {
