@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
-import { PRIVACY_VERSION, TERMS_VERSION } from "~/modules/accounts/consent";
+import { acceptingCurrentNotices } from "~/modules/accounts/consent";
 import { seedDemoCases } from "~/modules/cases/seed.server";
 import { seedDemoMentoring } from "~/modules/mentoring/seed.server";
 import { seedDemoEvent } from "~/modules/events/seed.server";
@@ -87,13 +87,7 @@ export async function seedDemo(
           permit_number: account.permitNumber,
         })
         .execute();
-      await tx
-        .insertInto("consents")
-        .values([
-          { user_id: user.id, kind: "terms", version: TERMS_VERSION, granted: true },
-          { user_id: user.id, kind: "privacy", version: PRIVACY_VERSION, granted: true },
-        ])
-        .execute();
+      await tx.insertInto("consents").values(acceptingCurrentNotices(user.id)).execute();
     }
     const adminId = ids.get(DEMO_ACCOUNTS[0].email);
     if (!adminId) throw new Error("seed: admin missing");

@@ -17,6 +17,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ filters, ...result, signedIn: Boolean(viewer), organiser: hasRole(viewer, "organiser") });
 }
 
+/** One filter of the list: a labelled select whose first choice is "any". */
+function FilterSelect(props: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: ReadonlyArray<{ value: string; label: string }>;
+}) {
+  const { t } = useI18n();
+  const id = `f-${props.name}`;
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {props.label}
+      </label>
+      <select id={id} name={props.name} className="select" defaultValue={props.value ?? ""}>
+        <option value="">{t("events.list.any")}</option>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export default function EventsList() {
   const { t, tx, date, label } = useI18n();
   const { filters, events, series, topics, regions, signedIn, organiser } = useLoaderData<typeof loader>();
@@ -55,71 +81,36 @@ export default function EventsList() {
       </nav>
       <Form method="get" className="form cluster" role="search" aria-label={t("events.list.filters")}>
         <input type="hidden" name="when" value={filters.when} />
-        <div className="field">
-          <label className="field__label" htmlFor="f-topic">
-            {t("events.list.topic")}
-          </label>
-          <select id="f-topic" name="topic" className="select" defaultValue={filters.topic ?? ""}>
-            <option value="">{t("events.list.any")}</option>
-            {topics.map((o) => (
-              <option key={o.code} value={o.code}>
-                {label(o)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="f-audience">
-            {t("events.list.audience")}
-          </label>
-          <select id="f-audience" name="audience" className="select" defaultValue={filters.audience ?? ""}>
-            <option value="">{t("events.list.any")}</option>
-            {AUDIENCES.map((a) => (
-              <option key={a} value={a}>
-                {tx(`events.audiences.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="f-language">
-            {t("events.list.language")}
-          </label>
-          <select id="f-language" name="language" className="select" defaultValue={filters.language ?? ""}>
-            <option value="">{t("events.list.any")}</option>
-            {EVENT_LANGUAGES.map((l) => (
-              <option key={l} value={l}>
-                {tx(`events.languages.${l}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="f-series">
-            {t("events.list.series")}
-          </label>
-          <select id="f-series" name="series" className="select" defaultValue={filters.series ?? ""}>
-            <option value="">{t("events.list.any")}</option>
-            {series.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="f-region">
-            {t("events.list.region")}
-          </label>
-          <select id="f-region" name="region" className="select" defaultValue={filters.region ?? ""}>
-            <option value="">{t("events.list.any")}</option>
-            {regions.map((r) => (
-              <option key={r.code} value={r.code}>
-                {label(r)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="topic"
+          label={t("events.list.topic")}
+          value={filters.topic}
+          options={topics.map((o) => ({ value: o.code, label: label(o) }))}
+        />
+        <FilterSelect
+          name="audience"
+          label={t("events.list.audience")}
+          value={filters.audience}
+          options={AUDIENCES.map((a) => ({ value: a, label: tx(`events.audiences.${a}`) }))}
+        />
+        <FilterSelect
+          name="language"
+          label={t("events.list.language")}
+          value={filters.language}
+          options={EVENT_LANGUAGES.map((l) => ({ value: l, label: tx(`events.languages.${l}`) }))}
+        />
+        <FilterSelect
+          name="series"
+          label={t("events.list.series")}
+          value={filters.series}
+          options={series.map((o) => ({ value: o.id, label: o.title }))}
+        />
+        <FilterSelect
+          name="region"
+          label={t("events.list.region")}
+          value={filters.region}
+          options={regions.map((r) => ({ value: r.code, label: label(r) }))}
+        />
         <div className="form-actions">
           <button type="submit" className="btn btn--secondary">
             {t("events.list.apply")}

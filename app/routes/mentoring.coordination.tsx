@@ -66,7 +66,7 @@ export default function Coordination() {
           rows={rows}
           labels={{ mentors: t("mentoring.coordination.mentors"), requests: t("mentoring.coordination.requests") }}
         />
-        <table className="table">
+        <table className="table table--fit">
           <caption className="visually-hidden">{t("mentoring.coordination.coverage")}</caption>
           <thead>
             <tr>
@@ -96,7 +96,7 @@ export default function Coordination() {
         {overview.openRequests.length === 0 ? (
           <p>{t("mentoring.coordination.none")}</p>
         ) : (
-          <table className="table">
+          <table className="table table--stack">
             <thead>
               <tr>
                 <th scope="col">{t("mentoring.coordination.mentee")}</th>
@@ -108,13 +108,13 @@ export default function Coordination() {
             <tbody>
               {overview.openRequests.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.mentee}</td>
-                  <td>
+                  <td data-label={t("mentoring.coordination.mentee")}>{r.mentee}</td>
+                  <td data-label={t("mentoring.coordination.mentor")}>
                     {r.mentor}
                     {r.assigned ? ` (${t("mentoring.coordination.assignedMark")})` : ""}
                   </td>
-                  <td>{tx("mentoring.coordination.days", { count: days(r.createdAt) })}</td>
-                  <td>
+                  <td data-label={t("mentoring.coordination.age")}>{tx("mentoring.coordination.days", { count: days(r.createdAt) })}</td>
+                  <td data-label={t("mentoring.coordination.assign")}>
                     {r.coordinationOk ? (
                       <Link to={`/mentoring/coordination/requests/${r.id}`}>
                         {t("mentoring.coordination.assignLink", { name: r.mentee })}
@@ -137,7 +137,7 @@ export default function Coordination() {
         {overview.pairs.length === 0 ? (
           <p>{t("mentoring.coordination.none")}</p>
         ) : (
-          <table className="table">
+          <table className="table table--stack">
             <thead>
               <tr>
                 <th scope="col">{t("mentoring.coordination.mentor")}</th>
@@ -149,10 +149,10 @@ export default function Coordination() {
             <tbody>
               {overview.pairs.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.mentor}</td>
-                  <td>{p.mentee}</td>
-                  <td>{tx(`mentoring.pairingStatus.${p.status}`)}</td>
-                  <td>
+                  <td data-label={t("mentoring.coordination.mentor")}>{p.mentor}</td>
+                  <td data-label={t("mentoring.coordination.mentee")}>{p.mentee}</td>
+                  <td data-label={t("mentoring.coordination.status")}>{tx(`mentoring.pairingStatus.${p.status}`)}</td>
+                  <td data-label={t("mentoring.coordination.dates")}>
                     {date(p.startedAt)}
                     {p.endedAt ? ` – ${date(p.endedAt)}` : ""}
                   </td>

@@ -10,6 +10,7 @@
 // highlighted in the text (screenshot in /tmp/cases-refused-save.png). axe on each page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASE_LIVE_EVENTS } from "~/modules/cases/live-schemas";
 import { namCheckDigit } from "~/modules/identifier-guard/identifiers";
 import { expectAccessible, launchBrowser, startTestApp, type TestApp } from "./helpers";
 import { signedIn } from "../security/helpers";
@@ -17,6 +18,27 @@ import { signedIn } from "../security/helpers";
 const LAX = "Lax" as const;
 
 let app: TestApp;
+
+/**
+ * Resolves when the page's live connection has joined a room: the server acknowledged (`ok`)
+ * a `joinEvent` the page sent over its WebSocket (Socket.IO: `42<id>[event, …]`, then `43<id>[ack]`).
+ * Listen before the page loads: the connection opens after hydration.
+ */
+function roomJoined(page: Page, joinEvent: string): Promise<void> {
+  return new Promise((resolve) => {
+    page.on("websocket", (ws) => {
+      const asked = new Set<string>();
+      ws.on("framesent", ({ payload }) => {
+        const sent = /^42(\d+)\["([^"]+)"/.exec(String(payload));
+        if (sent?.[2] === joinEvent) asked.add(sent[1]!);
+      });
+      ws.on("framereceived", ({ payload }) => {
+        const ack = /^43(\d+)\[(.*)\]$/s.exec(String(payload));
+        if (ack && asked.has(ack[1]!) && (JSON.parse(ack[2]!) as { ok?: boolean }).ok === true) resolve();
+      });
+    });
+  });
+}
 let browser: Browser;
 
 beforeAll(async () => {
@@ -160,14 +182,15 @@ describe("clinical case journey", () => {
     await accessible(caseUrl, "open case");
 
     // The presenter waits on the case page with JavaScript: the bell and the discussion follow live.
+    const joined = roomJoined(c, CASE_LIVE_EVENTS.join);
     await c.goto(caseUrl);
     await c.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
     await c.evaluate(() => {
       (window as unknown as { stillHere?: boolean }).stillHere = true;
     });
     const unreadBefore = await c.evaluate(() => Number(document.querySelector(".chat-bell .chat-badge [aria-hidden]")?.textContent ?? 0));
-    // Give the live connection a moment to join the person's room after hydration.
-    await c.waitForTimeout(1500);
+    // The mentor replies once the server has put the presenter's connection in the case's room.
+    await joined;
 
     const mentor = await person("mentor@passerelle.test");
     await mentor.page.goto(caseUrl);

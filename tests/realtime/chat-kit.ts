@@ -8,7 +8,7 @@ import { inject } from "vitest";
 import { REALTIME_PATH } from "../../app/modules/realtime/schemas";
 import type { Database } from "../../app/utils/db.server";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "../setup/db-env";
+import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, cloneTemplate, quoteIdent, withDatabase, withAdmin } from "../setup/db-env";
 import { createPeople, type Person, type PersonOptions } from "./chat-people";
 
 export interface ChatApp {
@@ -22,18 +22,7 @@ export interface ChatApp {
 export async function clonePostgresTemplate(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> } | null> {
   const provided = inject("testDb");
   if (provided.kind !== "postgres") return null;
-  const name = uniqueDbName("db");
-  await withAdmin(async (client) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.query(`create database ${quoteIdent(name)} template ${quoteIdent(provided.template)}`);
-        return;
-      } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
-      }
-    }
-  });
+  const name = await cloneTemplate(provided.template);
   // The Postgres adapter creates its attachments table with the login role
   // (server/realtime/adapters.ts); PostgreSQL 15 grants nobody CREATE on public.
   const db = new pg.Client({ connectionString: withDatabase(adminUrl(), name) });

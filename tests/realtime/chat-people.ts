@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { sql } from "kysely";
-import { PRIVACY_VERSION, TERMS_VERSION } from "../../app/modules/accounts/consent";
+import { acceptingCurrentNotices } from "../../app/modules/accounts/consent";
 import { SESSION_COOKIE } from "../../app/utils/auth/local.server";
 import type { Database, UserClaims } from "../../app/utils/db.server";
 import type { Role } from "../../app/utils/db-schema";
@@ -78,12 +78,7 @@ export async function createPeople(db: Database, list: PersonOptions[]): Promise
       // them to /consent first (re-consent when a notice's version changes).
       await tx
         .insertInto("consents")
-        .values(
-          chunk.flatMap((d) => [
-            { user_id: d.id, kind: "terms" as const, version: TERMS_VERSION, granted: true },
-            { user_id: d.id, kind: "privacy" as const, version: PRIVACY_VERSION, granted: true },
-          ]),
-        )
+        .values(chunk.flatMap((d) => acceptingCurrentNotices(d.id)))
         .execute();
       await tx
         .insertInto("auth_sessions")

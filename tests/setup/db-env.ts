@@ -87,3 +87,24 @@ export async function withAdmin<T>(fn: (client: import("pg").Client) => Promise<
     await client.end();
   }
 }
+
+/**
+ * A new database cloned from the migrated template; answers its name. CREATE DATABASE …
+ * TEMPLATE fails while another session is copying the same template on some versions:
+ * retried a few times.
+ */
+export async function cloneTemplate(template: string): Promise<string> {
+  const name = uniqueDbName("db");
+  await withAdmin(async (client) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`);
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
+      }
+    }
+  });
+  return name;
+}

@@ -10,8 +10,8 @@ import { sql } from "kysely";
 import { inject } from "vitest";
 import { createPGliteDatabase, createPostgresDatabase, type Database, type UserClaims } from "../../app/utils/db.server";
 import type { Role } from "../../app/utils/db-schema";
-import { PRIVACY_VERSION, TERMS_VERSION } from "../../app/modules/accounts/consent";
-import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "./db-env";
+import { acceptingCurrentNotices } from "../../app/modules/accounts/consent";
+import { adminUrl, APP_ROLE, APP_ROLE_PASSWORD, cloneTemplate, quoteIdent, uniqueDbName, withDatabase, withAdmin } from "./db-env";
 
 export interface TestDatabase {
   db: Database;
@@ -40,20 +40,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
 
-  const name = uniqueDbName("db");
-  await withAdmin(async (client) => {
-    // CREATE DATABASE … TEMPLATE fails while another session is copying the same
-    // template on some versions: retry a few times.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.query(`create database ${quoteIdent(name)} template ${quoteIdent(provided.template)}`);
-        return;
-      } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
-      }
-    }
-  });
+  const name = await cloneTemplate(provided.template);
   // The pool logs in as the non-owning role: only withUser/asSystem grant anything.
   const url = withDatabase(adminUrl(), name, { name: APP_ROLE, password: APP_ROLE_PASSWORD });
   const db = createPostgresDatabase(url);
@@ -159,13 +146,7 @@ export async function createUser(db: Database, options: CreateUserOptions = {}):
       })
       .execute();
     await tx.insertInto("profile_private").values({ user_id: id, contact_email: email }).execute();
-    await tx
-      .insertInto("consents")
-      .values([
-        { user_id: id, kind: "terms", version: TERMS_VERSION, granted: true },
-        { user_id: id, kind: "privacy", version: PRIVACY_VERSION, granted: true },
-      ])
-      .execute();
+    await tx.insertInto("consents").values(acceptingCurrentNotices(id)).execute();
   });
 
   if (options.verified || (options.roles && options.roles.length > 0)) {

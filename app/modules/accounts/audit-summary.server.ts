@@ -30,34 +30,6 @@ export const HIDDEN_AUDIT_KEYS = [
   "supersedes",
   "request",
 ] as const;
-/** Detail keys shown, in this order. */
-export const SHOWN_AUDIT_KEYS = [
-  "role",
-  "method",
-  "table",
-  "visibility",
-  "archived",
-  "name_fr",
-  "title",
-  "from",
-  "to",
-  "user_id",
-  "author_id",
-  "from_category",
-  "to_category",
-  "field",
-  "kind",
-  "days",
-  "minutes",
-  "admin",
-  "reason",
-  "note",
-  "topic_id",
-  "new_topic_id",
-  "post_id",
-  "post_ids",
-] as const;
-
 const PERSON_KEYS = ["user_id", "author_id"];
 const CATEGORY_KEYS = ["from_category", "to_category"];
 
@@ -79,10 +51,78 @@ function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
 }
 
+/** What a detail is turned into: the reader's language, the names looked up, the entry's action. */
+interface DetailContext {
+  key: string;
+  value: unknown;
+  /** The value when it is a string, number or boolean, as text; else null. */
+  text: string | null;
+  action: string;
+  lookups: AuditLookups;
+  t: (key: string, vars?: Record<string, string | number>) => string;
+  /** A translation when the key exists, else the value as recorded. */
+  known: (key: string, value: string) => string;
+  quoted: (text: string) => string;
+  label: (key: string) => string;
+}
+type Shown = (c: DetailContext) => AuditPart | null;
+
+const labelled = (c: DetailContext, value: string, href?: string): AuditPart => ({
+  label: c.label(c.key),
+  value,
+  ...(href ? { href } : {}),
+});
+const translated =
+  (prefix: string): Shown =>
+  (c) =>
+    labelled(c, c.known(`${prefix}.${String(c.text)}`, String(c.text)));
+const yes: Shown = (c) => (c.value === true ? labelled(c, c.t("admin.auditDetails.yes")) : null);
+const quotedText: Shown = (c) => (c.text ? labelled(c, c.quoted(c.text)) : null);
+const person: Shown = (c) => (c.text ? labelled(c, c.lookups.people.get(c.text) ?? c.t("admin.auditDetails.unknownPerson")) : null);
+const category: Shown = (c) => (c.text ? labelled(c, c.lookups.categories.get(c.text) ?? c.t("admin.auditDetails.unknownCategory")) : null);
+// A tool's previous status, or a topic's previous and new title.
+const fromOrTo: Shown = (c) =>
+  !c.text
+    ? null
+    : c.action.startsWith("tool.")
+      ? { label: c.label("fromStatus"), value: c.known(`tools.statuses.${c.text}`, c.text) }
+      : labelled(c, c.quoted(c.text));
+const topic: Shown = (c) => labelled(c, c.t("admin.auditDetails.seeTopic"), `/forums/t/${String(c.text)}`);
+
+/** Detail keys shown, in this order (the keys of this object), each with how it reads. */
+const SHOWN = {
+  role: translated("roles"),
+  method: translated("admin.methods"),
+  table: translated("admin.auditDetails.tables"),
+  visibility: translated("forums.visibility"),
+  archived: yes,
+  name_fr: quotedText,
+  title: quotedText,
+  from: fromOrTo,
+  to: fromOrTo,
+  user_id: person,
+  author_id: person,
+  from_category: category,
+  to_category: category,
+  field: translated("cases.form"),
+  kind: translated("identifierGuard.kinds"),
+  days: (c) => (typeof c.value === "number" ? labelled(c, c.t("admin.auditDetails.days", { count: c.value })) : null),
+  minutes: (c) => (typeof c.value === "number" ? labelled(c, String(c.value)) : null),
+  admin: yes,
+  reason: quotedText,
+  note: quotedText,
+  topic_id: topic,
+  new_topic_id: topic,
+  post_id: (c) => labelled(c, c.t("admin.auditDetails.seePost"), `/forums/p/${String(c.text)}`),
+  post_ids: (c) => (Array.isArray(c.value) ? labelled(c, c.t("admin.auditDetails.posts", { count: c.value.length })) : null),
+} satisfies Record<string, Shown>;
+
+/** Detail keys shown, in this order. */
+export const SHOWN_AUDIT_KEYS = Object.keys(SHOWN) as ReadonlyArray<keyof typeof SHOWN>;
+
 export function describeAudit(action: string, details: unknown, locale: Locale, lookups: AuditLookups): AuditPart[] {
   const record = asRecord(details);
   const t = (key: string, vars?: Record<string, string | number>) => translate(locale, key, vars);
-  /** A translation when the key exists, else the value as recorded. */
   const known = (key: string, value: string) => {
     const text = t(key);
     return text === key ? value : text;
@@ -90,77 +130,12 @@ export function describeAudit(action: string, details: unknown, locale: Locale, 
   const quoted = (text: string) => t("admin.auditDetails.quoted", { text });
   const label = (key: string) => t(`admin.auditDetails.labels.${key}`);
   const parts: AuditPart[] = [];
-  const tool = action.startsWith("tool.");
   for (const key of SHOWN_AUDIT_KEYS) {
     const value = record[key];
     if (value === null || value === undefined || value === "") continue;
     const text = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : null;
-    switch (key) {
-      case "role":
-        parts.push({ label: label(key), value: known(`roles.${String(text)}`, String(text)) });
-        break;
-      case "method":
-        parts.push({ label: label(key), value: known(`admin.methods.${String(text)}`, String(text)) });
-        break;
-      case "table":
-        parts.push({ label: label(key), value: known(`admin.auditDetails.tables.${String(text)}`, String(text)) });
-        break;
-      case "visibility":
-        parts.push({ label: label(key), value: known(`forums.visibility.${String(text)}`, String(text)) });
-        break;
-      case "archived":
-        if (value === true) parts.push({ label: label(key), value: t("admin.auditDetails.yes") });
-        break;
-      case "admin":
-        if (value === true) parts.push({ label: label(key), value: t("admin.auditDetails.yes") });
-        break;
-      case "name_fr":
-      case "title":
-      case "reason":
-      case "note":
-        if (text) parts.push({ label: label(key), value: quoted(text) });
-        break;
-      case "from":
-      case "to":
-        // A tool's previous status, or a topic's previous and new title.
-        if (text)
-          parts.push(
-            tool
-              ? { label: label("fromStatus"), value: known(`tools.statuses.${text}`, text) }
-              : { label: label(key), value: quoted(text) },
-          );
-        break;
-      case "user_id":
-      case "author_id":
-        if (text) parts.push({ label: label(key), value: lookups.people.get(text) ?? t("admin.auditDetails.unknownPerson") });
-        break;
-      case "from_category":
-      case "to_category":
-        if (text) parts.push({ label: label(key), value: lookups.categories.get(text) ?? t("admin.auditDetails.unknownCategory") });
-        break;
-      case "field":
-        parts.push({ label: label(key), value: known(`cases.form.${String(text)}`, String(text)) });
-        break;
-      case "kind":
-        parts.push({ label: label(key), value: known(`identifierGuard.kinds.${String(text)}`, String(text)) });
-        break;
-      case "minutes":
-        if (typeof value === "number") parts.push({ label: label(key), value: String(value) });
-        break;
-      case "days":
-        if (typeof value === "number") parts.push({ label: label(key), value: t("admin.auditDetails.days", { count: value }) });
-        break;
-      case "topic_id":
-      case "new_topic_id":
-        parts.push({ label: label(key), value: t("admin.auditDetails.seeTopic"), href: `/forums/t/${String(text)}` });
-        break;
-      case "post_id":
-        parts.push({ label: label(key), value: t("admin.auditDetails.seePost"), href: `/forums/p/${String(text)}` });
-        break;
-      case "post_ids":
-        if (Array.isArray(value)) parts.push({ label: label(key), value: t("admin.auditDetails.posts", { count: value.length }) });
-        break;
-    }
+    const part = SHOWN[key]({ key, value, text, action, lookups, t, known, quoted, label });
+    if (part) parts.push(part);
   }
   return parts;
 }

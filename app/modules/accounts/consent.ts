@@ -9,6 +9,16 @@ export type NoticeKind = "terms" | "privacy";
 
 export const CURRENT_NOTICES: Record<NoticeKind, string> = { terms: TERMS_VERSION, privacy: PRIVACY_VERSION };
 
+/** The consents rows of a person who accepts every current notice, as at sign-up (the demo seed, test people). */
+export function acceptingCurrentNotices(userId: string) {
+  return (Object.keys(CURRENT_NOTICES) as NoticeKind[]).map((kind) => ({
+    user_id: userId,
+    kind,
+    version: CURRENT_NOTICES[kind],
+    granted: true,
+  }));
+}
+
 /**
  * The notices a member still has to accept: those whose latest decision is not a
  * grant of the current version. `latest` holds the member's most recent row per kind.

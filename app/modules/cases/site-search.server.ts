@@ -6,7 +6,7 @@
 // author, who reads them anyway. Cases are few: the text match runs under RLS row by
 // row (decision 008's pitfall matters at forum volumes, not here).
 import { sql } from "kysely";
-import { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
+import { BODY_HEADLINE, headlineSource, searchQueryRow, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
 import type { Excerpt } from "~/modules/search/schemas";
 import type { Tx } from "~/utils/db.server";
 import type { CaseStatus } from "~/utils/db-schema";
@@ -20,8 +20,6 @@ export interface CaseSearchHit {
   careSetting: string;
 }
 
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export async function searchCaseHits(tx: Tx, q: string, limit: number): Promise<{ hits: CaseSearchHit[]; total: number }> {
   const body = headlineSource(sql`f.body`, 3000);
   const { rows } = await sql<{
@@ -34,11 +32,7 @@ export async function searchCaseHits(tx: Tx, q: string, limit: number): Promise<
     body_cut: boolean;
     total: number;
   }>`
-    with q as (
-      select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
-          || websearch_to_tsquery('public.passerelle_en'::regconfig, ${q}) as query,
-             '%' || public.immutable_unaccent(lower(${likeEscape(q)})) || '%' as pattern
-    ),
+    with q as (${searchQueryRow(q)}),
     found as (
       select c.id, c.status, c.care_setting, c.title, c.created_at,
              c.question || ' ' || c.what_tried || ' ' || c.details_text as body,

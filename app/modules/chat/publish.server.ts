@@ -5,8 +5,8 @@
 import type { Logger } from "pino";
 import type { RealtimeBridge } from "~/utils/context";
 import type { Database } from "~/utils/db.server";
-import { NOTIFICATION_EVENTS } from "../notifications/schemas";
-import { createNotifications, publishNotifications } from "../notifications/notifications.server";
+import { NOTIFICATION_EVENTS } from "~/modules/notifications/schemas";
+import { createNotifications, publishNotifications } from "~/modules/notifications/notifications.server";
 import { conversationRoom, type ReadOutcome, type Sent } from "./chat.server";
 import { CHAT_BROADCASTS, type ChatMessage } from "./schemas";
 

@@ -7,6 +7,21 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Excerpt } from "./limits";
 
+/** `value` as the literal part of a LIKE pattern: `%`, `_` and `\` match only themselves. */
+export const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The search box's text as one row `(query, pattern)`, for a `with q as (…)` of every
+ * searchable module: French and English text search queries joined (either language's
+ * stemming finds a word), and the text unaccented and lower-cased as a LIKE pattern (a
+ * title that contains it).
+ */
+export function searchQueryRow(q: string) {
+  return sql`select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
+                 || websearch_to_tsquery('public.passerelle_en'::regconfig, ${q}) as query,
+                    '%' || public.immutable_unaccent(lower(${likeEscape(q)})) || '%' as pattern`;
+}
+
 /** Markers around matched words in ts_headline's output (StartSel / StopSel). */
 export const MARK_START = "\u0002";
 export const MARK_STOP = "\u0003";

@@ -3,7 +3,7 @@
 // trigram title as /tools), with highlighted excerpts as text runs (never HTML).
 // Runs inside the search module's transaction, with the person's claims.
 import { sql } from "kysely";
-import { BODY_HEADLINE, headlineSource, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
+import { BODY_HEADLINE, headlineSource, searchQueryRow, TITLE_HEADLINE, toExcerpt } from "~/modules/search/excerpt";
 import type { Excerpt } from "~/modules/search/schemas";
 import type { Tx } from "~/utils/db.server";
 
@@ -17,8 +17,6 @@ export interface ToolSearchHit {
   publishedOn: string | null;
   language: string;
 }
-
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchLibraryHits(tx: Tx, q: string, limit: number): Promise<{ hits: ToolSearchHit[]; total: number }> {
   const summary = headlineSource(sql`case when f.summary_fr <> '' then f.summary_fr else f.file_text end`, 2000);
@@ -34,11 +32,7 @@ export async function searchLibraryHits(tx: Tx, q: string, limit: number): Promi
     summary_cut: boolean;
     total: number;
   }>`
-    with q as (
-      select websearch_to_tsquery('public.passerelle_fr'::regconfig, ${q})
-          || websearch_to_tsquery('public.passerelle_en'::regconfig, ${q}) as query,
-             '%' || public.immutable_unaccent(lower(${likeEscape(q)})) || '%' as pattern
-    ),
+    with q as (${searchQueryRow(q)}),
     found as (
       select t.*, ts_rank_cd(t.search_vector, q.query) + case when t.title_search like q.pattern then 1 else 0 end as score,
              count(*) over ()::int as total

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Claims, Database, Tx } from "~/utils/db.server";
+import { likeEscape } from "~/modules/search/excerpt";
 import { TIME_ZONE } from "~/utils/i18n";
 import { newStorageKey, type FileStorage } from "~/utils/storage.server";
 import { checkUpload, type FileRefusal } from "./file-types";
@@ -72,8 +73,6 @@ export function todayInQuebec(now = new Date()): string {
 }
 
 // ── Library search ─────────────────────────────────────────────────────────────
-
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function whereClause(p: ToolSearchParams, except?: Facet): RawBuilder<unknown> {
   const c: RawBuilder<unknown>[] = [sql`t.status = 'published'`];
