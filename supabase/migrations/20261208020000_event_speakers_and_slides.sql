@@ -29,7 +29,8 @@ as $$
   select exists (select 1 from public.event_speakers s where s.event_id = target and s.profile_id = auth.uid())
 $$;
 revoke all on function public.is_event_speaker(uuid) from public;
-grant execute on function public.is_event_speaker(uuid) to authenticated, service_role;
+-- anon too: the events select policy asks it of every reader (false without an account).
+grant execute on function public.is_event_speaker(uuid) to anon, authenticated, service_role;
 
 -- A speaker sees the event she speaks at, whatever its audience (a guest speaker of a
 -- space's event is not one of its members).
