@@ -89,6 +89,12 @@ grant insert (event_id, profile_id, display_name, affiliation, position),
   update (profile_id, display_name, affiliation, position), delete on public.event_speakers to authenticated;
 grant all on public.event_speakers to service_role;
 
+-- The names organisers typed before (events.speakers, one per line) become rows, in order.
+insert into public.event_speakers (event_id, display_name, position)
+select e.id, left(btrim(s.name), 120), s.n
+  from public.events e, unnest(e.speakers) with ordinality as s(name, n)
+ where char_length(btrim(s.name)) >= 2 and s.n <= 100;
+
 -- ── Slides ──────────────────────────────────────────────────────────────────────
 alter table public.files drop constraint files_purpose_check;
 alter table public.files add constraint files_purpose_check check (purpose in ('tool', 'event_slides'));
