@@ -274,7 +274,7 @@ describe("a linked speaker hosts the live room", () => {
       tx
         .updateTable("event_questions")
         .set({ answered_at: new Date(), answered_by: registrant.id })
-        .where("id", "=", String(asked.id))
+        .where("id", "=", asked.id)
         .executeTakeFirst(),
     );
     expect(forged.ok && Number(forged.value.numUpdatedRows)).toBe(0);
