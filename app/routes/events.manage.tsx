@@ -198,26 +198,49 @@ function EventItem({
 }) {
   const { t, date } = useI18n();
   return (
-    <li className="card cluster" data-event={e.id}>
-      <Link to={`/events/${e.id}`}>{e.title}</Link>
-      <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
-      {e.status === "cancelled" ? <span className="badge">{t("events.item.cancelled")}</span> : null}
-      <Link to={`/events/${e.id}/edit`} aria-label={`${t("events.manage.edit")} · ${e.title}`}>
-        {t("events.manage.edit")}
-      </Link>
-      <Link to={`/events/manage?event=${e.id}#registrations`}>{t("events.manage.registrations")}</Link>
-      <a href={`/events/${e.id}/registrations.csv`} download>
-        {t("events.manage.export")}
-      </a>
-      <Link to={`/events/${e.id}/attendance`} aria-label={`${t("events.manage.attendance")} · ${e.title}`}>
-        {t("events.manage.attendance")}
-      </Link>
-      <a href={`/events/${e.id}/attendance.csv`} download>
-        {t("events.manage.exportAttendance")}
-      </a>
-      <Link to={`/events/${e.id}/followup`} aria-label={`${t("events.manage.followup")} · ${e.title}`}>
-        {t("events.manage.followup")}
-      </Link>
+    <li className="card" data-event={e.id}>
+      <p className="manage-event__title">
+        <Link to={`/events/${e.id}`}>{e.title}</Link>
+      </p>
+      <p className="meta">
+        <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
+        {e.status === "cancelled" ? (
+          <>
+            {" "}
+            <span className="badge">{t("events.item.cancelled")}</span>
+          </>
+        ) : null}
+      </p>
+      <ul className="cluster" aria-label={t("events.manage.pagesOf", { title: e.title })}>
+        <li>
+          <Link to={`/events/${e.id}/edit`} aria-label={`${t("events.manage.edit")} · ${e.title}`}>
+            {t("events.manage.edit")}
+          </Link>
+        </li>
+        <li>
+          <Link to={`/events/manage?event=${e.id}#registrations`}>{t("events.manage.registrations")}</Link>
+        </li>
+        <li>
+          <a href={`/events/${e.id}/registrations.csv`} download>
+            {t("events.manage.export")}
+          </a>
+        </li>
+        <li>
+          <Link to={`/events/${e.id}/attendance`} aria-label={`${t("events.manage.attendance")} · ${e.title}`}>
+            {t("events.manage.attendance")}
+          </Link>
+        </li>
+        <li>
+          <a href={`/events/${e.id}/attendance.csv`} download>
+            {t("events.manage.exportAttendance")}
+          </a>
+        </li>
+        <li>
+          <Link to={`/events/${e.id}/followup`} aria-label={`${t("events.manage.followup")} · ${e.title}`}>
+            {t("events.manage.followup")}
+          </Link>
+        </li>
+      </ul>
       {upcoming && e.status === "scheduled" ? (
         <Form method="post">
           <input type="hidden" name="intent" value="cancel" />
