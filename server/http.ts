@@ -11,11 +11,15 @@ import helmet from "helmet";
 import type { AuthIssuer } from "~/utils/auth/types";
 import type { AppServices } from "~/utils/context";
 import type { UserClaims } from "~/utils/db.server";
-import { isUploadPath, MAX_UPLOAD_BODY_BYTES } from "~/modules/tools/limits";
+import { isSlidesUploadPath } from "~/modules/events/schemas";
+import { isUploadPath as isToolUploadPath, MAX_UPLOAD_BODY_BYTES } from "~/modules/tools/limits";
 import { inputHygiene, type CleanBody } from "./input-hygiene";
 import type { RateLimitStores } from "./rate-limit-store";
 
-/** Largest request body accepted (forms; the tools upload routes have MAX_UPLOAD_BODY_BYTES). */
+/** The routes that take a file: the tools forms and an event's follow-up page (its slides). */
+const isUploadPath = (pathname: string) => isToolUploadPath(pathname) || isSlidesUploadPath(pathname);
+
+/** Largest request body accepted (forms; the upload routes have MAX_UPLOAD_BODY_BYTES). */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Sign-in attempts per minute and per IP (the account lockout is separate). */
 export const SIGN_IN_PER_MINUTE = 6;

@@ -419,6 +419,40 @@ create table public.event_series (
 );
 alter table public.event_series enable row level security;
 
+create table public.event_slides (
+  id bigint generated always as identity not null,
+  event_id uuid not null,
+  file_id uuid not null,
+  title text not null,
+  added_by uuid,
+  created_at timestamp with time zone default now() not null,
+  constraint event_slides_pkey PRIMARY KEY (id),
+  constraint event_slides_file_id_key UNIQUE (file_id),
+  constraint event_slides_title_check CHECK (((char_length(btrim(title)) >= 1) AND (char_length(btrim(title)) <= 200))),
+  constraint event_slides_added_by_fkey FOREIGN KEY (added_by) REFERENCES profiles(id) ON DELETE SET NULL,
+  constraint event_slides_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id) ON DELETE CASCADE,
+  constraint event_slides_file_id_fkey FOREIGN KEY (file_id) REFERENCES files(id) ON DELETE RESTRICT
+);
+alter table public.event_slides enable row level security;
+
+create table public.event_speakers (
+  id bigint generated always as identity not null,
+  event_id uuid not null,
+  profile_id uuid,
+  display_name text not null,
+  affiliation text default ''::text not null,
+  "position" integer not null,
+  created_at timestamp with time zone default now() not null,
+  constraint event_speakers_pkey PRIMARY KEY (id),
+  constraint event_speakers_event_id_position_key UNIQUE (event_id, "position"),
+  constraint event_speakers_affiliation_check CHECK ((char_length(affiliation) <= 200)),
+  constraint event_speakers_display_name_check CHECK (((char_length(btrim(display_name)) >= 2) AND (char_length(btrim(display_name)) <= 120))),
+  constraint event_speakers_position_check CHECK ((("position" >= 1) AND ("position" <= 100))),
+  constraint event_speakers_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id) ON DELETE CASCADE,
+  constraint event_speakers_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES profiles(id) ON DELETE SET NULL
+);
+alter table public.event_speakers enable row level security;
+
 create table public.events (
   id uuid default gen_random_uuid() not null,
   title text not null,
@@ -489,7 +523,7 @@ create table public.files (
   constraint files_byte_size_check CHECK (((byte_size >= 1) AND (byte_size <= 20971520))),
   constraint files_content_type_check CHECK ((content_type = ANY (ARRAY['application/pdf'::text, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'::text, 'image/png'::text, 'image/jpeg'::text, 'image/webp'::text, 'image/svg+xml'::text]))),
   constraint files_original_name_check CHECK ((((char_length(original_name) >= 1) AND (char_length(original_name) <= 200)) AND (original_name !~ '[[:cntrl:]/\\]'::text) AND (original_name !~ '^\.'::text))),
-  constraint files_purpose_check CHECK ((purpose = 'tool'::text)),
+  constraint files_purpose_check CHECK ((purpose = ANY (ARRAY['tool'::text, 'event_slides'::text]))),
   constraint files_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
   constraint files_storage_key_check CHECK ((storage_key ~ '^[a-z]+/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text)),
   constraint files_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES profiles(id) ON DELETE SET NULL
@@ -1488,6 +1522,12 @@ CREATE INDEX event_registrations_user_idx ON public.event_registrations USING bt
 
 CREATE INDEX event_registrations_waitlist_idx ON public.event_registrations USING btree (event_id, waitlist_position) WHERE (status = 'waitlisted'::text);
 
+CREATE INDEX event_slides_event_idx ON public.event_slides USING btree (event_id, created_at);
+
+CREATE INDEX event_speakers_person_idx ON public.event_speakers USING btree (profile_id) WHERE (profile_id IS NOT NULL);
+
+CREATE UNIQUE INDEX event_speakers_profile_idx ON public.event_speakers USING btree (event_id, profile_id) WHERE (profile_id IS NOT NULL);
+
 CREATE INDEX events_series_idx ON public.events USING btree (series_id);
 
 CREATE INDEX events_starts_at_idx ON public.events USING btree (starts_at);
@@ -1815,7 +1855,7 @@ CREATE OR REPLACE FUNCTION public.can_join_event_live(target uuid)
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO ''
-AS $function$ select public.is_event_registrant(target) or (public.is_organiser() and public.can_see_event(target)) $function$;
+AS $function$ select public.is_event_registrant(target) or public.is_event_host(target) $function$;
 
 CREATE OR REPLACE FUNCTION public.can_manage_conversation(conv uuid)
  RETURNS boolean
@@ -1935,7 +1975,8 @@ AS $function$
       e.audience = 'public'
       or (e.audience = 'verified' and public.is_verified())
       or (e.audience = 'space' and public.is_space_member(e.space_id))
-      or public.is_organiser()))
+      or public.is_organiser()
+      or public.is_event_speaker(e.id)))
 $function$;
 
 CREATE OR REPLACE FUNCTION public.can_user_read_space(person uuid, target uuid)
@@ -2439,6 +2480,18 @@ begin
     on conflict (event_id, user_id) do update set status = excluded.status,
       waitlist_position = excluded.waitlist_position, updated_at = now();
   return next_status;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.event_slides_delete_file()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  delete from public.files where id = old.file_id;
+  return old;
 end
 $function$;
 
@@ -3310,6 +3363,13 @@ AS $function$
   )
 $function$;
 
+CREATE OR REPLACE FUNCTION public.is_event_host(target uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$ select (public.is_organiser() and public.can_see_event(target)) or public.is_event_speaker(target) $function$;
+
 CREATE OR REPLACE FUNCTION public.is_event_registrant(target uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -3318,6 +3378,15 @@ CREATE OR REPLACE FUNCTION public.is_event_registrant(target uuid)
 AS $function$
   select exists (select 1 from public.event_registrations r
     where r.event_id = target and r.user_id = auth.uid() and r.status = 'registered')
+$function$;
+
+CREATE OR REPLACE FUNCTION public.is_event_speaker(target uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.event_speakers s where s.event_id = target and s.profile_id = auth.uid())
 $function$;
 
 CREATE OR REPLACE FUNCTION public.is_organiser()
@@ -4083,6 +4152,8 @@ CREATE TRIGGER event_attendance_adjustments_audit AFTER INSERT ON public.event_a
 
 CREATE TRIGGER event_registrations_leave_chat AFTER DELETE OR UPDATE OF status ON public.event_registrations FOR EACH ROW EXECUTE FUNCTION event_chat_leave_on_unregister();
 
+CREATE TRIGGER event_slides_delete_file AFTER DELETE ON public.event_slides FOR EACH ROW EXECUTE FUNCTION event_slides_delete_file();
+
 CREATE TRIGGER events_before_write BEFORE INSERT OR UPDATE ON public.events FOR EACH ROW EXECUTE FUNCTION events_before_write();
 
 CREATE TRIGGER files_queue_purge AFTER DELETE ON public.files FOR EACH ROW EXECUTE FUNCTION files_queue_purge();
@@ -4286,8 +4357,8 @@ create policy event_questions_select on public.event_questions for select to aut
   using (can_join_event_live(event_id));
 
 create policy event_questions_update on public.event_questions for update to authenticated
-  using ((is_organiser() AND can_join_event_live(event_id)))
-  with check (is_organiser());
+  using (is_event_host(event_id))
+  with check (is_event_host(event_id));
 
 create policy event_registrations_select on public.event_registrations for select to authenticated
   using (((user_id = auth.uid()) OR is_organiser()));
@@ -4311,11 +4382,33 @@ create policy event_series_update on public.event_series for update to authentic
   using (is_organiser())
   with check (is_organiser());
 
+create policy event_slides_delete on public.event_slides for delete to authenticated
+  using (is_organiser());
+
+create policy event_slides_insert on public.event_slides for insert to authenticated
+  with check ((is_organiser() AND (added_by = auth.uid()) AND can_see_event(event_id)));
+
+create policy event_slides_select on public.event_slides for select to anon, authenticated
+  using (can_see_event(event_id));
+
+create policy event_speakers_delete on public.event_speakers for delete to authenticated
+  using (is_organiser());
+
+create policy event_speakers_insert on public.event_speakers for insert to authenticated
+  with check ((is_organiser() AND can_see_event(event_id)));
+
+create policy event_speakers_select on public.event_speakers for select to anon, authenticated
+  using (can_see_event(event_id));
+
+create policy event_speakers_update on public.event_speakers for update to authenticated
+  using (is_organiser())
+  with check (is_organiser());
+
 create policy events_insert on public.events for insert to authenticated
   with check ((is_organiser() AND (created_by = auth.uid())));
 
 create policy events_select on public.events for select to anon, authenticated
-  using (((audience = 'public'::text) OR ((audience = 'verified'::text) AND is_verified()) OR ((audience = 'space'::text) AND is_space_member(space_id)) OR is_organiser()));
+  using (((audience = 'public'::text) OR ((audience = 'verified'::text) AND is_verified()) OR ((audience = 'space'::text) AND is_space_member(space_id)) OR is_organiser() OR is_event_speaker(id)));
 
 create policy events_update on public.events for update to authenticated
   using (is_organiser())
@@ -4325,15 +4418,17 @@ create policy file_purges_select on public.file_purges for select to authenticat
   using (is_admin());
 
 create policy files_delete on public.files for delete to authenticated
-  using (((purpose = 'tool'::text) AND has_role('curator'::text)));
+  using ((((purpose = 'tool'::text) AND has_role('curator'::text)) OR ((purpose = 'event_slides'::text) AND is_organiser())));
 
 create policy files_insert on public.files for insert to authenticated
-  with check (((purpose = 'tool'::text) AND has_role('curator'::text) AND (uploaded_by = ( SELECT auth.uid() AS uid))));
+  with check (((uploaded_by = ( SELECT auth.uid() AS uid)) AND (((purpose = 'tool'::text) AND has_role('curator'::text)) OR ((purpose = 'event_slides'::text) AND is_organiser()))));
 
 create policy files_select on public.files for select to anon, authenticated
-  using (((purpose = 'tool'::text) AND ((EXISTS ( SELECT 1
+  using ((((purpose = 'tool'::text) AND ((EXISTS ( SELECT 1
    FROM tools t
-  WHERE (t.file_id = files.id))) OR has_role('curator'::text))));
+  WHERE (t.file_id = files.id))) OR has_role('curator'::text))) OR ((purpose = 'event_slides'::text) AND ((EXISTS ( SELECT 1
+   FROM event_slides s
+  WHERE (s.file_id = files.id))) OR is_organiser()))));
 
 create policy forum_bookmarks_delete on public.forum_bookmarks for delete to authenticated
   using ((user_id = ( SELECT auth.uid() AS uid)));

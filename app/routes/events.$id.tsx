@@ -23,10 +23,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const followup = await getFollowup(context.db, viewer?.claims ?? null, event.id);
   const now = Date.now();
   const end = new Date(event.startsAt).getTime() + event.durationMinutes * 60_000;
-  // The live room (registrants and organisers), then attendance and the CPD attestation.
+  // The live room (registrants and hosts: organisers, linked speakers), then attendance and the CPD attestation.
   const organiser = hasRole(viewer, "organiser");
   const live =
-    viewer && (organiser || event.mine?.status === "registered")
+    viewer && (organiser || event.iAmSpeaker || event.mine?.status === "registered")
       ? {
           ...liveWindow(event),
           organiser,
@@ -135,7 +135,16 @@ export default function EventPage() {
         {event.speakers.length > 0 ? (
           <div>
             <dt>{t("events.item.speakers")}</dt>
-            <dd>{event.speakers.join(", ")}</dd>
+            <dd>
+              <ul role="list" className="speaker-list" data-testid="speakers">
+                {event.speakers.map((s, i) => (
+                  <li key={i}>
+                    <span className="speaker-list__name">{s.name}</span>
+                    {s.affiliation ? <span className="meta">{` · ${s.affiliation}`}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </dd>
           </div>
         ) : null}
         {event.cpdHours !== null ? (
@@ -152,6 +161,7 @@ export default function EventPage() {
       {live ? (
         <section className="card stack stack--s" aria-labelledby="live-title">
           <h2 id="live-title">{t("eventsLive.room.title")}</h2>
+          {event.iAmSpeaker ? <p className="meta">{t("events.speakers.youHost")}</p> : null}
           {live.window === "open" ? (
             <p>
               <Link className="btn btn--primary" to={`/events/${event.id}/live`}>
@@ -182,7 +192,8 @@ export default function EventPage() {
         </section>
       ) : null}
       {descriptionHtml ? <RichTextView html={descriptionHtml} /> : null}
-      {past && (followup.recordingUrl || followup.resources.length > 0 || event.mine?.status === "registered") ? (
+      {past &&
+      (followup.recordingUrl || followup.resources.length > 0 || followup.slides.length > 0 || event.mine?.status === "registered") ? (
         <section className="stack stack--s" aria-labelledby="after-title">
           <h2 id="after-title">{t("events.after.title")}</h2>
           {followup.recordingUrl ? (
@@ -191,6 +202,21 @@ export default function EventPage() {
                 {t("events.after.recording")}
               </a>
             </p>
+          ) : null}
+          {followup.slides.length > 0 ? (
+            <>
+              <h3>{t("events.after.slides")}</h3>
+              <ul data-testid="slides">
+                {followup.slides.map((s) => (
+                  <li key={s.id}>
+                    <a href={`/files/${s.fileId}`} download>
+                      {s.title}
+                    </a>{" "}
+                    <span className="meta">{t("events.slides.size", { size: Math.max(1, Math.round(s.byteSize / 1024)) })}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : null}
           {followup.resources.length > 0 ? (
             <>

@@ -55,6 +55,11 @@ export default function Attendance() {
         <p>
           {t("eventsLive.attendance.lead", { duration: durationMinutes, threshold: Math.ceil(durationMinutes * ATTESTATION_THRESHOLD) })}
         </p>
+        <p>
+          <a href={`/events/${id}/attendance.csv`} download>
+            {t("eventsLive.attendance.export")}
+          </a>
+        </p>
       </header>
       {params.get("done") === "adjusted" && !actionData ? (
         <p className="alert alert--success" role="status">

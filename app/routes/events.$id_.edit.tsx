@@ -8,6 +8,7 @@ import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { EventFields, type EventFieldValues } from "~/modules/events/components/event-fields";
 import { eventForEditing, parseEventForm } from "~/modules/events/editing.server";
 import { cancelEvent, listEvents, updateEvent } from "~/modules/events/events.server";
+import { typedSpeakerRows } from "~/modules/events/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -38,7 +39,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return redirect(`/events/${id}?done=cancelled`);
   }
   if (intent !== "save") return json({ errors: {} as Errors, formError: "errors.invalid", values: null }, { status: 400 });
-  const values = { ...Object.fromEntries([...form].map(([k, v]) => [k, String(v)])), topics: form.getAll("topics").map(String) };
+  const values = {
+    ...Object.fromEntries([...form].map(([k, v]) => [k, String(v)])),
+    topics: form.getAll("topics").map(String),
+    speakers: typedSpeakerRows(form),
+  };
   const parsed = parseEventForm(form);
   if (!parsed.ok) return json({ errors: parsed.errors, formError: null, values }, { status: 400 });
   const outcome = await updateEvent(services, viewer, id, parsed.input);
@@ -56,7 +61,7 @@ export default function EditEvent() {
   const result = useActionData<typeof action>();
   const errors: Errors = result?.errors ?? {};
   // After a refusal the form shows what the organiser typed, not the stored values.
-  const typed = (result?.values ?? null) as (Record<string, string> & { topics?: string[] }) | null;
+  const typed = (result?.values ?? null) as EventFieldValues | null;
   const values: EventFieldValues = typed ?? { ...event, description: event.descriptionText };
   const cancelled = event.status === "cancelled";
   return (

@@ -1,12 +1,16 @@
-// Organisers, after the event: the recording link (https only), resources from the
-// tools library (slides and handouts are published there, with their files) and the
-// satisfaction survey's results. Plain forms; a refusal names the field.
+// Organisers, after the event: the recording link (https only), the slides as files
+// (a multipart form, checked and stored like the tools library's uploads), resources
+// from the tools library and the satisfaction survey's results. Plain forms; a refusal
+// names the field.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { getEvent } from "~/modules/events/events.server";
 import { addResource, getFollowup, removeResource, resourceChoices, saveRecording, surveyResults } from "~/modules/events/followup.server";
-import { recordingFormSchema, resourceFormSchema } from "~/modules/events/schemas";
+import { recordingFormSchema, removeSlideSchema, resourceFormSchema, slideFormSchema } from "~/modules/events/schemas";
+import { addSlide, removeSlide } from "~/modules/events/slides.server";
+import { ACCEPT_ATTRIBUTE, MAX_FILE_BYTES } from "~/modules/tools/limits";
+import { FILE_FIELD, parseUploadForm } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -31,7 +35,37 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, context);
   requireRole(viewer, "organiser");
   const id = params.id ?? "";
-  const form = Object.fromEntries(await request.formData());
+  const deps = { db: context.db, storage: context.storage, logger: context.logger };
+  // The slides' form is multipart (a file); the others are plain forms.
+  const parsedForm = await parseUploadForm(request);
+  if (!parsedForm.ok) {
+    const fileError = parsedForm.reason === "bad_request" ? null : [`tools.errors.${parsedForm.reason}`];
+    return json(
+      {
+        intent: "slide",
+        errors: (fileError ? { [FILE_FIELD]: fileError } : {}) as Errors,
+        formError: fileError ? null : "errors.invalid",
+        typed: "",
+      },
+      { status: 400 },
+    );
+  }
+  const form = Object.fromEntries(parsedForm.formData);
+  if (form.intent === "addSlide" || form.intent === "removeSlide") {
+    const parsed = form.intent === "addSlide" ? slideFormSchema.safeParse(form) : removeSlideSchema.safeParse(form);
+    if (!parsed.success)
+      return json({ intent: "slide", errors: parsed.error.flatten().fieldErrors as Errors, formError: null, typed: "" }, { status: 400 });
+    const outcome =
+      parsed.data.intent === "addSlide"
+        ? await addSlide(deps, viewer, id, { title: parsed.data.title, file: parsedForm.file })
+        : await removeSlide(deps, viewer, id, parsed.data.slideId);
+    if (!outcome.ok)
+      return json(
+        { intent: "slide", errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null, typed: "" },
+        { status: outcome.status },
+      );
+    return redirect(`/events/${id}/followup?done=slides`);
+  }
   if (form.intent === "recording") {
     const parsed = recordingFormSchema.safeParse(form);
     if (!parsed.success)
@@ -75,6 +109,7 @@ export default function Followup() {
   const done = params.get("done");
   const re = result?.intent === "recording" ? result.errors : {};
   const te = result?.intent === "resource" ? result.errors : {};
+  const se = result?.intent === "slide" ? result.errors : {};
   const linked = new Set(followup.resources.map((r) => r.id));
   return (
     <div className="container container--narrow stack stack--l">
@@ -85,7 +120,7 @@ export default function Followup() {
         <h1>{t("events.followup.title")}</h1>
         <p className="lead">{event.title}</p>
       </header>
-      {done === "recording" || done === "resource" ? (
+      {done === "recording" || done === "resource" || done === "slides" ? (
         <p className="alert alert--success" role="status">
           {t("events.followup.saved")}
         </p>
@@ -126,6 +161,83 @@ export default function Followup() {
           <div className="form-actions">
             <button type="submit" className="btn btn--primary">
               {t("events.manage.save")}
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="stack stack--s" aria-labelledby="slides-title">
+        <h2 id="slides-title">{t("events.slides.title")}</h2>
+        <p>{t("events.slides.lead")}</p>
+        {followup.slides.length > 0 ? (
+          <ul className="stack stack--s" data-testid="slides">
+            {followup.slides.map((s) => (
+              <li key={s.id} className="cluster">
+                <a href={`/files/${s.fileId}`} download>
+                  {s.title}
+                </a>
+                <span className="meta">{t("events.slides.size", { size: Math.max(1, Math.round(s.byteSize / 1024)) })}</span>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="removeSlide" />
+                  <input type="hidden" name="slideId" value={s.id} />
+                  <button type="submit" className="btn btn--small btn--secondary">
+                    {t("events.slides.remove", { title: s.title })}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{t("events.slides.none")}</p>
+        )}
+        <Form method="post" encType="multipart/form-data" className="form stack" noValidate>
+          <input type="hidden" name="intent" value="addSlide" />
+          <div className={se.title ? "field field--invalid" : "field"}>
+            <label className="field__label" htmlFor="fu-slide-title">
+              {t("events.slides.titleLabel")}
+            </label>
+            <p className="field__hint" id="fu-slide-title-hint">
+              {t("events.slides.titleHint")}
+            </p>
+            <input
+              id="fu-slide-title"
+              name="title"
+              className="input"
+              maxLength={200}
+              aria-invalid={se.title ? true : undefined}
+              aria-describedby={se.title ? "fu-slide-title-hint fu-slide-title-error" : "fu-slide-title-hint"}
+            />
+            {se.title ? (
+              <p className="field__error" id="fu-slide-title-error">
+                {se.title.map((m) => tx(m)).join(" ")}
+              </p>
+            ) : null}
+          </div>
+          <div className={se.file ? "field field--invalid" : "field"}>
+            <label className="field__label" htmlFor="fu-slide-file">
+              {t("events.slides.file")}
+            </label>
+            <p className="field__hint" id="fu-slide-file-hint">
+              {t("events.slides.fileHint", { size: MAX_FILE_BYTES >> 20 })}
+            </p>
+            <input
+              id="fu-slide-file"
+              name="file"
+              type="file"
+              className="input"
+              accept={ACCEPT_ATTRIBUTE}
+              aria-invalid={se.file ? true : undefined}
+              aria-describedby={se.file ? "fu-slide-file-hint fu-slide-file-error" : "fu-slide-file-hint"}
+            />
+            {se.file ? (
+              <p className="field__error" id="fu-slide-file-error">
+                {se.file.map((m) => tx(m)).join(" ")}
+              </p>
+            ) : null}
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn--secondary">
+              {t("events.slides.upload")}
             </button>
           </div>
         </Form>

@@ -1,5 +1,5 @@
-// An event's live room: the video (Jitsi, organisers as moderators) beside the Q&A.
-// Registrants and organisers only (403 with a way to register for anyone else); open
+// An event's live room: the video (Jitsi, hosts as moderators: organisers and linked
+// speakers) beside the Q&A. Registrants and hosts only (403 with a way to register for anyone else); open
 // 15 minutes before the start until the end. Every Q&A action is a plain form; with
 // JavaScript the Q&A also updates live when someone asks, upvotes or a host answers.
 // The event's chat is the chat module's page: a plain form here makes the person a
@@ -34,10 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);
   const access = await liveAccess(context.db, viewer, params.id ?? "");
   if (!access) throw new Response("not_found", { status: 404 });
-  const { event, role, window, opensAt, endsAt } = access;
+  const { event, role, host, window, opensAt, endsAt } = access;
   const base = {
     event: { id: event.id, title: event.title, startsAt: event.startsAt, durationMinutes: event.durationMinutes },
     role,
+    host,
     window,
     opensAt,
     endsAt,
@@ -50,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     secret: getAppSecret(context.env),
     subject: { scope: "event", id: event.id },
     person: { id: viewer.id, name: viewer.displayName },
-    moderator: role === "organiser",
+    moderator: host,
   });
   const questions = await listQuestions(context.db, viewer, event.id);
   return json({ ...base, refused: false as const, room, questions });
@@ -91,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function LiveRoom() {
   const { t, tx, date } = useI18n();
   const data = useLoaderData<typeof loader>();
-  const { event, role, window } = data;
+  const { event, host, window } = data;
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -197,7 +198,7 @@ export default function LiveRoom() {
             {q.votedByMe ? t("eventsLive.qa.unvote") : t("eventsLive.qa.vote")}
           </button>
         </Form>
-        {role === "organiser" ? (
+        {host ? (
           <Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value="answer" />
             <input type="hidden" name="questionId" value={q.id} />
@@ -215,7 +216,7 @@ export default function LiveRoom() {
     <div className="container stack stack--l">
       {back}
       {header}
-      {role === "organiser" ? <p className="alert alert--info">{t("eventsLive.room.moderator")}</p> : null}
+      {host ? <p className="alert alert--info">{t("eventsLive.room.moderator")}</p> : null}
       {presence ? (
         <p role="status" className="meta">
           {t(presence === "joined" ? "eventsLive.room.joined" : "eventsLive.room.left")}

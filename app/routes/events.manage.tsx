@@ -16,9 +16,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);
   requireRole(viewer, "organiser");
   const upcoming = await listEvents(context.db, viewer.claims, { when: "upcoming" });
+  // Past events too: their attendance, its export and the follow-up are done after the event.
+  const past = await listEvents(context.db, viewer.claims, { when: "past" });
   const selected = new URL(request.url).searchParams.get("event");
   const registrations = selected ? await listRegistrations(context.db, viewer, selected) : null;
-  return json({ ...upcoming, selected, registrations });
+  return json({ ...upcoming, past: past.events.slice(0, 50), selected, registrations });
 }
 
 type Errors = Record<string, string[] | undefined>;
@@ -62,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ManageEvents() {
   const { t, tx, date } = useI18n();
-  const { events, series, topics, regions, selected, registrations } = useLoaderData<typeof loader>();
+  const { events, past, series, topics, regions, selected, registrations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done");
@@ -96,28 +98,21 @@ export default function ManageEvents() {
         <h2 id="upcoming-title">{t("events.list.upcoming")}</h2>
         <ul className="stack">
           {events.map((e) => (
-            <li key={e.id} className="card cluster">
-              <Link to={`/events/${e.id}`}>{e.title}</Link>
-              <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
-              {e.status === "cancelled" ? <span className="badge">{t("events.item.cancelled")}</span> : null}
-              <Link to={`/events/${e.id}/edit`}>{t("events.manage.edit")}</Link>
-              <Link to={`/events/manage?event=${e.id}#registrations`}>{t("events.manage.registrations")}</Link>
-              <a href={`/events/${e.id}/registrations.csv`} download>
-                {t("events.manage.export")}
-              </a>
-              {e.status === "scheduled" ? (
-                <Form method="post">
-                  <input type="hidden" name="intent" value="cancel" />
-                  <input type="hidden" name="eventId" value={e.id} />
-                  <button type="submit" className="btn btn--small btn--secondary">
-                    {t("events.manage.cancel")}
-                  </button>
-                </Form>
-              ) : null}
-            </li>
+            <EventItem key={e.id} event={e} upcoming />
           ))}
         </ul>
       </section>
+
+      {past.length > 0 ? (
+        <section className="stack" aria-labelledby="past-title">
+          <h2 id="past-title">{t("events.list.past")}</h2>
+          <ul className="stack">
+            {past.map((e) => (
+              <EventItem key={e.id} event={e} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {selected && registrations ? (
         <section className="stack" id="registrations" aria-labelledby="registrations-title">
@@ -190,5 +185,71 @@ export default function ManageEvents() {
         </Form>
       </section>
     </div>
+  );
+}
+
+/** One event with the organiser's pages: edit, registrations, attendance (and its export), follow-up. */
+function EventItem({
+  event: e,
+  upcoming = false,
+}: {
+  event: { id: string; title: string; startsAt: string; status: string };
+  upcoming?: boolean;
+}) {
+  const { t, date } = useI18n();
+  return (
+    <li className="card" data-event={e.id}>
+      <p className="manage-event__title">
+        <Link to={`/events/${e.id}`}>{e.title}</Link>
+      </p>
+      <p className="meta">
+        <time dateTime={e.startsAt}>{date(e.startsAt, "datetime")}</time>
+        {e.status === "cancelled" ? (
+          <>
+            {" "}
+            <span className="badge">{t("events.item.cancelled")}</span>
+          </>
+        ) : null}
+      </p>
+      <ul className="cluster" aria-label={t("events.manage.pagesOf", { title: e.title })}>
+        <li>
+          <Link to={`/events/${e.id}/edit`} aria-label={`${t("events.manage.edit")} · ${e.title}`}>
+            {t("events.manage.edit")}
+          </Link>
+        </li>
+        <li>
+          <Link to={`/events/manage?event=${e.id}#registrations`}>{t("events.manage.registrations")}</Link>
+        </li>
+        <li>
+          <a href={`/events/${e.id}/registrations.csv`} download>
+            {t("events.manage.export")}
+          </a>
+        </li>
+        <li>
+          <Link to={`/events/${e.id}/attendance`} aria-label={`${t("events.manage.attendance")} · ${e.title}`}>
+            {t("events.manage.attendance")}
+          </Link>
+        </li>
+        <li>
+          <a href={`/events/${e.id}/attendance.csv`} download>
+            {t("events.manage.exportAttendance")}
+          </a>
+        </li>
+        <li>
+          <Link to={`/events/${e.id}/followup`} aria-label={`${t("events.manage.followup")} · ${e.title}`}>
+            {t("events.manage.followup")}
+          </Link>
+        </li>
+      </ul>
+      {upcoming && e.status === "scheduled" ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="cancel" />
+          <input type="hidden" name="eventId" value={e.id} />
+          <button type="submit" className="btn btn--small btn--secondary">
+            {t("events.manage.cancel")}
+          </button>
+        </Form>
+      ) : null}
+    </li>
   );
 }

@@ -319,6 +319,25 @@ export interface EventSeries {
   title: string;
 }
 
+export interface EventSlides {
+  added_by: string | null;
+  created_at: Generated<Timestamp>;
+  event_id: string;
+  file_id: string;
+  id: Generated<number>;
+  title: string;
+}
+
+export interface EventSpeakers {
+  affiliation: Generated<string>;
+  created_at: Generated<Timestamp>;
+  display_name: string;
+  event_id: string;
+  id: Generated<number>;
+  position: number;
+  profile_id: string | null;
+}
+
 export interface FilePurges {
   queued_at: Generated<Timestamp>;
   storage_key: string;
@@ -330,7 +349,7 @@ export interface Files {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   original_name: string;
-  purpose: "tool";
+  purpose: "tool" | "event_slides";
   sha256: string;
   storage_key: string;
   uploaded_by: string | null;
@@ -951,6 +970,8 @@ export interface DB {
   event_reminders_sent: EventRemindersSent;
   event_resources: EventResources;
   event_series: EventSeries;
+  event_slides: EventSlides;
+  event_speakers: EventSpeakers;
   events: Events;
   file_purges: FilePurges;
   files: Files;

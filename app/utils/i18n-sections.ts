@@ -35,7 +35,8 @@ const SECTIONS: Record<string, MessageSelection> = {
   cases: { namespaces: ["cases", "forums"], picks: [] },
   chat: { namespaces: ["chat"], picks: [] },
   // Event descriptions are rich text (editor messages in forums.json); the live room shows the video and the CPD attestation.
-  events: { namespaces: ["events", "eventsLive", "forums", "video", "attestations"], picks: [] },
+  // tools.errors: the slides' upload is checked like the library's (its file messages).
+  events: { namespaces: ["events", "eventsLive", "forums", "video", "attestations"], picks: ["tools.errors"] },
   // Mentoring pages show the video room of a session.
   mentoring: { namespaces: ["mentoring", "video"], picks: [] },
   attestations: { namespaces: ["attestations"], picks: [] },

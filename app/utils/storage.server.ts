@@ -49,7 +49,11 @@ export class StorageError extends Error {
   }
 }
 
-export function newStorageKey(purpose: "tool"): string {
+/** Key prefixes of the uploads' purposes: tools of the library, events' slides. */
+export const STORAGE_PREFIXES = ["tool", "slides"] as const;
+export type StoragePrefix = (typeof STORAGE_PREFIXES)[number];
+
+export function newStorageKey(purpose: StoragePrefix): string {
   return `${purpose}/${randomUUID()}`;
 }
 

@@ -4,13 +4,14 @@
 // start and end. An organiser may set the minutes that count, with a reason (the latest
 // adjustment wins; each one is in the audit log). Attendance of at least
 // ATTESTATION_THRESHOLD of the duration earns the attestation once the event has ended.
+import { stringify } from "csv-stringify/sync";
 import { sql } from "kysely";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
 import { issueAttestation, type Attestation } from "~/modules/attestations/attestations.server";
 import { assertNoIdentifiers } from "~/modules/identifier-guard/guard.server";
 import type { Database, Tx } from "~/utils/db.server";
-import { formatDate, type Locale } from "~/utils/i18n";
+import { formatDate, TIME_ZONE, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import { attempt, refused, type Outcome } from "~/utils/outcome";
 import { getEvent } from "./events.server";
@@ -37,6 +38,11 @@ export function minutesAttended(stays: Stay[], start: Date, end: Date, now = new
 export interface AttendanceLine {
   userId: string;
   name: string;
+  /** The person's profession (discipline) and region, in both languages, for the organiser's export. */
+  discipline: { fr: string; en: string } | null;
+  region: { fr: string; en: string } | null;
+  /** When the person registered (null: in the room without a registration, e.g. a host). */
+  registeredAt: string | null;
   recorded: number;
   adjusted: { minutes: number; reason: string } | null;
   minutes: number;
@@ -128,12 +134,13 @@ export async function listAttendance(
       const rows = await attendanceRows(tx, eventId, event);
       const registered = await tx
         .selectFrom("event_registrations")
-        .select("user_id")
+        .select(["user_id", "created_at"])
         .where("event_id", "=", eventId)
         .where("status", "=", "registered")
         .execute();
       const ids = [...new Set([...registered.map((r) => r.user_id), ...rows.keys()])];
-      return { event, rows, ids };
+      const registeredAt = new Map(registered.map((r) => [r.user_id, new Date(r.created_at).toISOString()]));
+      return { event, rows, ids, registeredAt };
     },
     { readOnly: true },
   );
@@ -144,13 +151,34 @@ export async function listAttendance(
     found.ids.length === 0
       ? []
       : await db.asSystem("events: registrants' names for the organiser's attendance list", (tx) =>
-          tx.selectFrom("profiles").select(["id", "display_name"]).where("id", "in", found.ids).execute(),
+          tx
+            .selectFrom("profiles")
+            .leftJoin("disciplines", "disciplines.code", "profiles.discipline")
+            .leftJoin("regions", "regions.code", "profiles.region_code")
+            .select([
+              "profiles.id",
+              "profiles.display_name",
+              "disciplines.name_fr as discipline_fr",
+              "disciplines.name_en as discipline_en",
+              "regions.name_fr as region_fr",
+              "regions.name_en as region_en",
+            ])
+            .where("profiles.id", "in", found.ids)
+            .execute(),
         );
-  const nameOf = new Map(names.map((n) => [n.id, n.display_name]));
+  const personOf = new Map(names.map((n) => [n.id, n]));
   const lines = found.ids
     .map((id) => {
       const r = found.rows.get(id) ?? { recorded: 0, adjusted: null, minutes: 0, entitled: false };
-      return { userId: id, name: nameOf.get(id) ?? "—", ...r };
+      const p = personOf.get(id);
+      return {
+        userId: id,
+        name: p?.display_name ?? "—",
+        discipline: p?.discipline_fr ? { fr: p.discipline_fr, en: p.discipline_en ?? p.discipline_fr } : null,
+        region: p?.region_fr ? { fr: p.region_fr, en: p.region_en ?? p.region_fr } : null,
+        registeredAt: found.registeredAt.get(id) ?? null,
+        ...r,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name, "fr-CA"));
   return { durationMinutes: found.event.duration_minutes, lines };
@@ -272,4 +300,47 @@ export async function eventAttestation(
     ...(text(d.permitNumber) ? [{ label: t("eventsLive.attestation.permit"), value: text(d.permitNumber)! }] : []),
   ];
   return { ok: true, attestation, lines };
+}
+
+/** "YYYY-MM-DD HH:MM" in Quebec's time: a date a spreadsheet reads and sorts. */
+function localStamp(iso: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: TIME_ZONE,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * The attendance list as CSV for organisers, in their language, written by csv-stringify:
+ * fields with commas, quotes or line breaks are quoted and their quotes doubled, and a
+ * text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+ * carriage return) is prefixed with a quote (escape_formulas). A UTF-8 byte order mark
+ * first, so that Excel opens accents right rather than guessing a Windows code page.
+ */
+export function attendanceCsv(lines: AttendanceLine[], locale: Locale): string {
+  const t = (key: string, vars?: Record<string, string | number>) => translate(locale, key, vars);
+  const lang = locale === "fr-CA" ? "fr" : "en";
+  const header = ["name", "profession", "region", "registeredAt", "minutes", "adjustment", "eligible"].map((c) =>
+    t(`eventsLive.attendance.csv.${c}`),
+  );
+  const rows = lines.map((l) => [
+    l.name,
+    l.discipline?.[lang] ?? "",
+    l.region?.[lang] ?? "",
+    l.registeredAt ? localStamp(l.registeredAt) : "",
+    l.recorded,
+    l.adjusted ? t("eventsLive.attendance.csv.adjusted", { minutes: l.adjusted.minutes, reason: l.adjusted.reason }) : "",
+    l.entitled ? t("eventsLive.attendance.yes") : t("eventsLive.attendance.no"),
+  ]);
+  return `\ufeff${stringify([header, ...rows], { escape_formulas: true, record_delimiter: "windows" })}`;
 }

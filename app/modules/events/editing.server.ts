@@ -9,6 +9,7 @@ import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Database } from "~/utils/db.server";
 import { eventFormSchema, type EventInput } from "./schemas";
+import { parseSpeakerRows, speakersForEditing, type SpeakerFormRow } from "./speakers.server";
 
 export interface EventEditDefaults {
   id: string;
@@ -24,7 +25,7 @@ export interface EventEditDefaults {
   language: string;
   region: string;
   topics: string[];
-  speakers: string;
+  speakers: SpeakerFormRow[];
   descriptionText: string;
   descriptionJson: string;
   cpdHours: string;
@@ -37,7 +38,7 @@ export interface EventEditDefaults {
 /** The stored event as the edit form's starting values; null if absent or not the organiser's to edit. */
 export async function eventForEditing(db: Database, viewer: Viewer, id: string): Promise<EventEditDefaults | null> {
   if (!hasRole(viewer, "organiser") || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return db.withUser(
+  const defaults = await db.withUser(
     viewer.claims,
     async (tx) => {
       const e = await tx.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
@@ -64,7 +65,7 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
         language: e.language,
         region: e.region_code ?? "",
         topics: e.topics,
-        speakers: e.speakers.join("\n"),
+        speakers: [] as SpeakerFormRow[],
         descriptionText: doc ? docToText(doc) : "",
         descriptionJson: doc ? JSON.stringify(doc) : "",
         cpdHours: e.cpd_hours === null ? "" : String(Number(e.cpd_hours)),
@@ -76,6 +77,8 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
     },
     { readOnly: true },
   );
+  if (!defaults) return null;
+  return { ...defaults, speakers: await speakersForEditing(db, viewer, id) };
 }
 
 export type ParsedEventForm = { ok: true; input: EventInput } | { ok: false; errors: Record<string, string[] | undefined> };
@@ -85,11 +88,14 @@ export type ParsedEventForm = { ok: true; input: EventInput } | { ok: false; err
  * textarea enhanced by the editor, becomes the editor's JSON document (or nothing).
  */
 export function parseEventForm(form: FormData): ParsedEventForm {
-  const values: Record<string, unknown> = { ...Object.fromEntries(form), topics: form.getAll("topics") };
-  delete values.description;
-  delete values.descriptionJson;
+  const speakers = parseSpeakerRows(form);
+  const values: Record<string, unknown> = { ...Object.fromEntries(form), topics: form.getAll("topics"), speakers: speakers.speakers };
+  for (const name of ["description", "descriptionJson", "speakerName", "speakerAffiliation", "speakerEmail"]) delete values[name];
   const parsed = eventFormSchema.safeParse(values);
-  const errors: Record<string, string[] | undefined> = parsed.success ? {} : parsed.error.flatten().fieldErrors;
+  const errors: Record<string, string[] | undefined> = {
+    ...(parsed.success ? {} : parsed.error.flatten().fieldErrors),
+    ...speakers.errors,
+  };
   const body = String(form.get("description") ?? "");
   const bodyJson = String(form.get("descriptionJson") ?? "");
   let description: string | undefined;
@@ -98,6 +104,7 @@ export function parseEventForm(form: FormData): ParsedEventForm {
     if (rich.ok) description = JSON.stringify(rich.doc);
     else errors.description = [`forums.richText.errors.${rich.error}`];
   }
-  if (!parsed.success || errors.description) return { ok: false, errors };
-  return { ok: true, input: { ...parsed.data, description } };
+  if (!parsed.success || errors.description || Object.keys(speakers.errors).length) return { ok: false, errors };
+  // The rows as parsed above keep their place in the form (field errors of the account lookup).
+  return { ok: true, input: { ...parsed.data, description, speakers: speakers.speakers } };
 }

@@ -17,6 +17,7 @@ import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import type { Mailer } from "~/utils/mail.server";
 import { buildIcs, type IcsEvent } from "./ics.server";
+import { isSpeaker, listSpeakers, replaceSpeakers, resolveSpeakerAccounts, type Speaker } from "./speakers.server";
 import { REMINDERS, type EventFilters, type EventInput, type ReminderName } from "./schemas";
 
 export type FieldErrors = Record<string, string[]>;
@@ -150,7 +151,9 @@ export async function listEvents(db: Database, claims: Claims, filters: EventFil
 
 export interface EventDetail extends EventSummary {
   description: unknown;
-  speakers: string[];
+  speakers: Speaker[];
+  /** The reader is a linked speaker: a host of the live room. */
+  iAmSpeaker: boolean;
   cpdHours: number | null;
   cpdBody: string | null;
   cpdCategory: string | null;
@@ -170,7 +173,6 @@ export async function getEvent(db: Database, claims: Claims, id: string): Promis
         .select([
           ...summaryColumns,
           "events.description",
-          "events.speakers",
           "events.cpd_hours",
           "events.cpd_body",
           "events.cpd_category",
@@ -201,10 +203,13 @@ export async function getEvent(db: Database, claims: Claims, id: string): Promis
           mine = { status: reg.status, position: reg.status === "waitlisted" ? ahead + 1 : null };
         }
       }
+      const speakers = await listSpeakers(tx, id, Boolean(claims));
+      const iAmSpeaker = await isSpeaker(tx, claims, id);
       return {
         ...toSummary(row as SummaryRow),
         description: row.description,
-        speakers: row.speakers,
+        speakers,
+        iAmSpeaker,
         cpdHours: row.cpd_hours === null ? null : Number(row.cpd_hours),
         cpdBody: row.cpd_body,
         cpdCategory: row.cpd_category,
@@ -464,11 +469,8 @@ function eventValues(input: EventInput) {
     language: input.language,
     region_code: input.region ?? null,
     topics: input.topics,
-    speakers: (input.speakers ?? "")
-      .split(/\n|;/)
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .slice(0, 20),
+    // The names also stay on the event row (its search text); event_speakers is the truth.
+    speakers: input.speakers.map((s) => s.name),
     description: input.description ?? null,
     cpd_hours: input.cpdHours ?? null,
     cpd_body: input.cpdBody,
@@ -482,18 +484,18 @@ const minutesBetween = (start: string, end: string) => {
 
 export async function createEvent(services: EventServices, viewer: Viewer, input: EventInput): Promise<Outcome<{ id: string }>> {
   if (!hasRole(viewer, "organiser")) return refused(403, "events.errors.forbidden");
+  const accounts = await resolveSpeakerAccounts(services.db, viewer, input.speakers);
+  if (!accounts.ok) return refused(400, undefined, accounts.errors);
   try {
-    const id = await services.db.withUser(
-      viewer.claims,
-      async (tx) =>
-        (
-          await tx
-            .insertInto("events")
-            .values({ ...eventValues(input), created_by: viewer.id })
-            .returning("id")
-            .executeTakeFirstOrThrow()
-        ).id,
-    );
+    const id = await services.db.withUser(viewer.claims, async (tx) => {
+      const { id } = await tx
+        .insertInto("events")
+        .values({ ...eventValues(input), created_by: viewer.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await replaceSpeakers(tx, id, input.speakers, accounts.profileIds);
+      return id;
+    });
     return { ok: true, id };
   } catch (error) {
     return fromDatabase(error);
@@ -504,6 +506,8 @@ export async function createEvent(services: EventServices, viewer: Viewer, input
 export async function updateEvent(services: EventServices, viewer: Viewer, id: string, input: EventInput): Promise<Outcome> {
   if (!hasRole(viewer, "organiser")) return refused(403, "events.errors.forbidden");
   if (!isUuid(id)) return refused(404, "events.errors.notFound");
+  const accounts = await resolveSpeakerAccounts(services.db, viewer, input.speakers);
+  if (!accounts.ok) return refused(400, undefined, accounts.errors);
   let changed: boolean;
   try {
     changed = await services.db.withUser(viewer.claims, async (tx) => {
@@ -517,6 +521,7 @@ export async function updateEvent(services: EventServices, viewer: Viewer, id: s
         .where("id", "=", id)
         .returning(["ics_sequence"])
         .executeTakeFirstOrThrow();
+      await replaceSpeakers(tx, id, input.speakers, accounts.profileIds);
       return after.ics_sequence !== before.ics_sequence;
     });
   } catch (error) {

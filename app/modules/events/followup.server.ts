@@ -27,16 +27,25 @@ function fromDatabase(error: unknown): Refused {
   throw error;
 }
 
+export interface Slide {
+  id: number;
+  title: string;
+  fileId: string;
+  byteSize: number;
+}
+
 export interface Followup {
   recordingUrl: string | null;
   resources: Array<{ id: string; title: string; kind: string }>;
+  /** Uploaded slides (RLS: readers of the event; the file row follows its slide). */
+  slides: Slide[];
   /** The reader's own answer to the survey, if she gave one. */
   myAnswer: { rating: number; comment: string | null } | null;
 }
 
 /** What the event page shows after the event (RLS: only readers of the event see it). */
 export async function getFollowup(db: Database, claims: Claims, eventId: string): Promise<Followup> {
-  if (!isUuid(eventId)) return { recordingUrl: null, resources: [], myAnswer: null };
+  if (!isUuid(eventId)) return { recordingUrl: null, resources: [], slides: [], myAnswer: null };
   return db.withUser(
     claims,
     async (tx) => {
@@ -57,7 +66,20 @@ export async function getFollowup(db: Database, claims: Claims, eventId: string)
             .where("user_id", "=", claims.sub)
             .executeTakeFirst()
         : undefined;
-      return { recordingUrl: followup?.recording_url ?? null, resources, myAnswer: mine ?? null };
+      const slides = await tx
+        .selectFrom("event_slides")
+        .innerJoin("files", "files.id", "event_slides.file_id")
+        .select(["event_slides.id", "event_slides.title", "event_slides.file_id", "files.byte_size"])
+        .where("event_slides.event_id", "=", eventId)
+        .orderBy("event_slides.created_at")
+        .orderBy("event_slides.id")
+        .execute();
+      return {
+        recordingUrl: followup?.recording_url ?? null,
+        resources,
+        slides: slides.map((r) => ({ id: Number(r.id), title: r.title, fileId: r.file_id, byteSize: r.byte_size })),
+        myAnswer: mine ?? null,
+      };
     },
     { readOnly: true },
   );

@@ -1,5 +1,5 @@
 // The live room of an event (decision 019): who may enter and when, and its Q&A.
-// Registrants and organisers are in the room (RLS: can_join_event_live); the room opens
+// Registrants and hosts (organisers, linked speakers) are in the room (RLS: can_join_event_live); the room opens
 // LIVE_OPENS_BEFORE_MS before the start and closes at the end. Questions are shown
 // without their author's name (members' profiles are private unless they opt in to the
 // directory; a webinar's audience asks more freely that way); the author sees "yours".
@@ -18,8 +18,9 @@ export type LiveWindow = "before" | "open" | "ended";
 
 export interface LiveAccess {
   event: EventDetail;
-  /** Organisers moderate the room (Jitsi moderator, mark answered); registrants take part. */
-  role: "organiser" | "registrant" | null;
+  /** Hosts (organisers and the event's linked speakers) moderate the room: Jitsi moderator, mark answered. */
+  role: "organiser" | "speaker" | "registrant" | null;
+  host: boolean;
   window: LiveWindow;
   opensAt: string;
   endsAt: string;
@@ -40,9 +41,23 @@ export function liveWindow(
 export async function liveAccess(db: Database, viewer: Viewer, eventId: string, now = new Date()): Promise<LiveAccess | null> {
   const event = await getEvent(db, viewer.claims, eventId);
   if (!event) return null;
-  const role = hasRole(viewer, "organiser") ? "organiser" : event.mine?.status === "registered" ? "registrant" : null;
+  // A speaker enters as a host even without registering (can_join_event_live says the same).
+  const role = hasRole(viewer, "organiser")
+    ? "organiser"
+    : event.iAmSpeaker
+      ? "speaker"
+      : event.mine?.status === "registered"
+        ? "registrant"
+        : null;
   const w = liveWindow(event, now);
-  return { event, role, window: w.window, opensAt: w.opensAt.toISOString(), endsAt: w.endsAt.toISOString() };
+  return {
+    event,
+    role,
+    host: role === "organiser" || role === "speaker",
+    window: w.window,
+    opensAt: w.opensAt.toISOString(),
+    endsAt: w.endsAt.toISOString(),
+  };
 }
 
 export interface LiveQuestion {
@@ -137,11 +152,11 @@ export async function toggleVote(db: Database, viewer: Viewer, eventId: string, 
   );
 }
 
-/** Hosts (organisers) mark a question answered, or open it again. */
+/** Hosts (organisers and linked speakers) mark a question answered, or open it again. */
 export async function markAnswered(db: Database, viewer: Viewer, eventId: string, questionId: number, answered: boolean): Promise<Outcome> {
   const room = await requireOpenRoom(db, viewer, eventId);
   if (!room.ok) return room;
-  if (room.access.role !== "organiser") return refused(403, "eventsLive.errors.hostsOnly");
+  if (!room.access.host) return refused(403, "eventsLive.errors.hostsOnly");
   return attempt(
     () =>
       db.withUser(viewer.claims, async (tx) => {

@@ -20,6 +20,8 @@ export const eventsPrivacy: PrivacyContract = {
     event_feedback: ["user_id"],
     event_followups: ["updated_by"],
     event_resources: ["added_by"],
+    event_speakers: ["profile_id"],
+    event_slides: ["added_by"],
   },
   async exportFor(tx, memberId) {
     return {
@@ -33,6 +35,7 @@ export const eventsPrivacy: PrivacyContract = {
       eventsOrganised: await exportRows(tx, "events", "created_by", memberId, ["search_vector"]),
       seriesOrganised: await exportRows(tx, "event_series", "created_by", memberId),
       surveyAnswers: await exportRows(tx, "event_feedback", "user_id", memberId),
+      speakerAt: await exportRows(tx, "event_speakers", "profile_id", memberId),
     };
   },
   async eraseFor(tx, subject) {
@@ -52,6 +55,9 @@ export const eventsPrivacy: PrivacyContract = {
     await sql`delete from public.event_feedback where user_id = ${id}::uuid`.execute(tx);
     await sql`update public.event_followups set updated_by = null where updated_by = ${id}::uuid`.execute(tx);
     await sql`update public.event_resources set added_by = null where added_by = ${id}::uuid`.execute(tx);
+    // A speaker's name stays in the programme the organiser wrote; the link to the account goes.
+    await sql`update public.event_speakers set profile_id = null where profile_id = ${id}::uuid`.execute(tx);
+    await sql`update public.event_slides set added_by = null where added_by = ${id}::uuid`.execute(tx);
     await sql`update public.events set created_by = null where created_by = ${id}::uuid`.execute(tx);
     await sql`update public.event_series set created_by = null where created_by = ${id}::uuid`.execute(tx);
   },

@@ -47,6 +47,39 @@ export const registrationIntentSchema = z.object({
 const localDate = z.string({ required_error: "errors.required" }).regex(/^\d{4}-\d{2}-\d{2}$/, "events.errors.date");
 const localTime = z.string({ required_error: "errors.required" }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, "events.errors.time");
 
+/** One row of the speakers' part of the event form; a row left entirely empty is no speaker. */
+export const speakerRowSchema = z.object({
+  name: z.string().trim().min(2, "errors.too_short").max(120, "errors.too_long"),
+  affiliation: z.string().trim().max(200, "errors.too_long").default(""),
+  /** The member account's email, to make the speaker a host of the live room; empty: a name only. */
+  email: z
+    .string()
+    .trim()
+    .max(320, "errors.too_long")
+    .email("events.errors.speakerEmail")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+});
+/** A validated speaker; `row` is its place in the form (for field errors). */
+export type SpeakerInput = z.infer<typeof speakerRowSchema> & { row?: number };
+export const MAX_SPEAKERS = 20;
+
+/** A speaker row as the organisers' form shows it (stored, or as typed before a refusal). */
+export interface SpeakerFormRow {
+  name: string;
+  affiliation: string;
+  email: string;
+}
+
+/** The speaker rows exactly as typed (to show the form again after a refusal). */
+export function typedSpeakerRows(form: FormData): SpeakerFormRow[] {
+  const all = (name: string) => form.getAll(name).map((v) => (typeof v === "string" ? v : ""));
+  const names = all("speakerName");
+  const affiliations = all("speakerAffiliation");
+  const emails = all("speakerEmail");
+  return names.map((name, i) => ({ name, affiliation: affiliations[i] ?? "", email: emails[i] ?? "" }));
+}
+
 export const eventFormSchema = z
   .object({
     title: z.string({ required_error: "errors.required" }).trim().min(3, "errors.too_short").max(300, "errors.too_long"),
@@ -74,7 +107,7 @@ export const eventFormSchema = z
       .array(z.string().regex(/^[a-z_]{1,40}$/, "errors.choice"))
       .max(10, "errors.too_many")
       .default([]),
-    speakers: optionalText(1000),
+    speakers: z.array(speakerRowSchema).max(MAX_SPEAKERS, "errors.too_many").default([]),
     description: z.string().max(200_000, "errors.too_long").optional(),
     cpdHours: z.coerce
       .number({ invalid_type_error: "errors.invalid" })
@@ -147,3 +180,24 @@ export const surveyFormSchema = z.object({
     .optional()
     .transform((v) => (v ? v : null)),
 });
+
+// ── Speakers and slides ────────────────────────────────────────────────────────
+
+/** The slides form's fields besides the file (multipart); the title defaults to the file's name. */
+export const slideFormSchema = z.object({
+  intent: z.literal("addSlide"),
+  title: z
+    .string()
+    .trim()
+    .max(200, "errors.too_long")
+    .optional()
+    .transform((v) => (v ? v : null)),
+});
+export const removeSlideSchema = z.object({
+  intent: z.literal("removeSlide"),
+  slideId: z.coerce.number({ invalid_type_error: "errors.invalid" }).int("errors.invalid").positive("errors.invalid"),
+});
+
+/** The follow-up page takes the slides' multipart upload (server/http.ts gives it the upload body limit). */
+const SLIDES_UPLOAD_PATH = /^\/events\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/followup\/?$/i;
+export const isSlidesUploadPath = (pathname: string) => SLIDES_UPLOAD_PATH.test(pathname);

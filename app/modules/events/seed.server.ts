@@ -43,6 +43,10 @@ export async function seedDemoEvent(tx: Tx, people: { organiser: string; member:
     .returning("id")
     .executeTakeFirstOrThrow();
   await tx
+    .insertInto("event_speakers")
+    .values({ event_id: event.id, display_name: "Geneviève Tremblay", affiliation: "CISSS de la Côte-Nord", position: 1 })
+    .execute();
+  await tx
     .insertInto("event_registrations")
     .values({ event_id: event.id, user_id: people.member, status: "registered", waitlist_position: null })
     .execute();

@@ -16,7 +16,7 @@ import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { likeEscape } from "~/modules/search/excerpt";
 import { TIME_ZONE } from "~/utils/i18n";
-import { newStorageKey, type FileStorage } from "~/utils/storage.server";
+import { newStorageKey, STORAGE_PREFIXES, type FileStorage, type StoragePrefix } from "~/utils/storage.server";
 import { checkUpload, type FileRefusal } from "./file-types";
 import { FACETS, isUuid, SEARCH_PAGE_SIZE, TOOL_TRANSITIONS, type Facet, type FileContentType, type ToolStatus } from "./limits";
 
@@ -24,6 +24,8 @@ export { isPastDue, isUuid } from "./limits";
 import { extractPdfText } from "./pdf-text.server";
 import type { SuggestionInput, ToolInput, ToolSearchParams } from "./schemas";
 import type { UploadedFile } from "./upload.server";
+// The multipart parser (size-limited, path names refused) for other capabilities' upload forms.
+export { FILE_FIELD, parseToolForm as parseUploadForm, type UploadedFile } from "./upload.server";
 import {
   attempt,
   refused as refuse,
@@ -487,7 +489,7 @@ export async function listCuration(db: Database, viewer: Viewer, today = todayIn
 }
 
 type UploadOutcome = { ok: true; stored: StoredUpload | null } | { ok: false; reason: FileRefusal | "storage" };
-interface StoredUpload {
+export interface StoredUpload {
   key: string;
   name: string;
   contentType: FileContentType;
@@ -497,12 +499,12 @@ interface StoredUpload {
 }
 
 /** Checks the bytes, extracts PDF text, stores the blob: all before any transaction. */
-async function storeUpload(deps: ToolDeps, file: UploadedFile | null): Promise<UploadOutcome> {
+async function storeUpload(deps: ToolDeps, file: UploadedFile | null, prefix: StoragePrefix = "tool"): Promise<UploadOutcome> {
   if (!file) return { ok: true, stored: null };
   const checked = checkUpload(file.name, file.bytes);
   if (!checked.ok) return checked;
-  const text = checked.contentType === "application/pdf" ? await extractPdfText(file.bytes) : "";
-  const key = newStorageKey("tool");
+  const text = prefix === "tool" && checked.contentType === "application/pdf" ? await extractPdfText(file.bytes) : "";
+  const key = newStorageKey(prefix);
   try {
     await deps.storage.put(key, file.bytes, checked.contentType);
   } catch (error) {
@@ -521,6 +523,24 @@ async function storeUpload(deps: ToolDeps, file: UploadedFile | null): Promise<U
     },
   };
 }
+
+/**
+ * Another capability's upload through the library's checks and storage (events' slides):
+ * the same type sniffing, size limit and storage, before its own transaction records
+ * the `files` row. A refusal names the `file` field; storage failure is a 503.
+ */
+export async function storeCheckedUpload(
+  deps: ToolDeps,
+  file: UploadedFile,
+  prefix: Exclude<StoragePrefix, "tool">,
+): Promise<{ ok: true; stored: StoredUpload } | Refused> {
+  const upload = await storeUpload(deps, file, prefix);
+  if (!upload.ok) return fileRefusal(upload.reason);
+  return { ok: true, stored: upload.stored! };
+}
+
+/** The blob of a transaction that did not commit (left for the orphan sweep if removing fails). */
+export const discardUpload = (deps: ToolDeps, stored: StoredUpload | null) => discard(deps, stored);
 
 /** The blob of a transaction that did not commit. */
 async function discard(deps: ToolDeps, stored: StoredUpload | null) {
@@ -742,7 +762,8 @@ export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
  * committing it. Run at start-up, after purgeDeletedFiles.
  */
 export async function sweepOrphanFiles(deps: ToolDeps, now = Date.now(), graceMs = ORPHAN_GRACE_MS): Promise<number> {
-  const objects = (await deps.storage.list("tool")).filter((o) => now - o.createdAt.getTime() >= graceMs);
+  const listed = (await Promise.all(STORAGE_PREFIXES.map((p) => deps.storage.list(p)))).flat();
+  const objects = listed.filter((o) => now - o.createdAt.getTime() >= graceMs);
   if (objects.length === 0) return 0;
   const known = new Set<string>();
   for (let i = 0; i < objects.length; i += 500) {

@@ -3,14 +3,20 @@
 // the form element, its intent, the submit button. Plain inputs: nothing needs JavaScript.
 import { RichTextField } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
-import { AUDIENCES, EVENT_KINDS, EVENT_LANGUAGES } from "../schemas";
+import { AUDIENCES, EVENT_KINDS, EVENT_LANGUAGES, MAX_SPEAKERS, type SpeakerFormRow } from "../schemas";
 
 type Errors = Record<string, string[] | undefined>;
 type TextName = "title" | "date" | "start" | "end" | "capacity" | "cpdHours" | "cpdBody" | "cpdCategory";
-type FieldName = TextName | "kind" | "seriesId" | "audience" | "language" | "region" | "speakers" | "description" | "descriptionJson";
+type FieldName = TextName | "kind" | "seriesId" | "audience" | "language" | "region" | "description" | "descriptionJson";
 
 /** What the fields start from: the stored event, or what the organiser typed before a refusal. */
-export type EventFieldValues = Partial<Record<FieldName, string>> & { topics?: readonly string[] };
+export type EventFieldValues = Partial<Record<FieldName, string>> & {
+  topics?: readonly string[];
+  speakers?: readonly SpeakerFormRow[];
+};
+
+/** Empty speaker rows offered after the filled ones (more appear after saving: no JavaScript needed). */
+const EMPTY_SPEAKER_ROWS = 2;
 
 interface Coded {
   code: string;
@@ -153,12 +159,7 @@ export function EventFields({ idPrefix, errors, series, topics, regions, values,
           ))}
         </div>
       </fieldset>
-      <div className="field">
-        <label className="field__label" htmlFor={id("speakers")}>
-          {t("events.manage.fields.speakers")}
-        </label>
-        <textarea id={id("speakers")} name="speakers" className="textarea" rows={3} defaultValue={value("speakers")} />
-      </div>
+      <SpeakerRows idPrefix={idPrefix} errors={errors} rows={values?.speakers ?? []} />
       {withDescription ? (
         <RichTextField
           id={id("description")}
@@ -175,5 +176,66 @@ export function EventFields({ idPrefix, errors, series, topics, regions, values,
       {text("cpdBody", "events.manage.fields.cpdBody")}
       {text("cpdCategory", "events.manage.fields.cpdCategory")}
     </>
+  );
+}
+
+/**
+ * The speakers: one group of fields per speaker, in order, and empty rows to add more.
+ * The three inputs of every row are always sent, so the server lines them up by
+ * position; an empty row is no speaker. The email links a member's account: that
+ * person hosts the live room (moderator, marks questions answered).
+ */
+function SpeakerRows({ idPrefix, errors, rows }: { idPrefix: string; errors: Errors; rows: readonly SpeakerFormRow[] }) {
+  const { t, tx } = useI18n();
+  const filled = rows.filter((r) => r.name || r.affiliation || r.email);
+  const count = Math.min(MAX_SPEAKERS, Math.max(filled.length + EMPTY_SPEAKER_ROWS, 3));
+  const all: SpeakerFormRow[] = Array.from({ length: count }, (_, i) => filled[i] ?? { name: "", affiliation: "", email: "" });
+  const input = (i: number, field: "name" | "affiliation" | "email", row: SpeakerFormRow) => {
+    const key = `speakers.${i}.${field}`;
+    const fieldId = `${idPrefix}-speaker-${i}-${field}`;
+    const hint = field === "email" ? `${fieldId}-hint` : undefined;
+    const describedBy = [hint, errors[key] ? `${fieldId}-error` : undefined].filter(Boolean).join(" ") || undefined;
+    const name = field === "name" ? "speakerName" : field === "affiliation" ? "speakerAffiliation" : "speakerEmail";
+    return (
+      <div className={errors[key] ? "field field--invalid" : "field"}>
+        <label className="field__label" htmlFor={fieldId}>
+          {t(`events.speakers.fields.${field}`)}
+        </label>
+        {hint ? (
+          <p className="field__hint" id={hint}>
+            {t("events.speakers.emailHint")}
+          </p>
+        ) : null}
+        <input
+          id={fieldId}
+          name={name}
+          type={field === "email" ? "email" : "text"}
+          autoComplete="off"
+          className="input"
+          defaultValue={row[field]}
+          maxLength={field === "name" ? 120 : field === "affiliation" ? 200 : 320}
+          aria-invalid={errors[key] ? true : undefined}
+          aria-describedby={describedBy}
+        />
+        <FieldError id={`${fieldId}-error`} messages={errors[key]} />
+      </div>
+    );
+  };
+  return (
+    <fieldset className="stack stack--s speaker-rows" aria-describedby={`${idPrefix}-speakers-lead`}>
+      <legend className="field__label">{t("events.speakers.legend")}</legend>
+      <p className="field__hint" id={`${idPrefix}-speakers-lead`}>
+        {t("events.speakers.lead")}
+      </p>
+      <FieldError id={`${idPrefix}-speakers-error`} messages={errors.speakers} />
+      {all.map((row, i) => (
+        <fieldset key={i} className="card stack stack--s" data-speaker-row={i}>
+          <legend>{tx("events.speakers.row", { n: i + 1 })}</legend>
+          {input(i, "name", row)}
+          {input(i, "affiliation", row)}
+          {input(i, "email", row)}
+        </fieldset>
+      ))}
+    </fieldset>
   );
 }
