@@ -30,8 +30,8 @@ const PUBLIC_ENTRIES = {
   cases: ["case-form", "use-case-live", "template", "notify.server", "site-search.server"],
   // The chat pages' guards, their socket broadcasts after a write, channel names in the reader's language.
   chat: ["guards.server", "publish.server", "channel-labels.server"],
-  // Each page of an event: attendance and attestation, the editing form, follow-up, the live room.
-  events: ["attendance.server", "editing.server", "followup.server", "live.server"],
+  // Each page of an event: attendance and attestation, the editing form, follow-up and its slides, the live room.
+  events: ["attendance.server", "editing.server", "followup.server", "live.server", "slides.server"],
   // Each forums page's server part; `forms.server` keeps zod out of the read pages' bundle;
   // notices after a post and the digest job; stale post HTML rebuilt at start.
   forums: [
