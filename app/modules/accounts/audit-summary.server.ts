@@ -4,7 +4,7 @@
 // its label, free text in quotation marks, a topic or post as a link. Identifiers that
 // mean nothing to a reader (report, sanction or override ids) are left out; the raw row
 // stays in the database for anyone who needs it.
-import type { Locale } from "~/utils/i18n";
+import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 
 export interface AuditPart {
@@ -56,6 +56,9 @@ export const SHOWN_AUDIT_KEYS = [
   "new_topic_id",
   "post_id",
   "post_ids",
+  "expires_on",
+  "was_lapsed",
+  "fields",
 ] as const;
 
 const PERSON_KEYS = ["user_id", "author_id"];
@@ -159,6 +162,21 @@ export function describeAudit(action: string, details: unknown, locale: Locale, 
         break;
       case "post_ids":
         if (Array.isArray(value)) parts.push({ label: label(key), value: t("admin.auditDetails.posts", { count: value.length }) });
+        break;
+      case "expires_on":
+        // A permit's expiry date (YYYY-MM-DD), read as a date in the reader's language.
+        if (text) parts.push({ label: label(key), value: formatDate(locale, text.slice(0, 10)) });
+        break;
+      case "was_lapsed":
+        if (value === true) parts.push({ label: label(key), value: t("admin.auditDetails.yes") });
+        break;
+      case "fields":
+        // The incident register's columns an admin changed, by their names.
+        if (Array.isArray(value))
+          parts.push({
+            label: label(key),
+            value: value.map((f) => known(`admin.auditDetails.incidentFields.${String(f)}`, String(f))).join(", "),
+          });
         break;
     }
   }

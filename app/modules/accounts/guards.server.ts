@@ -15,7 +15,22 @@ const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const viewer = await readViewer(request, context);
   if (viewer?.staleNotices?.length) requireConsent(request);
+  if (viewer?.permit?.lapsed) refuseLapsedWrites(request);
   return viewer;
+}
+
+/** Where members post: forums, cases, chat, events. */
+const POSTING_SECTIONS = /^\/(forums|cases|chat|events)(\/|$)/;
+
+/**
+ * A member whose permit lapsed reads everything she could but posts nothing until an admin
+ * confirms her renewal: her writes in the posting sections answer 403 here, with the
+ * banner saying why, and the database refuses them anyway (restrictive policies).
+ */
+function refuseLapsedWrites(request: Request) {
+  if (request.method === "GET" || request.method === "HEAD") return;
+  if (!POSTING_SECTIONS.test(new URL(request.url).pathname)) return;
+  throw new Response("permit_lapsed", { status: 403, statusText: "Forbidden" });
 }
 
 async function readViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
