@@ -4,6 +4,7 @@
 -- member keeps reading everything she could, but posting is refused by the database
 -- (restrictive policies below) until an admin confirms the renewal, which clears it.
 alter table public.verifications add column permit_expires_on date;
+grant insert (permit_expires_on) on public.verifications to authenticated;
 
 create table public.member_permits (
   user_id uuid primary key references public.profiles (id) on delete cascade,

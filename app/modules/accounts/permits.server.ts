@@ -277,7 +277,8 @@ export async function sendPermitReminder(
         kind: "permit_reminder",
         ...permitReminderEmail(locale, {
           name: person.display_name,
-          days: payload.days,
+          // The days actually left (a permit first recorded 20 days out gets its "30 days" reminder saying 20).
+          days: Math.max(daysBetween(torontoToday(), payload.expiresOn), 0),
           date: formatDay(locale, payload.expiresOn),
           link: `${deps.publicUrl}/profile/permit`,
         }),
