@@ -160,9 +160,9 @@ begin
     values (auth.uid(), 'privacy.incident_recorded', 'privacy_incident', new.id::text, '{}'::jsonb);
     return new;
   end if;
-  if new.commission_notified_on is distinct from old.commission_notified_on then changed := changed || 'commission_notified_on'; end if;
-  if new.people_notified_on is distinct from old.people_notified_on then changed := changed || 'people_notified_on'; end if;
-  if new.measures is distinct from old.measures then changed := changed || 'measures'; end if;
+  if new.commission_notified_on is distinct from old.commission_notified_on then changed := array_append(changed, 'commission_notified_on'); end if;
+  if new.people_notified_on is distinct from old.people_notified_on then changed := array_append(changed, 'people_notified_on'); end if;
+  if new.measures is distinct from old.measures then changed := array_append(changed, 'measures'); end if;
   if cardinality(changed) = 0 then return new; end if;
   insert into public.audit_log (actor_id, action, target_type, target_id, details)
   values (auth.uid(), 'privacy.incident_updated', 'privacy_incident', new.id::text,
