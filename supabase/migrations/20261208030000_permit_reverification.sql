@@ -115,7 +115,10 @@ begin
   else
     insert into public.audit_log (actor_id, action, target_type, target_id, details)
     values (new.verified_by, 'member.' || new.decision, 'profile', new.user_id::text,
-            jsonb_build_object('method', new.method, 'note', new.note, 'expires_on', new.permit_expires_on));
+            -- The expiry only when one was recorded: other verifications read as before.
+            jsonb_build_object('method', new.method, 'note', new.note)
+              || case when new.permit_expires_on is null then '{}'::jsonb
+                      else jsonb_build_object('expires_on', new.permit_expires_on) end);
   end if;
   return new;
 end
