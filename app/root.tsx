@@ -166,6 +166,11 @@ function ErrorContent({ errorKey }: { errorKey: string }) {
     <div className="container container--narrow stack">
       <h1>{tx(`errorPage.${errorKey}.title`)}</h1>
       <p>{tx(`errorPage.${errorKey}.body`)}</p>
+      {errorKey === "permitLapsed" ? (
+        <p>
+          <a href="/profile/permit">{tx("errorPage.permitLapsed.renew")}</a>
+        </p>
+      ) : null}
       <p>
         <a href="/">{tx("errorPage.home")}</a>
       </p>
