@@ -17,7 +17,16 @@ import { SiteFooter, SiteHeader } from "~/components/layout";
 import { PermitBanner } from "~/modules/accounts/components/permit-banner";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { getHeaderBadges } from "~/modules/chat/chat.server";
-import { DEFAULT_LOCALE, fallbackMessages, formatMessage, I18nProvider, useI18n, type Dictionary, type Locale } from "~/utils/i18n";
+import {
+  DEFAULT_LOCALE,
+  fallbackMessages,
+  formatMessage,
+  I18nProvider,
+  isLocale,
+  useI18n,
+  type Dictionary,
+  type Locale,
+} from "~/utils/i18n";
 import { messagesFor } from "~/utils/i18n.server";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
@@ -139,11 +148,14 @@ function Shell({ children }: { children: React.ReactNode }) {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale = data?.locale ?? DEFAULT_LOCALE;
+  // A refused post has no root data to render with; the refusal names the member's language.
+  const refusal: unknown = isRouteErrorResponse(error) ? error.data : null;
+  const refusalLocale = refusal && typeof refusal === "object" && "locale" in refusal ? refusal.locale : null;
+  const locale = data?.locale ?? (isLocale(refusalLocale) ? refusalLocale : DEFAULT_LOCALE);
   const messages = data?.messages ?? fallbackMessages(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  // A lapsed permit's refusal says why (the banner above it says how to renew).
-  const lapsed = isRouteErrorResponse(error) && error.data === "permit_lapsed";
+  // A lapsed permit's refusal says why and links to the renewal.
+  const lapsed = Boolean(refusal && typeof refusal === "object" && "code" in refusal && refusal.code === "permit_lapsed");
   const key = status === 404 ? "notFound" : lapsed ? "permitLapsed" : status === 403 ? "forbidden" : "generic";
   return (
     <Document locale={locale} messages={messages} title={formatMessage(messages, locale, `errorPage.${key}.title`)}>
