@@ -122,11 +122,14 @@ export const confirmEmailChangeSchema = z.object({
   token: z.string(required).min(20, "errors.invalid").max(200, "errors.invalid"),
 });
 
-// A permit's expiry: a real day, within the next five years (a yearly permit; a typo like 2206 is refused).
-const permitDate = calendarDate("permit.errors.date").refine((v) => {
-  const years = (Date.parse(`${v}T00:00:00Z`) - Date.now()) / (365.25 * 86_400_000);
-  return years <= 5;
-}, "permit.errors.tooFar");
+/** Today in Montréal (YYYY-MM-DD), in the browser and on the server alike. */
+const montrealToday = () =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+// A permit's expiry: a real day, not past (an expired permit verifies nothing), within five
+// years (a yearly permit; a typo like 2206 is refused).
+const permitDate = calendarDate("permit.errors.date")
+  .refine((v) => v >= montrealToday(), "permit.errors.past")
+  .refine((v) => (Date.parse(`${v}T00:00:00Z`) - Date.now()) / (365.25 * 86_400_000) <= 5, "permit.errors.tooFar");
 
 export const verifySchema = z.object({
   userId: z.string(required).uuid("errors.invalid"),
