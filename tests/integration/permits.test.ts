@@ -5,6 +5,7 @@
 // post as before; her renewal and the admin's confirmation restore posting. Each
 // transition is in the audit log. Runs on PGlite and on PostgreSQL.
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -286,6 +287,19 @@ describe("permit re-verification", () => {
     const after = await tryPost(renewed);
     expect(after.topic).toBe("ok");
     expect(after.reply).toBe("ok");
+  });
+
+  it("every table members post to has the restrictive lapsed-permit policy (events included)", async () => {
+    const { rows } = await system((tx) =>
+      sql<{ tablename: string; cmd: string }>`
+      select tablename, cmd from pg_policies
+       where schemaname = 'public' and permissive = 'RESTRICTIVE' and coalesce(qual, '') || coalesce(with_check, '') like '%permit_lapsed%'`.execute(
+        tx,
+      ),
+    );
+    const covered = new Set(rows.map((r) => `${r.tablename}:${r.cmd}`));
+    for (const table of ["forum_topics", "forum_posts", "cases", "case_posts", "conversations", "messages", "event_questions", "events"])
+      expect(covered.has(`${table}:INSERT`), table).toBe(true);
   });
 
   it("a permit job scheduled through the queue runs the daily pass", async () => {
