@@ -14,9 +14,19 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
+import { PermitBanner } from "~/modules/accounts/components/permit-banner";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { getHeaderBadges } from "~/modules/chat/chat.server";
-import { DEFAULT_LOCALE, fallbackMessages, formatMessage, I18nProvider, useI18n, type Dictionary, type Locale } from "~/utils/i18n";
+import {
+  DEFAULT_LOCALE,
+  fallbackMessages,
+  formatMessage,
+  I18nProvider,
+  isLocale,
+  useI18n,
+  type Dictionary,
+  type Locale,
+} from "~/utils/i18n";
 import { messagesFor } from "~/utils/i18n.server";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
@@ -35,7 +45,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     locale,
     // Only this language and the namespaces this section of the site needs (decision 003).
     messages: messagesFor(locale, new URL(request.url).pathname),
-    viewer: viewer && { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles },
+    viewer: viewer && {
+      id: viewer.id,
+      displayName: viewer.displayName,
+      verified: viewer.verified,
+      roles: viewer.roles,
+      // The permit banner: only for a verified member (a lapse means nothing to anyone else).
+      permit: viewer.verified ? (viewer.permit ?? null) : null,
+    },
     badges,
     // The mailbox is an admin's page: nobody else is shown the way to it.
     devMailbox: context.env.devMailbox && Boolean(viewer?.roles.includes("admin")),
@@ -112,6 +129,7 @@ export default function App() {
 
 function Shell({ children }: { children: React.ReactNode }) {
   const { t } = useI18n();
+  const root = useRouteLoaderData<typeof loader>("root");
   return (
     <>
       <a className="skip-link" href="#main">
@@ -119,6 +137,7 @@ function Shell({ children }: { children: React.ReactNode }) {
       </a>
       <SiteHeader />
       <main id="main" className="site-main" tabIndex={-1}>
+        <PermitBanner permit={root?.viewer?.permit} />
         {children}
       </main>
       <SiteFooter />
@@ -129,10 +148,15 @@ function Shell({ children }: { children: React.ReactNode }) {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale = data?.locale ?? DEFAULT_LOCALE;
+  // A refused post has no root data to render with; the refusal names the member's language.
+  const refusal: unknown = isRouteErrorResponse(error) ? error.data : null;
+  const refusalLocale = refusal && typeof refusal === "object" && "locale" in refusal ? refusal.locale : null;
+  const locale = data?.locale ?? (isLocale(refusalLocale) ? refusalLocale : DEFAULT_LOCALE);
   const messages = data?.messages ?? fallbackMessages(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : "generic";
+  // A lapsed permit's refusal says why and links to the renewal.
+  const lapsed = Boolean(refusal && typeof refusal === "object" && "code" in refusal && refusal.code === "permit_lapsed");
+  const key = status === 404 ? "notFound" : lapsed ? "permitLapsed" : status === 403 ? "forbidden" : "generic";
   return (
     <Document locale={locale} messages={messages} title={formatMessage(messages, locale, `errorPage.${key}.title`)}>
       {data ? (
@@ -154,6 +178,11 @@ function ErrorContent({ errorKey }: { errorKey: string }) {
     <div className="container container--narrow stack">
       <h1>{tx(`errorPage.${errorKey}.title`)}</h1>
       <p>{tx(`errorPage.${errorKey}.body`)}</p>
+      {errorKey === "permitLapsed" ? (
+        <p>
+          <a href="/profile/permit">{tx("errorPage.permitLapsed.renew")}</a>
+        </p>
+      ) : null}
       <p>
         <a href="/">{tx("errorPage.home")}</a>
       </p>

@@ -3,6 +3,13 @@
 // No feature starts a timer of its own.
 import type { Logger } from "pino";
 import { z } from "zod";
+import {
+  PERMIT_DAILY_JOB,
+  PERMIT_REMIND_JOB,
+  PERMIT_REMINDER_DAYS,
+  runPermitsDaily,
+  sendPermitReminder,
+} from "~/modules/accounts/accounts.server";
 import { REMINDER_JOB, sendReminder } from "~/modules/events/events.server";
 import { reminderJobSchema } from "~/modules/events/schemas";
 import { sendForumDigests } from "~/modules/forums/notify.server";
@@ -40,6 +47,9 @@ export const APP_SCHEDULES = {
   "privacy.expire-exports": { type: "privacy.expire-exports", cron: "50 * * * *" },
   // Read notifications and chat threads past their retention; does nothing unless configured.
   "retention.sweep": { type: "retention.sweep", cron: "30 3 * * *" },
+  // Permits past their expiry day become read-only, and the 30- and 7-day reminders are
+  // queued: just after midnight in Montréal, when the day changes.
+  "permits.daily": { type: "permits.daily", cron: "10 0 * * *" },
 } as const;
 
 export const FINISHED_JOB_RETENTION_DAYS = 30;
@@ -106,6 +116,7 @@ export async function defineAppJobs(
     },
   });
   defineRetentionJob(jobs, { db, env, logger });
+  definePermitJobs(jobs, { db, mail, publicUrl: env.publicUrl, logger });
   defineMentoringJobs(jobs, { db, mail, publicUrl: env.publicUrl });
   definePrivacyJobs(jobs, { db, mail, storage, logger, publicUrl: env.publicUrl, disconnectUser: deps.disconnectUser });
   for (const [name, schedule] of Object.entries(APP_SCHEDULES)) await jobs.recurring(name, schedule);
@@ -129,6 +140,23 @@ export function defineMentoringJobs(jobs: JobQueue, deps: { db: Database; mail: 
     startsAt: z.string().datetime(),
   });
   jobs.define(SESSION_REMINDER_JOB, { schema: reminder, handler: async (p) => void (await sendSessionReminder(deps, reminder.parse(p))) });
+}
+
+/** Permit re-verification (lapses and reminders) on its own, so tests can run it through a queue. */
+export function definePermitJobs(jobs: JobQueue, deps: { db: Database; mail: Mailer; publicUrl: string; logger: Logger }) {
+  jobs.define(PERMIT_DAILY_JOB, {
+    schema: empty,
+    handler: async () => {
+      const done = await runPermitsDaily({ db: deps.db, jobs });
+      deps.logger.info(done, "permits: daily pass");
+    },
+  });
+  const reminder = z.object({
+    userId: z.string().uuid(),
+    expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    days: z.union(PERMIT_REMINDER_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<30>, z.ZodLiteral<7>]),
+  });
+  jobs.define(PERMIT_REMIND_JOB, { schema: reminder, handler: async (p) => void (await sendPermitReminder(deps, reminder.parse(p))) });
 }
 
 /** The retention sweep on its own, so tests can run it through a queue without the other services. */

@@ -877,6 +877,22 @@ create table public.login_lock_notices (
 );
 alter table public.login_lock_notices enable row level security;
 
+create table public.member_permits (
+  user_id uuid not null,
+  expires_on date not null,
+  lapsed_at timestamp with time zone,
+  renewal_expires_on date,
+  renewal_submitted_at timestamp with time zone,
+  reminded_30_for date,
+  reminded_7_for date,
+  updated_at timestamp with time zone default now() not null,
+  constraint member_permits_pkey PRIMARY KEY (user_id),
+  constraint member_permits_check CHECK (((renewal_expires_on IS NULL) OR (renewal_expires_on > expires_on))),
+  constraint member_permits_renewal_pair CHECK (((renewal_expires_on IS NULL) = (renewal_submitted_at IS NULL))),
+  constraint member_permits_user_id_fkey FOREIGN KEY (user_id) REFERENCES profiles(id) ON DELETE CASCADE
+);
+alter table public.member_permits enable row level security;
+
 create table public.mentor_profiles (
   user_id uuid not null,
   topics text[] default '{}'::text[] not null,
@@ -1472,6 +1488,7 @@ create table public.verifications (
   verified_by uuid,
   note text not null,
   created_at timestamp with time zone default now() not null,
+  permit_expires_on date,
   constraint verifications_pkey PRIMARY KEY (id),
   constraint verifications_check CHECK ((user_id <> verified_by)),
   constraint verifications_decision_check CHECK ((decision = ANY (ARRAY['verified'::text, 'revoked'::text]))),
@@ -1594,6 +1611,10 @@ CREATE INDEX jobs_finished_idx ON public.jobs USING btree (finished_at DESC) WHE
 
 CREATE INDEX jobs_lease_idx ON public.jobs USING btree (locked_until) WHERE (state = 'running'::text);
 
+CREATE INDEX member_permits_expires_idx ON public.member_permits USING btree (expires_on) WHERE (lapsed_at IS NULL);
+
+CREATE INDEX member_permits_renewal_idx ON public.member_permits USING btree (renewal_submitted_at) WHERE (renewal_submitted_at IS NOT NULL);
+
 CREATE INDEX mentoring_goals_pairing_idx ON public.mentoring_goals USING btree (pairing_id);
 
 CREATE INDEX mentoring_notes_pairing_idx ON public.mentoring_notes USING btree (pairing_id, created_at);
@@ -1696,14 +1717,36 @@ CREATE OR REPLACE FUNCTION public.apply_verification()
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+declare
+  previous public.member_permits;
 begin
   update public.profiles
      set verification_status = case when new.decision = 'verified' then 'verified' else 'unverified' end,
          verified_at = case when new.decision = 'verified' then new.created_at else null end
    where id = new.user_id;
-  insert into public.audit_log (actor_id, action, target_type, target_id, details)
-  values (new.verified_by, 'member.' || new.decision, 'profile', new.user_id::text,
-          jsonb_build_object('method', new.method, 'note', new.note));
+  select * into previous from public.member_permits where user_id = new.user_id;
+  if new.decision = 'verified' and new.permit_expires_on is not null then
+    insert into public.member_permits (user_id, expires_on)
+    values (new.user_id, new.permit_expires_on)
+    on conflict (user_id) do update
+      set expires_on = excluded.expires_on, lapsed_at = null, renewal_expires_on = null,
+          renewal_submitted_at = null, reminded_30_for = null, reminded_7_for = null, updated_at = now();
+  elsif new.decision = 'revoked' then
+    delete from public.member_permits where user_id = new.user_id;
+  end if;
+  if new.decision = 'verified' and previous.user_id is not null and new.permit_expires_on is not null then
+    insert into public.audit_log (actor_id, action, target_type, target_id, details)
+    values (new.verified_by, 'member.permit_renewed', 'profile', new.user_id::text,
+            jsonb_build_object('method', new.method, 'note', new.note, 'expires_on', new.permit_expires_on,
+                               'was_lapsed', previous.lapsed_at is not null));
+  else
+    insert into public.audit_log (actor_id, action, target_type, target_id, details)
+    values (new.verified_by, 'member.' || new.decision, 'profile', new.user_id::text,
+            -- The expiry only when one was recorded: other verifications read as before.
+            jsonb_build_object('method', new.method, 'note', new.note)
+              || case when new.permit_expires_on is null then '{}'::jsonb
+                      else jsonb_build_object('expires_on', new.permit_expires_on) end);
+  end if;
   return new;
 end
 $function$;
@@ -1802,6 +1845,51 @@ begin
           case when new.forum_post_id is not null then 'forum_post' else 'message' end,
           coalesce(new.forum_post_id, new.message_id)::text,
           jsonb_build_object('override_id', new.id, 'field', new.field, 'kind', new.kind));
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.audit_permit_renewal()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.renewal_submitted_at is not distinct from old.renewal_submitted_at
+     and new.renewal_expires_on is not distinct from old.renewal_expires_on then
+    return new;
+  end if;
+  -- Only a member's own change is hers to record here; the trigger above and the daily job audit theirs.
+  if auth.uid() is distinct from new.user_id then return new; end if;
+  insert into public.audit_log (actor_id, action, target_type, target_id, details)
+  values (auth.uid(), 'member.permit_renewal_submitted', 'profile', new.user_id::text,
+          jsonb_build_object('expires_on', new.renewal_expires_on));
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.audit_privacy_incident()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed text[] := '{}';
+begin
+  if tg_op = 'INSERT' then
+    insert into public.audit_log (actor_id, action, target_type, target_id, details)
+    values (auth.uid(), 'privacy.incident_recorded', 'privacy_incident', new.id::text, '{}'::jsonb);
+    return new;
+  end if;
+  if new.commission_notified_on is distinct from old.commission_notified_on then changed := array_append(changed, 'commission_notified_on'); end if;
+  if new.people_notified_on is distinct from old.people_notified_on then changed := array_append(changed, 'people_notified_on'); end if;
+  if new.measures is distinct from old.measures then changed := array_append(changed, 'measures'); end if;
+  if cardinality(changed) = 0 then return new; end if;
+  insert into public.audit_log (actor_id, action, target_type, target_id, details)
+  values (auth.uid(), 'privacy.incident_updated', 'privacy_incident', new.id::text,
+          jsonb_build_object('fields', to_jsonb(changed)));
   return new;
 end
 $function$;
@@ -3906,6 +3994,18 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.permit_lapsed()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.member_permits m
+    where m.user_id = auth.uid() and m.lapsed_at is not null
+  )
+$function$;
+
 CREATE OR REPLACE FUNCTION public.readable_space_ids()
  RETURNS uuid[]
  LANGUAGE plpgsql
@@ -4182,6 +4282,8 @@ CREATE TRIGGER identifier_overrides_audit AFTER INSERT ON public.identifier_over
 
 CREATE TRIGGER identifier_overrides_before_insert BEFORE INSERT ON public.identifier_overrides FOR EACH ROW EXECUTE FUNCTION identifier_overrides_before_insert();
 
+CREATE TRIGGER member_permits_audit_renewal AFTER UPDATE ON public.member_permits FOR EACH ROW EXECUTE FUNCTION audit_permit_renewal();
+
 CREATE TRIGGER mentor_profiles_check BEFORE INSERT OR UPDATE ON public.mentor_profiles FOR EACH ROW EXECUTE FUNCTION mentor_profiles_check();
 
 CREATE TRIGGER mentoring_notes_check BEFORE INSERT OR UPDATE ON public.mentoring_notes FOR EACH ROW EXECUTE FUNCTION mentoring_notes_check();
@@ -4203,6 +4305,8 @@ CREATE TRIGGER messages_before_update BEFORE UPDATE ON public.messages FOR EACH 
 CREATE TRIGGER messages_count_reply AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.parent_id IS NOT NULL)) EXECUTE FUNCTION messages_count_reply();
 
 CREATE TRIGGER notification_settings_touch BEFORE UPDATE ON public.notification_settings FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+
+CREATE TRIGGER privacy_incidents_audit AFTER INSERT OR UPDATE ON public.privacy_incidents FOR EACH ROW EXECUTE FUNCTION audit_privacy_incident();
 
 CREATE TRIGGER profile_private_reset_verification BEFORE UPDATE ON public.profile_private FOR EACH ROW EXECUTE FUNCTION reset_verification_on_change();
 
@@ -4262,6 +4366,9 @@ create policy case_overrides_select on public.case_identifier_overrides for sele
 create policy case_posts_insert on public.case_posts for insert to authenticated
   with check (((author_id = ( SELECT auth.uid() AS uid)) AND ( SELECT is_verified() AS is_verified) AND can_read_case(case_id)));
 
+create policy case_posts_permit_insert on public.case_posts as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
 create policy case_posts_select on public.case_posts for select to authenticated
   using (can_read_case(case_id));
 
@@ -4270,6 +4377,13 @@ create policy cases_delete on public.cases for delete to authenticated
 
 create policy cases_insert on public.cases for insert to authenticated
   with check (((author_id = ( SELECT auth.uid() AS uid)) AND ( SELECT is_verified() AS is_verified) AND (status = 'draft'::text)));
+
+create policy cases_permit_insert on public.cases as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
+create policy cases_permit_update on public.cases as restrictive for update to authenticated
+  using (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())))
+  with check (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())));
 
 create policy cases_select on public.cases for select to authenticated
   using (((author_id = ( SELECT auth.uid() AS uid)) OR can_read_case(id)));
@@ -4299,6 +4413,9 @@ create policy conversation_members_update on public.conversation_members for upd
 
 create policy conversations_insert on public.conversations for insert to authenticated
   with check ((( SELECT is_verified() AS is_verified) AND (created_by = ( SELECT auth.uid() AS uid)) AND ((kind <> 'direct'::text) OR (split_part(direct_key, ':'::text, 1) = (( SELECT auth.uid() AS uid))::text) OR (split_part(direct_key, ':'::text, 2) = (( SELECT auth.uid() AS uid))::text)) AND ((kind <> 'direct'::text) OR ((split_part(direct_key, ':'::text, 1))::uuid < (split_part(direct_key, ':'::text, 2))::uuid)) AND ((kind <> 'channel'::text) OR ((visibility = 'members'::text) AND (region_code IS NULL)) OR ( SELECT has_role('moderator'::text) AS has_role))));
+
+create policy conversations_permit_insert on public.conversations as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
 
 create policy conversations_select on public.conversations for select to authenticated
   using (((id IN ( SELECT my_conversation_ids() AS my_conversation_ids)) OR ((kind = 'channel'::text) AND (visibility = 'verified'::text) AND ( SELECT is_verified() AS is_verified))));
@@ -4353,6 +4470,9 @@ create policy event_question_votes_select on public.event_question_votes for sel
 create policy event_questions_insert on public.event_questions for insert to authenticated
   with check (((author_id = auth.uid()) AND can_join_event_live(event_id) AND (answered_at IS NULL) AND (answered_by IS NULL)));
 
+create policy event_questions_permit_insert on public.event_questions as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
 create policy event_questions_select on public.event_questions for select to authenticated
   using (can_join_event_live(event_id));
 
@@ -4406,6 +4526,9 @@ create policy event_speakers_update on public.event_speakers for update to authe
 
 create policy events_insert on public.events for insert to authenticated
   with check ((is_organiser() AND (created_by = auth.uid())));
+
+create policy events_permit_insert on public.events as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
 
 create policy events_select on public.events for select to anon, authenticated
   using (((audience = 'public'::text) OR ((audience = 'verified'::text) AND is_verified()) OR ((audience = 'space'::text) AND is_space_member(space_id)) OR is_organiser() OR is_event_speaker(id)));
@@ -4483,6 +4606,13 @@ create policy forum_post_revisions_select on public.forum_post_revisions for sel
 create policy forum_posts_insert on public.forum_posts for insert to authenticated
   with check (((author_id = ( SELECT auth.uid() AS uid)) AND forum_can_reply(topic_id)));
 
+create policy forum_posts_permit_insert on public.forum_posts as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
+create policy forum_posts_permit_update on public.forum_posts as restrictive for update to authenticated
+  using (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())))
+  with check (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())));
+
 create policy forum_posts_select on public.forum_posts for select to anon, authenticated
   using (((space_id = ANY (( SELECT readable_space_ids() AS readable_space_ids)::uuid[])) AND (((status = 'published'::text) AND (deleted_at IS NULL)) OR (author_id = ( SELECT auth.uid() AS uid)) OR (space_id = ANY (( SELECT moderated_space_ids() AS moderated_space_ids)::uuid[])))));
 
@@ -4519,6 +4649,13 @@ create policy forum_topic_watches_all on public.forum_topic_watches for all to a
 create policy forum_topics_insert on public.forum_topics for insert to authenticated
   with check (((author_id = ( SELECT auth.uid() AS uid)) AND forum_can_create_topic(category_id)));
 
+create policy forum_topics_permit_insert on public.forum_topics as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
+create policy forum_topics_permit_update on public.forum_topics as restrictive for update to authenticated
+  using (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())))
+  with check (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())));
+
 create policy forum_topics_select on public.forum_topics for select to anon, authenticated
   using (((space_id = ANY (( SELECT readable_space_ids() AS readable_space_ids)::uuid[])) AND (((status = 'published'::text) AND (deleted_at IS NULL)) OR (author_id = ( SELECT auth.uid() AS uid)) OR (space_id = ANY (( SELECT moderated_space_ids() AS moderated_space_ids)::uuid[])))));
 
@@ -4531,6 +4668,13 @@ create policy identifier_overrides_insert on public.identifier_overrides for ins
 
 create policy identifier_overrides_select on public.identifier_overrides for select to authenticated
   using (((author_id = ( SELECT auth.uid() AS uid)) OR can_moderate_identifier_override(forum_post_id, space_id, message_id)));
+
+create policy member_permits_select on public.member_permits for select to authenticated
+  using (((user_id = auth.uid()) OR is_admin()));
+
+create policy member_permits_update on public.member_permits for update to authenticated
+  using ((user_id = auth.uid()))
+  with check ((user_id = auth.uid()));
 
 create policy mentor_profiles_insert on public.mentor_profiles for insert to authenticated
   with check (((user_id = auth.uid()) AND has_role('mentor'::text)));
@@ -4614,6 +4758,13 @@ create policy message_reports_select on public.message_reports for select to aut
 
 create policy messages_insert on public.messages for insert to authenticated
   with check (((author_id = ( SELECT auth.uid() AS uid)) AND (conversation_id IN ( SELECT my_conversation_ids() AS my_conversation_ids))));
+
+create policy messages_permit_insert on public.messages as restrictive for insert to authenticated
+  with check ((NOT permit_lapsed()));
+
+create policy messages_permit_update on public.messages as restrictive for update to authenticated
+  using (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())))
+  with check (((author_id IS DISTINCT FROM auth.uid()) OR (NOT permit_lapsed())));
 
 create policy messages_select on public.messages for select to authenticated
   using ((conversation_id IN ( SELECT my_conversation_ids() AS my_conversation_ids)));

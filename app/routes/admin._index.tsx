@@ -59,6 +59,7 @@ export default function AdminHome() {
           <Link to="/admin/audit">{t("admin.auditLink")}</Link>
           <Link to="/admin/jobs">{t("admin.jobsLink")}</Link>
           <Link to="/admin/incidents">{t("admin.incidentsLink")}</Link>
+          <Link to="/admin/reverification">{t("permit.admin.link")}</Link>
         </p>
       </header>
       <section className="stack" aria-labelledby="pending-title">

@@ -61,10 +61,21 @@ export default function AdminIncidents() {
       <header className="page-header">
         <h1>{t("admin.incidents.title")}</h1>
         <p className="lead">{t("admin.incidents.lead")}</p>
+        <p>
+          {/* A download, not a page: a plain link (reloadDocument) so the browser saves the file. */}
+          <Link to="/admin/incidents.csv" reloadDocument download>
+            {t("admin.incidents.exportCsv")}
+          </Link>
+        </p>
       </header>
       {params.get("recorded") ? (
         <p className="alert alert--success" role="status">
           {t("admin.incidents.recorded")}
+        </p>
+      ) : null}
+      {params.get("updated") ? (
+        <p className="alert alert--success" role="status">
+          {t("admin.incidents.updated")}
         </p>
       ) : null}
 
@@ -142,6 +153,11 @@ export default function AdminIncidents() {
                   <dd>{i.measures}</dd>
                 </div>
               </dl>
+              <p>
+                <Link to={`/admin/incidents/${i.id}`} aria-describedby={`incident-${i.id}-title`}>
+                  {t("admin.incidents.editLink")}
+                </Link>
+              </p>
             </article>
           ))
         )}

@@ -74,6 +74,7 @@ export default function AdminMember() {
   const verifyResult = data?.intent === "verify" ? data.result : null;
   const roleResult = data?.intent === "roles" ? data.result : null;
   const noteErrors = errorsFor(verifyResult, "note");
+  const permitErrors = errorsFor(verifyResult, "permitExpiresOn");
   const verifyFormErrors = [...errorsFor(verifyResult, ""), ...errorsFor(verifyResult, "decision"), ...errorsFor(verifyResult, "method")];
   const roleErrors = [...errorsFor(roleResult, ""), ...errorsFor(roleResult, "roles")];
   const vouchable = SPONSOR_VERIFIED_DISCIPLINES.includes(profile.discipline);
@@ -108,6 +109,16 @@ export default function AdminMember() {
         <dd>{member.private?.order_code ?? t("admin.noOrder")}</dd>
         <dt>{t("fields.permitNumber")}</dt>
         <dd>{member.private?.permit_number ?? "—"}</dd>
+        <dt>{t("permit.admin.expiresOn")}</dt>
+        <dd>
+          {member.permit
+            ? `${date(member.permit.expiresOn)}${member.permit.lapsed ? ` · ${t("permit.admin.lapsed")}` : ""}${
+                member.permit.renewalExpiresOn
+                  ? ` · ${tx("permit.admin.renewalSubmitted", { date: date(member.permit.renewalExpiresOn) })}`
+                  : ""
+              }`
+            : t("permit.admin.none")}
+        </dd>
         <dt>{t("admin.joined")}</dt>
         <dd>{date(profile.created_at)}</dd>
       </dl>
@@ -119,17 +130,26 @@ export default function AdminMember() {
         <p className="field__hint">{t("admin.verifyHint")}</p>
         <Form method="post" className="form stack">
           <input type="hidden" name="intent" value="verify" />
-          {verifyFormErrors.length || noteErrors.length ? (
+          {verifyFormErrors.length || noteErrors.length || permitErrors.length ? (
             <div className="form-errors" role="alert">
               <h3>{t("form.errorSummary")}</h3>
               {verifyFormErrors.length ? <p>{verifyFormErrors.map((e) => tx(e)).join(" ")}</p> : null}
-              {noteErrors.length ? (
+              {noteErrors.length || permitErrors.length ? (
                 <ul>
-                  <li>
-                    <a href="#verify-note">
-                      {t("admin.note")} : {tx(noteErrors[0] ?? "errors.invalid")}
-                    </a>
-                  </li>
+                  {noteErrors.length ? (
+                    <li>
+                      <a href="#verify-note">
+                        {t("admin.note")} : {tx(noteErrors[0] ?? "errors.invalid")}
+                      </a>
+                    </li>
+                  ) : null}
+                  {permitErrors.length ? (
+                    <li>
+                      <a href="#verify-permit">
+                        {t("permit.admin.expiresOn")} : {tx(permitErrors[0] ?? "errors.invalid")}
+                      </a>
+                    </li>
+                  ) : null}
                 </ul>
               ) : null}
             </div>
@@ -174,6 +194,29 @@ export default function AdminMember() {
             {noteErrors.length ? (
               <p className="field__error" id="verify-note-error">
                 {noteErrors.map((e) => tx(e)).join(" ")}
+              </p>
+            ) : null}
+          </div>
+          <div className={permitErrors.length ? "field field--invalid" : "field"}>
+            <label className="field__label" htmlFor="verify-permit">
+              {t("permit.admin.expiresOn")}
+            </label>
+            <p className="field__hint" id="verify-permit-hint">
+              {t("permit.admin.expiresOnHint")}
+            </p>
+            <input
+              id="verify-permit"
+              name="permitExpiresOn"
+              className="input"
+              inputMode="numeric"
+              defaultValue={member.permit?.expiresOn ?? ""}
+              disabled={self}
+              aria-invalid={permitErrors.length ? true : undefined}
+              aria-describedby={permitErrors.length ? "verify-permit-hint verify-permit-error" : "verify-permit-hint"}
+            />
+            {permitErrors.length ? (
+              <p className="field__error" id="verify-permit-error">
+                {permitErrors.map((e) => tx(e)).join(" ")}
               </p>
             ) : null}
           </div>
@@ -226,6 +269,9 @@ export default function AdminMember() {
               <li key={i}>
                 <strong>{tx(`admin.decisions.${h.decision}`)}</strong> · {tx(`admin.methods.${h.method}`)} · {h.verifier ?? "—"} ·{" "}
                 {date(h.created_at, "datetime")}
+                {h.permit_expires_on
+                  ? ` · ${tx("permit.admin.historyExpires", { date: date(String(h.permit_expires_on).slice(0, 10)) })}`
+                  : ""}
                 <p className="meta">{h.note}</p>
               </li>
             ))}

@@ -68,6 +68,7 @@ export default function Profile() {
           {priv ? <span className="meta">{priv.contact_email}</span> : null}
           <Link to="/profile/security">{t("profile.securityLink")}</Link>
           <Link to="/profile/privacy">{t("myPrivacy.link")}</Link>
+          <Link to="/profile/permit">{t("permit.page.link")}</Link>
         </p>
       </header>
       {params.get("welcome") ? (

@@ -574,6 +574,17 @@ export interface LoginLockNotices {
   notified_at: Generated<Timestamp>;
 }
 
+export interface MemberPermits {
+  expires_on: string;
+  lapsed_at: Timestamp | null;
+  reminded_30_for: string | null;
+  reminded_7_for: string | null;
+  renewal_expires_on: string | null;
+  renewal_submitted_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface MentoringAssessments {
   author_id: Generated<string>;
   comment: Generated<string>;
@@ -939,6 +950,7 @@ export interface Verifications {
   id: Generated<number>;
   method: "order_register" | "admin_review" | "sponsor";
   note: string;
+  permit_expires_on: string | null;
   user_id: string;
   verified_by: string | null;
 }
@@ -995,6 +1007,7 @@ export interface DB {
   jobs: Jobs;
   login_failures: LoginFailures;
   login_lock_notices: LoginLockNotices;
+  member_permits: MemberPermits;
   mentor_profiles: MentorProfiles;
   mentoring_assessments: MentoringAssessments;
   mentoring_goals: MentoringGoals;

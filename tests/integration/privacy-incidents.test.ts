@@ -4,8 +4,16 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getViewer, type Viewer } from "~/modules/accounts/accounts.server";
-import { listIncidents, privacyFigures, recordIncident } from "~/modules/privacy/incidents.server";
-import { incidentSchema } from "~/modules/privacy/incident-schema";
+import { parse } from "csv-parse/sync";
+import {
+  exportIncidentsCsv,
+  getIncident,
+  listIncidents,
+  privacyFigures,
+  recordIncident,
+  updateIncident,
+} from "~/modules/privacy/incidents.server";
+import { incidentSchema, incidentUpdateSchema } from "~/modules/privacy/incident-schema";
 import { createTestDatabase, createUser, type TestDatabase } from "../setup/test-db";
 
 let t: TestDatabase;
@@ -99,4 +107,118 @@ describe("incident register", () => {
     expect(order.success).toBe(false);
     if (!order.success) expect(order.error.flatten().fieldErrors.commissionNotifiedOn).toEqual(["admin.incidents.errors.noticeOrder"]);
   });
+
+  it("an entry and its audit line commit together: a refused entry leaves no audit line", async () => {
+    const before = await auditCount("privacy.incident_recorded");
+    // Past the form, the table's CHECK refuses a notice before the incident was known: nothing is kept.
+    await expect(recordIncident(t.db, admin, { ...incidentSchema.parse(entry), commissionNotifiedOn: "2026-11-01" })).rejects.toThrow();
+    expect(await auditCount("privacy.incident_recorded")).toBe(before);
+    const ok = await recordIncident(t.db, admin, incidentSchema.parse({ ...entry, description: "Deuxième incident consigné" }));
+    expect(ok.ok).toBe(true);
+    expect(await auditCount("privacy.incident_recorded")).toBe(before + 1);
+  });
+
+  it("an admin records the notices and measures afterwards (audited with the fields); bad dates are field errors and change nothing", async () => {
+    const created = await recordIncident(t.db, admin, incidentSchema.parse({ ...entry, seriousRisk: "yes" }));
+    if (!created.ok) throw new Error("not recorded");
+    const id = created.id;
+    const early = await updateIncident(
+      t.db,
+      admin,
+      id,
+      incidentUpdateSchema.parse({ commissionNotifiedOn: "2026-11-20", measures: "Liste corrigée" }),
+    );
+    expect(early).toMatchObject({ ok: false, status: 400, fieldErrors: { commissionNotifiedOn: ["admin.incidents.errors.noticeOrder"] } });
+    const impossible = incidentUpdateSchema.safeParse({ commissionNotifiedOn: "2026-02-30", peopleNotifiedOn: "2999-01-01", measures: "" });
+    expect(impossible.success).toBe(false);
+    if (!impossible.success)
+      expect(impossible.error.flatten().fieldErrors).toEqual({
+        commissionNotifiedOn: ["admin.incidents.errors.date"],
+        peopleNotifiedOn: ["admin.incidents.errors.future"],
+        measures: ["admin.incidents.errors.tooShort"],
+      });
+    expect((await getIncident(t.db, admin, id))?.commissionNotifiedOn).toBeNull();
+
+    const done = await updateIncident(
+      t.db,
+      admin,
+      id,
+      incidentUpdateSchema.parse({
+        commissionNotifiedOn: "2026-11-23",
+        peopleNotifiedOn: "2026-11-24",
+        measures: "Liste corrigée; avis envoyés.",
+      }),
+    );
+    expect(done).toEqual({ ok: true });
+    expect(await getIncident(t.db, admin, id)).toMatchObject({
+      commissionNotifiedOn: "2026-11-23",
+      peopleNotifiedOn: "2026-11-24",
+      measures: "Liste corrigée; avis envoyés.",
+    });
+    const audit = await t.db.asSystem("test: audit", (tx) =>
+      tx
+        .selectFrom("audit_log")
+        .select(["actor_id", "details"])
+        .where("action", "=", "privacy.incident_updated")
+        .where("target_id", "=", String(id))
+        .execute(),
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor_id).toBe(admin.id);
+    expect(JSON.parse(JSON.stringify(audit[0]?.details))).toEqual({ fields: ["commission_notified_on", "people_notified_on", "measures"] });
+
+    for (const viewer of [member, moderator]) {
+      await expect(updateIncident(t.db, viewer, id, incidentUpdateSchema.parse({ measures: "Effacé" }))).rejects.toMatchObject({
+        status: 403,
+      });
+    }
+    expect(await updateIncident(t.db, admin, 987654, incidentUpdateSchema.parse({ measures: "Rien" }))).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+  });
+
+  it("the CSV export for the Commission has every incident and field, a BOM, neutralised formulas, and is audited", async () => {
+    await recordIncident(
+      t.db,
+      admin,
+      incidentSchema.parse({
+        ...entry,
+        description: '=HYPERLINK("http://example.test","clic")',
+        circumstances: "Virgule, « guillemets » et\nretour",
+      }),
+    );
+    const csv = await exportIncidentsCsv(t.db, admin, "fr-CA");
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const rows: string[][] = parse(csv.slice(1), { relax_column_count: false });
+    const [header, ...data] = rows;
+    expect(header).toContain("Date de l'avis à la Commission");
+    expect(header).toContain("Risque de préjudice sérieux");
+    const total = (await listIncidents(t.db, admin)).length;
+    expect(data).toHaveLength(total);
+    const col = (name: string) => header!.indexOf(name);
+    const formula = data.find((r) => r[col("Description des renseignements et de l'incident")]!.includes("HYPERLINK"))!;
+    expect(formula[col("Description des renseignements et de l'incident")]).toBe(`'=HYPERLINK("http://example.test","clic")`);
+    expect(formula[col("Circonstances")]).toBe("Virgule, « guillemets » et\nretour");
+    expect(formula[col("Risque de préjudice sérieux")]).toBe("Non");
+    expect(formula[col("Nombre de personnes concernées")]).toBe("12");
+    const english = parse((await exportIncidentsCsv(t.db, admin, "en-CA")).slice(1)) as string[][];
+    expect(english[0]).toContain("Date of the notice to the Commission");
+    const exports = await auditCount("privacy.incidents_exported");
+    expect(exports).toBe(2);
+    for (const viewer of [member, moderator])
+      await expect(exportIncidentsCsv(t.db, viewer, "fr-CA")).rejects.toMatchObject({ status: 403 });
+    expect(await auditCount("privacy.incidents_exported")).toBe(2);
+  });
 });
+
+async function auditCount(action: string) {
+  const row = await t.db.asSystem("test: audit count", (tx) =>
+    tx
+      .selectFrom("audit_log")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("action", "=", action)
+      .executeTakeFirstOrThrow(),
+  );
+  return Number(row.n);
+}

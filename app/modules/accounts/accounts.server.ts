@@ -10,6 +10,7 @@ import { labelOf, type Locale } from "~/utils/i18n";
 import { auditLookupIds, describeAudit } from "./audit-summary.server";
 import { PRIVACY_VERSION, staleNotices, TERMS_VERSION, type NoticeKind } from "./consent";
 import { localeOfEmail, signupAttemptEmail, welcomeEmail } from "./emails.server";
+import { permitState, readOwnPermit, type PermitState } from "./permits.server";
 import type { ProfileInput, SignupInput } from "./schemas";
 import { refused, type FieldErrors, type Outcome } from "~/utils/outcome";
 
@@ -22,9 +23,22 @@ export interface Viewer {
   locale: "fr-CA" | "en-CA";
   /** Notices whose current version the member has not accepted yet (asked at /consent). */
   staleNotices?: NoticeKind[];
+  /** The professional permit the verification rests on, when the admin recorded its expiry. */
+  permit?: PermitState | null;
 }
 
-export type { FieldErrors, Outcome };
+export type { FieldErrors, Outcome, PermitState };
+export {
+  listReverification,
+  PERMIT_DAILY_JOB,
+  PERMIT_REMIND_JOB,
+  PERMIT_REMINDER_DAYS,
+  runPermitsDaily,
+  sendPermitReminder,
+  submitPermitRenewal,
+  torontoToday,
+  type ReverificationRow,
+} from "./permits.server";
 
 export async function getViewer(db: Database, claims: Claims): Promise<Viewer | null> {
   if (!claims) return null;
@@ -38,6 +52,7 @@ export async function getViewer(db: Database, claims: Claims): Promise<Viewer | 
         .executeTakeFirst();
       if (!profile) return null;
       const roles = await tx.selectFrom("user_roles").select("role").where("user_id", "=", claims.sub).execute();
+      const permit = await readOwnPermit(tx, claims.sub);
       // The latest decision per notice (the consents_user_idx index answers it).
       const { rows: latest } = await sql<{ kind: string; version: string; granted: boolean }>`
       select distinct on (kind) kind, version, granted from public.consents
@@ -51,6 +66,7 @@ export async function getViewer(db: Database, claims: Claims): Promise<Viewer | 
         roles: roles.map((r) => r.role),
         locale: profile.locale,
         staleNotices: staleNotices(latest),
+        permit,
       };
     },
     { readOnly: true },
@@ -295,13 +311,19 @@ export async function getMemberForAdmin(db: Database, viewer: Viewer, id: string
           "verifications.decision",
           "verifications.method",
           "verifications.note",
+          "verifications.permit_expires_on",
           "verifications.created_at",
           "v.display_name as verifier",
         ])
         .where("verifications.user_id", "=", id)
         .orderBy("verifications.created_at", "desc")
         .execute();
-      return { profile, private: priv ?? null, roles: roles.map((r) => r.role), history };
+      const permit = await tx
+        .selectFrom("member_permits")
+        .select(["expires_on", "lapsed_at", "renewal_expires_on"])
+        .where("user_id", "=", id)
+        .executeTakeFirst();
+      return { profile, private: priv ?? null, roles: roles.map((r) => r.role), history, permit: permit ? permitState(permit) : null };
     },
     { readOnly: true },
   );
@@ -310,7 +332,13 @@ export async function getMemberForAdmin(db: Database, viewer: Viewer, id: string
 export async function verifyMember(
   db: Database,
   viewer: Viewer,
-  input: { userId: string; decision: "verified" | "revoked"; method: "order_register" | "admin_review"; note: string },
+  input: {
+    userId: string;
+    decision: "verified" | "revoked";
+    method: "order_register" | "admin_review";
+    note: string;
+    permitExpiresOn?: string;
+  },
 ): Promise<Outcome> {
   if (input.userId === viewer.id) return refused(400, "errors.cannot_verify_self");
   return db.withUser(viewer.claims, async (tx) => {
@@ -324,6 +352,7 @@ export async function verifyMember(
         method: input.method,
         verified_by: viewer.id,
         note: input.note,
+        permit_expires_on: input.decision === "verified" ? (input.permitExpiresOn ?? null) : null,
       })
       .execute();
     return { ok: true as const };

@@ -4,7 +4,7 @@
 // its label, free text in quotation marks, a topic or post as a link. Identifiers that
 // mean nothing to a reader (report, sanction or override ids) are left out; the raw row
 // stays in the database for anyone who needs it.
-import type { Locale } from "~/utils/i18n";
+import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 
 export interface AuditPart {
@@ -58,6 +58,7 @@ interface DetailContext {
   /** The value when it is a string, number or boolean, as text; else null. */
   text: string | null;
   action: string;
+  locale: Locale;
   lookups: AuditLookups;
   t: (key: string, vars?: Record<string, string | number>) => string;
   /** A translation when the key exists, else the value as recorded. */
@@ -115,6 +116,14 @@ const SHOWN = {
   new_topic_id: topic,
   post_id: (c) => labelled(c, c.t("admin.auditDetails.seePost"), `/forums/p/${String(c.text)}`),
   post_ids: (c) => (Array.isArray(c.value) ? labelled(c, c.t("admin.auditDetails.posts", { count: c.value.length })) : null),
+  // A permit's expiry date (YYYY-MM-DD), read as a date in the reader's language.
+  expires_on: (c) => (c.text ? labelled(c, formatDate(c.locale, c.text.slice(0, 10))) : null),
+  was_lapsed: yes,
+  // The incident register's columns an admin changed, by their names.
+  fields: (c) =>
+    Array.isArray(c.value)
+      ? labelled(c, c.value.map((f) => c.known(`admin.auditDetails.incidentFields.${String(f)}`, String(f))).join(", "))
+      : null,
 } satisfies Record<string, Shown>;
 
 /** Detail keys shown, in this order. */
@@ -134,7 +143,7 @@ export function describeAudit(action: string, details: unknown, locale: Locale, 
     const value = record[key];
     if (value === null || value === undefined || value === "") continue;
     const text = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : null;
-    const part = SHOWN[key]({ key, value, text, action, lookups, t, known, quoted, label });
+    const part = SHOWN[key]({ key, value, text, action, locale, lookups, t, known, quoted, label });
     if (part) parts.push(part);
   }
   return parts;

@@ -1,6 +1,6 @@
 // require* guards: clear answers for people (redirect to sign-in, 403, 404)
 // before RLS, which stays the real wall.
-import { redirect, type AppLoadContext } from "@remix-run/node";
+import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "~/utils/db-schema";
 import { getViewer, hasRole, type Viewer } from "./accounts.server";
 import { isConsentExempt } from "./consent";
@@ -15,7 +15,23 @@ const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const viewer = await readViewer(request, context);
   if (viewer?.staleNotices?.length) requireConsent(request);
+  if (viewer?.permit?.lapsed) refuseLapsedWrites(request, viewer.locale);
   return viewer;
+}
+
+/** Where members post: forums, cases, chat, events. */
+const POSTING_SECTIONS = /^\/(forums|cases|chat|events)(\/|$)/;
+
+/**
+ * A member whose permit lapsed reads everything she could but posts nothing until an admin
+ * confirms her renewal: her writes in the posting sections answer 403 here, with the
+ * banner saying why, and the database refuses them anyway (restrictive policies).
+ */
+function refuseLapsedWrites(request: Request, locale: Viewer["locale"]) {
+  if (request.method === "GET" || request.method === "HEAD") return;
+  if (!POSTING_SECTIONS.test(new URL(request.url).pathname)) return;
+  // The error page renders without the root's data: the refusal carries the member's language.
+  throw json({ code: "permit_lapsed", locale }, { status: 403, statusText: "Forbidden" });
 }
 
 async function readViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {

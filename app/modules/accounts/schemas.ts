@@ -2,6 +2,7 @@
 // Messages are i18n keys (errors.*), translated where they are shown.
 // Limits match the CHECK constraints in supabase/migrations.
 import { z } from "zod";
+import { calendarDate } from "~/utils/input-schemas";
 import { codes, DISCIPLINES, ESTABLISHMENT_KINDS, LANGUAGES, PROFESSIONAL_ORDERS, REGIONS, TOPICS } from "./reference";
 
 export const LIMITS = {
@@ -121,11 +122,36 @@ export const confirmEmailChangeSchema = z.object({
   token: z.string(required).min(20, "errors.invalid").max(200, "errors.invalid"),
 });
 
+/** Today in Montréal (YYYY-MM-DD), in the browser and on the server alike. */
+const montrealToday = () =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+// A permit's expiry: a real day, not past (an expired permit verifies nothing), within five
+// years (a yearly permit; a typo like 2206 is refused).
+const permitDate = calendarDate("permit.errors.date")
+  .refine((v) => v >= montrealToday(), "permit.errors.past")
+  .refine((v) => (Date.parse(`${v}T00:00:00Z`) - Date.now()) / (365.25 * 86_400_000) <= 5, "permit.errors.tooFar");
+
 export const verifySchema = z.object({
   userId: z.string(required).uuid("errors.invalid"),
   decision: z.enum(["verified", "revoked"], { errorMap: () => ({ message: "errors.choice" }) }),
   method: z.enum(["order_register", "admin_review"], { errorMap: () => ({ message: "errors.choice" }) }),
   note: z.string(required).trim().min(LIMITS.noteMin, "errors.note_required").max(LIMITS.note, "errors.too_long"),
+  // Verified against a permit: its expiry date, so the yearly renewal can be asked for. Empty for
+  // proof without a permit (a manager, a researcher), whose verification does not lapse.
+  permitExpiresOn: permitDate.optional(),
+});
+
+/** The admin confirms a member's renewed permit (the re-verification queue). */
+export const confirmRenewalSchema = z.object({
+  userId: z.string(required).uuid("errors.invalid"),
+  method: z.enum(["order_register", "admin_review"], { errorMap: () => ({ message: "errors.choice" }) }),
+  note: z.string(required).trim().min(LIMITS.noteMin, "errors.note_required").max(LIMITS.note, "errors.too_long"),
+  permitExpiresOn: z.string({ required_error: "permit.errors.required" }).pipe(permitDate),
+});
+
+/** The member's renewal: the expiry date printed on her renewed permit. */
+export const permitRenewalSchema = z.object({
+  expiresOn: z.string({ required_error: "permit.errors.required" }).pipe(permitDate),
 });
 
 export const vouchSchema = z.object({

@@ -43,3 +43,24 @@ export const incidentSchema = z
     }
   });
 export type IncidentInput = z.infer<typeof incidentSchema>;
+
+/** Today in Montréal (YYYY-MM-DD), in the browser and on the server alike. */
+function montrealToday(): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(),
+  );
+}
+// A notice is recorded once given: not a day that has not come yet.
+const pastDate = calendarDate("admin.incidents.errors.date").refine((v) => v <= montrealToday(), "admin.incidents.errors.future");
+
+/**
+ * What an admin records after the entry: the notices to the Commission and to the people
+ * concerned, and the measures taken. The order against the day the incident became known is
+ * checked on the server (that date is in the database), and again by the table's CHECK.
+ */
+export const incidentUpdateSchema = z.object({
+  commissionNotifiedOn: pastDate.optional(),
+  peopleNotifiedOn: pastDate.optional(),
+  measures: incidentText(4000),
+});
+export type IncidentUpdateInput = z.infer<typeof incidentUpdateSchema>;

@@ -5,9 +5,14 @@
 // requests are theirs alone under RLS, admins included).
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
+import { stringify } from "csv-stringify/sync";
+import type { Selectable } from "kysely";
 import type { Database } from "~/utils/db.server";
-import type { Outcome } from "~/utils/outcome";
-import type { IncidentInput } from "./incident-schema";
+import type { DB } from "~/utils/db-schema";
+import type { Locale } from "~/utils/i18n";
+import { translate } from "~/utils/i18n.server";
+import { refused, type Outcome } from "~/utils/outcome";
+import type { IncidentInput, IncidentUpdateInput } from "./incident-schema";
 
 export interface IncidentView {
   id: number;
@@ -56,27 +61,33 @@ export async function listIncidents(db: Database, viewer: Viewer): Promise<Incid
   await audit(db, viewer.id, "privacy.incidents_read", null);
   return db.withUser(viewer.claims, async (tx) => {
     const rows = await tx.selectFrom("privacy_incidents").selectAll().orderBy("discovered_on", "desc").orderBy("id", "desc").execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      description: r.description,
-      circumstances: r.circumstances,
-      occurredFrom: day(r.occurred_from)!,
-      occurredTo: day(r.occurred_to),
-      discoveredOn: day(r.discovered_on)!,
-      peopleCount: r.people_count,
-      informationConcerned: r.information_concerned,
-      seriousRisk: r.serious_risk,
-      riskAssessment: r.risk_assessment,
-      commissionNotifiedOn: day(r.commission_notified_on),
-      peopleNotifiedOn: day(r.people_notified_on),
-      measures: r.measures,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    return rows.map(toView);
   });
+}
+
+function toView(r: Selectable<DB["privacy_incidents"]>): IncidentView {
+  return {
+    id: Number(r.id),
+    description: r.description,
+    circumstances: r.circumstances,
+    occurredFrom: day(r.occurred_from)!,
+    occurredTo: day(r.occurred_to),
+    discoveredOn: day(r.discovered_on)!,
+    peopleCount: r.people_count,
+    informationConcerned: r.information_concerned,
+    seriousRisk: r.serious_risk,
+    riskAssessment: r.risk_assessment,
+    commissionNotifiedOn: day(r.commission_notified_on),
+    peopleNotifiedOn: day(r.people_notified_on),
+    measures: r.measures,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
 }
 
 export async function recordIncident(db: Database, viewer: Viewer, input: IncidentInput): Promise<Outcome<{ id: number }>> {
   requireAdmin(viewer);
+  // The entry and its audit line commit together: the table's trigger writes the audit
+  // entry inside this transaction (members, admins included, cannot write the log).
   const id = await db.withUser(viewer.claims, async (tx) => {
     const row = await tx
       .insertInto("privacy_incidents")
@@ -99,8 +110,104 @@ export async function recordIncident(db: Database, viewer: Viewer, input: Incide
       .executeTakeFirstOrThrow();
     return Number(row.id);
   });
-  await audit(db, viewer.id, "privacy.incident_recorded", id);
   return { ok: true, id };
+}
+
+/** One entry, for its edit page; the read is recorded like the register's. */
+export async function getIncident(db: Database, viewer: Viewer, id: number): Promise<IncidentView | null> {
+  requireAdmin(viewer);
+  await audit(db, viewer.id, "privacy.incidents_read", id);
+  const row = await db.withUser(
+    viewer.claims,
+    (tx) => tx.selectFrom("privacy_incidents").selectAll().where("id", "=", id).executeTakeFirst(),
+    {
+      readOnly: true,
+    },
+  );
+  return row ? toView(row) : null;
+}
+
+/**
+ * The notices (to the Commission, to the people concerned) and the measures, recorded after
+ * the entry. A notice cannot precede the day the incident became known (400 naming the
+ * field; the table's CHECK says the same). The change and its audit line commit together.
+ */
+export async function updateIncident(db: Database, viewer: Viewer, id: number, input: IncidentUpdateInput): Promise<Outcome> {
+  requireAdmin(viewer);
+  return db.withUser(viewer.claims, async (tx) => {
+    const current = await tx.selectFrom("privacy_incidents").select(["discovered_on"]).where("id", "=", id).executeTakeFirst();
+    if (!current) return refused(404, "errors.not_found");
+    const known = day(current.discovered_on)!;
+    const fieldErrors: Record<string, string[]> = {};
+    for (const key of ["commissionNotifiedOn", "peopleNotifiedOn"] as const) {
+      const value = input[key];
+      if (value && value < known) fieldErrors[key] = ["admin.incidents.errors.noticeOrder"];
+    }
+    if (Object.keys(fieldErrors).length) return refused(400, undefined, { fieldErrors });
+    await tx
+      .updateTable("privacy_incidents")
+      .set({
+        commission_notified_on: input.commissionNotifiedOn ?? null,
+        people_notified_on: input.peopleNotifiedOn ?? null,
+        measures: input.measures,
+      })
+      .where("id", "=", id)
+      .execute();
+    return { ok: true as const };
+  });
+}
+
+/** The register's columns for the Commission, in the regulation's order. */
+const CSV_COLUMNS = [
+  ["id", "number"],
+  ["description", "description"],
+  ["circumstances", "circumstances"],
+  ["occurredFrom", "occurredFrom"],
+  ["occurredTo", "occurredTo"],
+  ["discoveredOn", "discoveredOn"],
+  ["peopleCount", "peopleCount"],
+  ["informationConcerned", "informationConcerned"],
+  ["seriousRisk", "seriousRisk"],
+  ["riskAssessment", "riskAssessment"],
+  ["commissionNotifiedOn", "commissionNotifiedOn"],
+  ["peopleNotifiedOn", "peopleNotifiedOn"],
+  ["measures", "measures"],
+  ["createdAt", "createdAt"],
+] as const satisfies ReadonlyArray<readonly [keyof IncidentView, string]>;
+
+/**
+ * A spreadsheet opening the file must not run what someone typed: a cell starting with
+ * =, +, -, @, a tab or a carriage return is read as text (a leading apostrophe, OWASP's advice).
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The whole register as CSV for the Commission d'accès à l'information: UTF-8 with a byte
+ * order mark (spreadsheets then read accents right), headers in the admin's language,
+ * one row per incident. The export itself is in the audit log, before anything is read.
+ */
+export async function exportIncidentsCsv(db: Database, viewer: Viewer, locale: Locale): Promise<string> {
+  requireAdmin(viewer);
+  await audit(db, viewer.id, "privacy.incidents_exported", null);
+  const incidents = await db.withUser(
+    viewer.claims,
+    (tx) => tx.selectFrom("privacy_incidents").selectAll().orderBy("discovered_on", "asc").orderBy("id", "asc").execute(),
+    { readOnly: true },
+  );
+  const yesNo = (v: boolean) => translate(locale, v ? "admin.incidents.yes" : "admin.incidents.no");
+  const header = CSV_COLUMNS.map(([, label]) => translate(locale, `admin.incidents.csv.${label}`));
+  const rows = incidents.map((row) => {
+    const view = toView(row);
+    return CSV_COLUMNS.map(([key]) => {
+      const value = view[key];
+      if (typeof value === "boolean") return yesNo(value);
+      if (value === null) return "";
+      return typeof value === "string" ? neutraliseFormula(value) : String(value);
+    });
+  });
+  return "\uFEFF" + stringify([header, ...rows], { record_delimiter: "windows", quoted_string: true });
 }
 
 export interface PrivacyFigures {
