@@ -17,7 +17,8 @@ import { SiteFooter, SiteHeader } from "~/components/layout";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { getHeaderBadges } from "~/modules/chat/chat.server";
 import { DEFAULT_LOCALE, fallbackMessages, formatMessage, I18nProvider, useI18n, type Dictionary, type Locale } from "~/utils/i18n";
-import { messagesFor } from "~/utils/i18n.server";
+import { inlineMessagesFor, messagesFor } from "~/utils/i18n.server";
+import { InlineMessagesScript, useInlineMessages } from "~/utils/inline-messages";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
@@ -31,10 +32,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, viewer] = await Promise.all([getLocale(request), getOptionalViewer(request, context)]);
   // Badges are in the HTML: right without JavaScript, and no flash before the socket's summary.
   const badges = viewer ? await getHeaderBadges(context.db, viewer.claims, { chat: viewer.verified }) : null;
+  const pathname = new URL(request.url).pathname;
+  // A whole page carries its messages as an inline script made once per language and
+  // section (utils/inline-messages.tsx); a client-side navigation receives them here.
+  const slot = context.inlineMessages;
+  if (slot) slot.value = inlineMessagesFor(locale, pathname);
   return json({
     locale,
     // Only this language and the namespaces this section of the site needs (decision 003).
-    messages: messagesFor(locale, new URL(request.url).pathname),
+    messages: slot ? null : messagesFor(locale, pathname),
     viewer: viewer && { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles },
     badges,
     // The mailbox is an admin's page: nobody else is shown the way to it.
@@ -78,6 +84,7 @@ function Document({
         <I18nProvider locale={locale} messages={messages}>
           {children}
         </I18nProvider>
+        <InlineMessagesScript nonce={nonce} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -100,9 +107,10 @@ function useFocusMainOnNavigate() {
 
 export default function App() {
   const data = useLoaderData<typeof loader>();
+  const inline = useInlineMessages();
   useFocusMainOnNavigate();
   return (
-    <Document locale={data.locale} messages={data.messages}>
+    <Document locale={data.locale} messages={data.messages ?? inline ?? fallbackMessages(data.locale)}>
       <Shell>
         <Outlet />
       </Shell>
@@ -130,7 +138,8 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = data?.locale ?? DEFAULT_LOCALE;
-  const messages = data?.messages ?? fallbackMessages(locale);
+  const inline = useInlineMessages();
+  const messages = data?.messages ?? inline ?? fallbackMessages(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : "generic";
   return (
