@@ -1,14 +1,46 @@
 // Streams the HTML with the per-request CSP nonce that server/http.ts put in the
 // load context; bots get the whole document at once.
-import { PassThrough } from "node:stream";
+import { Transform, type TransformCallback } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { InlineMessagesContext } from "./utils/inline-messages";
 import { NonceContext } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * React writes a page as many chunks of about 2 KB, in bursts; every chunk that leaves this
+ * stream is a gzip flush and a socket write of its own (the response writer flushes
+ * compression after each chunk, so that streamed parts reach the reader at once). Chunks
+ * written in the same turn of the event loop leave as one: the same bytes, at the same
+ * moment for the reader, for one flush and one write (decision 018, topic page profile).
+ */
+class Coalesce extends Transform {
+  private pending: Buffer[] = [];
+  private scheduled = false;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    this.pending.push(chunk);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.release());
+    }
+    callback();
+  }
+  override _flush(callback: TransformCallback) {
+    this.release();
+    callback();
+  }
+  private release() {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.destroyed) return;
+    const out = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    this.pending = [];
+    this.push(out);
+  }
+}
 
 export default function handleRequest(
   request: Request,
@@ -23,13 +55,15 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        <InlineMessagesContext.Provider value={loadContext.inlineMessages?.value ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </InlineMessagesContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
         [bot ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = new Coalesce();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);

@@ -27,7 +27,8 @@ import {
   type Dictionary,
   type Locale,
 } from "~/utils/i18n";
-import { messagesFor } from "~/utils/i18n.server";
+import { inlineMessagesFor, messagesFor } from "~/utils/i18n.server";
+import { InlineMessagesScript, useInlineMessages } from "~/utils/inline-messages";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
@@ -41,10 +42,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, viewer] = await Promise.all([getLocale(request), getOptionalViewer(request, context)]);
   // Badges are in the HTML: right without JavaScript, and no flash before the socket's summary.
   const badges = viewer ? await getHeaderBadges(context.db, viewer.claims, { chat: viewer.verified }) : null;
+  const pathname = new URL(request.url).pathname;
+  // A whole page carries its messages as an inline script made once per language and
+  // section (utils/inline-messages.tsx); a client-side navigation receives them here.
+  const slot = context.inlineMessages;
+  if (slot) slot.value = inlineMessagesFor(locale, pathname);
   return json({
     locale,
     // Only this language and the namespaces this section of the site needs (decision 003).
-    messages: messagesFor(locale, new URL(request.url).pathname),
+    messages: slot ? null : messagesFor(locale, pathname),
     viewer: viewer && {
       id: viewer.id,
       displayName: viewer.displayName,
@@ -95,6 +101,7 @@ function Document({
         <I18nProvider locale={locale} messages={messages}>
           {children}
         </I18nProvider>
+        <InlineMessagesScript nonce={nonce} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -117,9 +124,10 @@ function useFocusMainOnNavigate() {
 
 export default function App() {
   const data = useLoaderData<typeof loader>();
+  const inline = useInlineMessages();
   useFocusMainOnNavigate();
   return (
-    <Document locale={data.locale} messages={data.messages}>
+    <Document locale={data.locale} messages={data.messages ?? inline ?? fallbackMessages(data.locale)}>
       <Shell>
         <Outlet />
       </Shell>
@@ -152,7 +160,8 @@ export function ErrorBoundary() {
   const refusal: unknown = isRouteErrorResponse(error) ? error.data : null;
   const refusalLocale = refusal && typeof refusal === "object" && "locale" in refusal ? refusal.locale : null;
   const locale = data?.locale ?? (isLocale(refusalLocale) ? refusalLocale : DEFAULT_LOCALE);
-  const messages = data?.messages ?? fallbackMessages(locale);
+  const inline = useInlineMessages();
+  const messages = data?.messages ?? inline ?? fallbackMessages(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   // A lapsed permit's refusal says why and links to the renewal.
   const lapsed = Boolean(refusal && typeof refusal === "object" && "code" in refusal && refusal.code === "permit_lapsed");

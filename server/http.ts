@@ -210,6 +210,8 @@ export function createHttpApp(options: {
         clientAddress: req.ip ?? "",
         auth: perRequestAuth(services.auth, res),
         cspNonce: String(res.locals.cspNonce),
+        // A client-side navigation asks for data with "_data"; anything else renders a whole page.
+        inlineMessages: req.query._data === undefined ? { value: null } : null,
       });
       // A page that failed because the database is unreachable is a 503 the client
       // may retry, not a fault of ours (no transaction committed: each is one unit).

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import pino from "pino";
@@ -154,6 +155,12 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
 
 /** Runs the server until SIGINT/SIGTERM. `progress` prints the start's steps for a person watching. */
 export async function main(options: { progress?: (line: string) => void } = {}) {
+  // V8 lets the heap grow to up to four times what survives a collection when collections
+  // are cheap: under load (ten readers of 50-post topics) the process held 260–330 MB,
+  // of which ~50 MB was live. Growing by 40 % at most kept it under 200 MB for the same
+  // CPU per request, within noise (decision 018). A flag V8 reads at every collection;
+  // an engine without it ignores it.
+  setFlagsFromString("--heap-growing-percent=40");
   let env: Env;
   try {
     env = parseEnv(process.env);

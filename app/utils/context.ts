@@ -7,6 +7,7 @@ import type { Database } from "./db.server";
 import type { Env } from "./env.server";
 import type { JobQueue } from "~/modules/jobs/queue.server";
 import type { Mailer } from "./mail.server";
+import type { InlineMessagesSlot } from "./inline-messages";
 import type { FileStorage } from "./storage.server";
 
 export interface AppServices {
@@ -46,5 +47,10 @@ declare module "@remix-run/node" {
     cspNonce: string;
     /** The client's address as Express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
     clientAddress?: string;
+    /**
+     * Set when a whole page is rendered (not a client-side navigation's data request): the
+     * root loader leaves the page's messages here, and the document carries them inline.
+     */
+    inlineMessages?: InlineMessagesSlot | null;
   }
 }

@@ -100,11 +100,38 @@ function makeDatabase(
 ): Database {
   // Kysely's PostgresDialect only needs connect()/query()/release() from the pool.
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
-  const begin = async (tx: Tx, role: string, claims: object) => {
-    await sql`select set_config('role', ${role}, true),
-                     set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                     set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`.execute(tx);
-  };
+  /**
+   * One transaction on one connection. Its start and its settings (role, claims, statement
+   * timeout) go as ONE simple-protocol message (`start transaction; select set_config(…)`):
+   * a parameterised statement cannot share a message with another, and Kysely's own
+   * transaction sends its `begin` alone, which cost a round trip to the database on every
+   * transaction of every page (decision 018). The claims are quoted by pg's escapeLiteral,
+   * which is correct whatever standard_conforming_strings says.
+   */
+  const transaction = <T>(role: string, claims: object, readOnly: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    kysely.connection().execute(async (connection) => {
+      // Bound to the one connection: what fn runs is inside the transaction, like Kysely's Transaction.
+      const tx = connection as unknown as Tx;
+      try {
+        await sql
+          .raw(
+            `start transaction${readOnly ? " read only" : ""}; select set_config('role', ${pg.escapeLiteral(role)}, true), ` +
+              `set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify(claims))}, true), ` +
+              `set_config('statement_timeout', '${STATEMENT_TIMEOUT_MS}', true)`,
+          )
+          .execute(tx);
+        const result = await fn(tx);
+        await sql.raw("commit").execute(tx);
+        return result;
+      } catch (error) {
+        // Never hand the connection back inside a transaction (a lost connection cannot roll back: nothing to do).
+        await sql
+          .raw("rollback")
+          .execute(tx)
+          .catch(() => {});
+        throw error;
+      }
+    });
   let lostAt: number | null = null;
   /** Every transaction goes through here: it keeps connectionLostAt() current. */
   const watched = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -121,24 +148,15 @@ function makeDatabase(
     kind,
     kysely,
     async withUser(claims, fn, options) {
-      const builder = kysely.transaction();
-      const run = options?.readOnly ? builder.setAccessMode("read only") : builder;
       return watched(() =>
-        run.execute(async (tx) => {
-          if (claims) await begin(tx, "authenticated", claims);
-          else await begin(tx, "anon", { role: "anon" });
-          return fn(tx);
-        }),
+        claims
+          ? transaction("authenticated", claims, options?.readOnly === true, fn)
+          : transaction("anon", { role: "anon" }, options?.readOnly === true, fn),
       );
     },
     async asSystem(reason, fn) {
       options.logger?.debug({ reason }, "system transaction");
-      return watched(() =>
-        kysely.transaction().execute(async (tx) => {
-          await begin(tx, "service_role", { role: "service_role" });
-          return fn(tx as SystemTx);
-        }),
-      );
+      return watched(() => transaction("service_role", { role: "service_role" }, false, (tx) => fn(tx as SystemTx)));
     },
     connectionLostAt: () => lostAt,
     async execScript(sqlText) {

@@ -1,6 +1,7 @@
 // Every dictionary of both languages lives on the server (emails, page titles,
 // server-rendered text); the browser receives only what a page needs (i18n.tsx,
 // i18n-sections.ts, decision 003).
+import { scriptJson, type InlineMessages } from "./inline-messages";
 import enAttestations from "~/locales/en-CA/attestations.json";
 import enCases from "~/locales/en-CA/cases.json";
 import enChat from "~/locales/en-CA/chat.json";
@@ -99,4 +100,17 @@ export function messagesFor(locale: Locale, pathname: string): Dictionary {
   const dictionary = out as Dictionary;
   cache.set(cacheKey, dictionary);
   return dictionary;
+}
+
+const inlineCache = new Map<Dictionary, InlineMessages>();
+
+/** The same messages with their script text, made once per language and section (a whole page carries them inline). */
+export function inlineMessagesFor(locale: Locale, pathname: string): InlineMessages {
+  const dictionary = messagesFor(locale, pathname);
+  let inline = inlineCache.get(dictionary);
+  if (!inline) {
+    inline = { dictionary, script: scriptJson(dictionary) };
+    inlineCache.set(dictionary, inline);
+  }
+  return inline;
 }

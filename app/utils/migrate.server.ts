@@ -33,9 +33,16 @@ export async function migrate(db: Database, root = path.resolve(process.cwd(), "
   return db.withSession(async (run) => {
     if (db.kind === "postgres") await run(`select pg_advisory_lock(${MIGRATION_LOCK})`);
     try {
-      const [auth] = await run("select exists (select 1 from pg_namespace where nspname = 'auth') as present");
+      // One read tells a database that is up to date (every restart) from one that needs work:
+      // then nothing else runs, no DDL and no grants (they are made once, with the table).
+      const [state] = await run(`select exists (select 1 from pg_namespace where nspname = 'auth') as present,
+        to_regclass('supabase_migrations.schema_migrations') is not null as tracked`);
+      if (state?.present && state.tracked) {
+        const done = new Set((await run("select version from supabase_migrations.schema_migrations")).map((r) => String(r.version)));
+        if (files.every((m) => done.has(m.version))) return { applied: [], total: files.length, shimApplied: false };
+      }
       let shimApplied = false;
-      if (!auth?.present) {
+      if (!state?.present) {
         const shimDir = path.join(root, "shim");
         for (const name of (await readdir(shimDir)).filter((n) => n.endsWith(".sql")).sort()) {
           await run(await readFile(path.join(shimDir, name), "utf8"));

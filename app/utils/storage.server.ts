@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { link, mkdir, readdir, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { createClient, type WebSocketLikeConstructor } from "@supabase/supabase-js";
+import type { SupabaseClient, WebSocketLikeConstructor } from "@supabase/supabase-js";
 import WebSocket from "ws";
 
 export const STORAGE_KEY_PATTERN = /^[a-z]+\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -138,24 +138,32 @@ export interface SupabaseStorageOptions {
 export function createSupabaseStorage(options: SupabaseStorageOptions): FileStorage {
   const bucketName = options.bucket ?? DEFAULT_BUCKET;
   const timeoutMs = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
-  const client = createClient(options.url, options.serviceKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: {
-      fetch: (input, init) =>
-        (options.fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
-    },
-    // realtime-js is never connected from here, but on Node 20 it needs a transport all the same.
-    realtime: { transport: nodeWebSocket },
-  });
-  const bucket = () => client.storage.from(bucketName);
+  // supabase-js is imported on first use: a start on local disk never loads it, and one on
+  // Supabase does not wait for it before answering.
+  let client: Promise<SupabaseClient> | null = null;
+  const storage = async () => {
+    client ??= import("@supabase/supabase-js").then(({ createClient }) =>
+      createClient(options.url, options.serviceKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        global: {
+          fetch: (input, init) =>
+            (options.fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        },
+        // realtime-js is never connected from here, but on Node 20 it needs a transport all the same.
+        realtime: { transport: nodeWebSocket },
+      }),
+    );
+    return (await client).storage;
+  };
+  const bucket = async () => (await storage()).from(bucketName);
   let bucketReady: Promise<void> | null = null;
 
   // A private bucket whose own limits repeat ours (size, types): a second wall.
   async function ensureBucket() {
-    const { error } = await client.storage.getBucket(bucketName);
+    const { error } = await (await storage()).getBucket(bucketName);
     if (!error) return;
     if (!isNotFound(error) && statusOf(error) !== 400) throw new StorageError(`bucket check failed: ${error.message}`, statusOf(error));
-    const created = await client.storage.createBucket(bucketName, { public: false });
+    const created = await (await storage()).createBucket(bucketName, { public: false });
     if (created.error && statusOf(created.error) !== 409) {
       throw new StorageError(`bucket creation failed: ${created.error.message}`, statusOf(created.error));
     }
@@ -170,12 +178,12 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): FileStor
         throw error;
       });
       await bucketReady;
-      const { error } = await bucket().upload(key, bytes, { contentType, upsert: false, cacheControl: "0" });
+      const { error } = await (await bucket()).upload(key, bytes, { contentType, upsert: false, cacheControl: "0" });
       if (error) throw new StorageError(`upload failed: ${error.message}`, statusOf(error));
     },
     async open(key) {
       checkKey(key);
-      const { data, error } = await bucket().download(key).asStream();
+      const { data, error } = await (await bucket()).download(key).asStream();
       if (error) {
         if (isNotFound(error)) return null;
         throw new StorageError(`download failed: ${error.message}`, statusOf(error));
@@ -185,7 +193,7 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): FileStor
     async remove(keys) {
       if (keys.length === 0) return;
       keys.forEach(checkKey);
-      const { error } = await bucket().remove(keys);
+      const { error } = await (await bucket()).remove(keys);
       if (error) throw new StorageError(`remove failed: ${error.message}`, statusOf(error));
     },
     async list(prefix) {
@@ -193,7 +201,7 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): FileStor
       const out: StoredObject[] = [];
       const pageSize = 1000;
       for (let offset = 0; ; offset += pageSize) {
-        const { data, error } = await bucket().list(prefix, { limit: pageSize, offset, sortBy: { column: "name", order: "asc" } });
+        const { data, error } = await (await bucket()).list(prefix, { limit: pageSize, offset, sortBy: { column: "name", order: "asc" } });
         if (error) throw new StorageError(`list failed: ${error.message}`, statusOf(error));
         for (const item of data) {
           const key = `${prefix}/${item.name}`;

@@ -1,6 +1,6 @@
 // The attestation as a PDF (pdf-lib, pure JavaScript, no native code). Text comes
 // already translated from the caller; this module only lays it out on a Letter page.
-import { PDFDocument, rgb, StandardFonts, type PDFFont } from "pdf-lib";
+import type { PDFFont } from "pdf-lib";
 import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import { attestationUrl, type Attestation } from "./attestations.server";
@@ -42,6 +42,8 @@ export interface AttestationPdfOptions {
 export async function renderAttestationPdf(attestation: Attestation, options: AttestationPdfOptions): Promise<Uint8Array> {
   const { locale } = options;
   const t = (key: string, vars?: Record<string, string | number>) => winAnsiSafe(translate(locale, key, vars));
+  // Imported when an attestation is asked for: pdf-lib is half a second of every start otherwise.
+  const { PDFDocument, rgb, StandardFonts } = await import("pdf-lib");
   const pdf = await PDFDocument.create();
   pdf.setTitle(winAnsiSafe(`${translate(locale, "attestations.pdf.heading")} — ${attestation.title}`));
   pdf.setAuthor("Passerelle");

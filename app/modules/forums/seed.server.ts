@@ -245,69 +245,83 @@ export function forumStructure(): SpaceSeed[] {
  */
 export async function ensureForumStructure(tx: Tx): Promise<{ spaceIds: Map<string, string>; categoryIds: Map<string, string> }> {
   const structure = forumStructure();
-  await tx
-    .insertInto("spaces")
-    .values(
-      structure.map((sp) => ({
-        slug: sp.slug,
-        kind: sp.kind,
-        visibility: sp.visibility,
-        name_fr: sp.fr,
-        name_en: sp.en,
-        description_fr: sp.dfr,
-        description_en: sp.den,
-        region_code: sp.region,
-        discipline_code: sp.discipline,
-        position: sp.position,
-        created_by: null,
-      })),
-    )
-    .onConflict((oc) => oc.column("slug").doNothing())
-    .execute();
-  const spaceIds = new Map(
-    (
-      await tx
-        .selectFrom("spaces")
-        .select(["id", "slug"])
-        .where(
-          "slug",
-          "in",
-          structure.map((sp) => sp.slug),
-        )
-        .execute()
-    ).map((row) => [row.slug, row.id]),
-  );
+  // Every start comes here: when everything exists (the usual restart) it is two reads and
+  // no write; only what is missing is inserted (and a concurrent start's rows are kept).
+  const readSpaces = async () =>
+    new Map(
+      (
+        await tx
+          .selectFrom("spaces")
+          .select(["id", "slug"])
+          .where(
+            "slug",
+            "in",
+            structure.map((sp) => sp.slug),
+          )
+          .execute()
+      ).map((row) => [row.slug, row.id]),
+    );
+  let spaceIds = await readSpaces();
+  const missingSpaces = structure.filter((sp) => !spaceIds.has(sp.slug));
+  if (missingSpaces.length > 0) {
+    await tx
+      .insertInto("spaces")
+      .values(
+        missingSpaces.map((sp) => ({
+          slug: sp.slug,
+          kind: sp.kind,
+          visibility: sp.visibility,
+          name_fr: sp.fr,
+          name_en: sp.en,
+          description_fr: sp.dfr,
+          description_en: sp.den,
+          region_code: sp.region,
+          discipline_code: sp.discipline,
+          position: sp.position,
+          created_by: null,
+        })),
+      )
+      .onConflict((oc) => oc.column("slug").doNothing())
+      .execute();
+    spaceIds = await readSpaces();
+  }
   const categories = structure.flatMap((sp) => sp.categories.map((c) => ({ space: sp.slug, ...c })));
-  await tx
-    .insertInto("forum_categories")
-    .values(
-      categories.map((c) => ({
-        space_id: spaceIds.get(c.space) ?? "",
-        slug: c.slug,
-        name_fr: c.fr,
-        name_en: c.en,
-        description_fr: c.dfr,
-        description_en: c.den,
-        position: c.position,
-        topic_code: c.topic,
-        created_by: null,
-      })),
-    )
-    .onConflict((oc) => oc.column("slug").doNothing())
-    .execute();
-  const categoryIds = new Map(
-    (
-      await tx
-        .selectFrom("forum_categories")
-        .select(["id", "slug"])
-        .where(
-          "slug",
-          "in",
-          categories.map((c) => c.slug),
-        )
-        .execute()
-    ).map((row) => [row.slug, row.id]),
-  );
+  const readCategories = async () =>
+    new Map(
+      (
+        await tx
+          .selectFrom("forum_categories")
+          .select(["id", "slug"])
+          .where(
+            "slug",
+            "in",
+            categories.map((c) => c.slug),
+          )
+          .execute()
+      ).map((row) => [row.slug, row.id]),
+    );
+  let categoryIds = await readCategories();
+  const missingCategories = categories.filter((c) => !categoryIds.has(c.slug));
+  if (missingCategories.length > 0) {
+    await tx
+      .insertInto("forum_categories")
+      .values(
+        missingCategories.map((c) => ({
+          space_id: spaceIds.get(c.space) ?? "",
+          slug: c.slug,
+          name_fr: c.fr,
+          name_en: c.en,
+          description_fr: c.dfr,
+          description_en: c.den,
+          position: c.position,
+          topic_code: c.topic,
+          created_by: null,
+        })),
+      )
+      .onConflict((oc) => oc.column("slug").doNothing())
+      .execute();
+    categoryIds = await readCategories();
+  }
   return { spaceIds, categoryIds };
 }
 

@@ -14,7 +14,7 @@
 import { useEffect, useState } from "react";
 import type { IdentifierKind } from "./identifiers";
 import type { GuardFinding } from "./guard.server";
-import { overrideKey } from "./schemas";
+import { overrideKey } from "./override-key";
 import { useI18n } from "~/utils/i18n";
 
 type ShownFinding = Pick<GuardFinding, "field" | "kind" | "before" | "match" | "after"> & { certain?: boolean };

@@ -44,9 +44,7 @@ export const overrideSchema = overrideKeySchema.extend({
 export type OverrideInput = z.infer<typeof overrideSchema>;
 export const overridesSchema = z.array(overrideSchema).max(OVERRIDE_LIMITS.perSave);
 
-/** The value of a finding's "not identifying" checkbox. */
-export const overrideKey = (f: { field: string; kind: string; match: string }) =>
-  JSON.stringify({ field: f.field, kind: f.kind, match: f.match });
+export { overrideKey } from "./override-key";
 
 /** An override's key read back from its checkbox value; null when malformed. */
 export function parseOverrideKey(value: unknown): z.infer<typeof overrideKeySchema> | null {
