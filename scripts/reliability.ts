@@ -15,8 +15,9 @@
 // process dies or stays silent, and a watchdog writes what was measured, with the phase
 // that stalled, if the run as a whole overruns.
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { createPostgresDatabase } from "../app/utils/db.server";
 import { createGroup, createPeople, type Person } from "../tests/realtime/chat-people";
@@ -95,6 +96,10 @@ const redis = await startPrivateRedis();
 const proxy = await startProxy();
 const servers: ServerProcess[] = [];
 const db = createPostgresDatabase(postgres.url, { max: 2 });
+const LOG_DIR = process.env.RELIABILITY_LOG_DIR ?? mkdtempSync(path.join(os.tmpdir(), "passerelle-reliability-"));
+mkdirSync(LOG_DIR, { recursive: true });
+let serverCount = 0;
+console.error(`server logs: ${LOG_DIR}/server-N.log`);
 
 async function startApp(seed: boolean) {
   return spawnServer(
@@ -107,8 +112,11 @@ async function startApp(seed: boolean) {
       APP_SECRET,
       PUBLIC_URL: proxy.url,
       TRUST_PROXY: "loopback",
+      // Warnings and errors (every 5xx's cause, every database outage) in the run's server logs.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
-    { timeoutMs: 180_000 },
+    // Each process's whole output, kept: a 5xx in the figures is explained from these logs.
+    { timeoutMs: 180_000, logFile: `${LOG_DIR}/server-${++serverCount}.log` },
   );
 }
 
