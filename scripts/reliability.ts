@@ -246,7 +246,10 @@ try {
   const pgUp = Date.now();
   await faultLoad;
   const downSamples = samples.read.concat(samples.write).filter((s) => s.at >= pgDown && s.at + s.ms <= pgStarting);
-  const firstOkAfter = Math.min(...samples.read.filter((s) => s.at >= pgUp && s.status === 200).map((s) => s.at + s.ms));
+  const firstOk = samples.read
+    .filter((s) => s.at >= pgUp && s.status === 200)
+    .reduce<Sample | null>((best, s) => (!best || s.at + s.ms < best.at + best.ms ? s : best), null);
+  const firstOkAfter = firstOk ? firstOk.at + firstOk.ms : Infinity;
   results.pgFault = {
     whileDown: summary(downSamples),
     slowestWhileDownMs: Math.max(0, ...downSamples.map((s) => s.ms)),
@@ -255,6 +258,10 @@ try {
       .filter((s) => s.status === 503)
       .every((s) => s.retryAfter),
     recoveryMsAfterStart: Number.isFinite(firstOkAfter) ? firstOkAfter - pgUp : null,
+    // The recovery split in two: when that first successful request was sent, and how long it
+    // then took (on a saturated machine, mostly the queue every request waits in, outage or not).
+    recoveryRequestSentMsAfterStart: firstOk ? firstOk.at - pgUp : null,
+    recoveryRequestMs: firstOk ? firstOk.ms : null,
     fiveHundreds: samples.read.concat(samples.write).filter((s) => s.status === 500).length,
     rows: await writeCheck(samples.write),
   };
@@ -286,6 +293,12 @@ try {
     failedAfterKill: failed.length,
     timedOutAfterKill: afterKill.filter((s) => s.status === "timeout").length,
     lastFailureMsAfterKill: Math.max(0, ...failed.map((s) => s.at - killedAt)),
+    // Sent before the kill and cut by it (not in the figures above): lost with the process.
+    failedInFlightAtKill: samples.read
+      .concat(samples.write)
+      .filter(
+        (s) => s.at < killedAt && s.at + s.ms >= killedAt && (s.status === "error" || (typeof s.status === "number" && s.status >= 500)),
+      ).length,
     rows: await writeCheck(samples.write),
   };
   log(`kill-9 ${JSON.stringify(results.killFault)}`);
