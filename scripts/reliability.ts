@@ -9,13 +9,16 @@
 //   npm run reliability                       (10-minute soak, about 14 minutes in all)
 //   RELIABILITY_MINUTES=4 npm run reliability (short mode: shorter phases, about 4 minutes of load)
 //   SOAK_MINUTES=60 npm run reliability       (the one-hour soak)
+//   RELIABILITY_RENDER_FROM=run.log SOAK_MINUTES=60 npm run reliability
+//                                             (the report again from a finished run's console output,
+//                                              with this version's verdicts; starts nothing)
 // Nothing here may wait forever: every request has its own deadline (a timer we hold,
 // not AbortSignal.timeout, whose abort can be lost when the signal is garbage collected
 // while undici holds it weakly), every IPC request to an app process gives up when the
 // process dies or stays silent, and a watchdog writes what was measured, with the phase
 // that stalled, if the run as a whole overruns.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -59,7 +62,7 @@ type SoakRow = { minute: number; rssMb: number[]; lagP99Ms: number[]; dbConnecti
 
 const results: Record<string, unknown> = {};
 const loadAverages: Record<string, number[]> = {};
-const started = new Date();
+let started = new Date();
 let phase = "start-up";
 const log = (line: string) => console.log(line);
 const enter = (name: string) => {
@@ -89,6 +92,38 @@ const watchdog = setTimeout(() => {
   writeReport(phase);
   process.exit(2);
 }, RUN_DEADLINE_MS);
+
+// Render mode: the figures are the run's own lines ("steady {…}", "soak {…}", the phase lines with
+// their load averages); only the report, and so the way its verdicts are computed, is new.
+const RENDER_FROM = process.env.RELIABILITY_RENDER_FROM;
+if (RENDER_FROM) {
+  clearTimeout(watchdog);
+  const keys: Record<string, string> = {
+    steady: "steady",
+    "postgres-restart": "pgFault",
+    "redis-down": "redisFault",
+    "kill-9": "killFault",
+    "soak-total": "soakSummary",
+  };
+  let last = "start-up";
+  for (const line of readFileSync(RENDER_FROM, "utf8").split("\n")) {
+    const phaseLine = /^\[(.+?)\] (.+) \(load average (.+)\)$/.exec(line);
+    if (phaseLine?.[1] && phaseLine[2] && phaseLine[3]) {
+      if (Object.keys(loadAverages).length === 0) started = new Date(phaseLine[1]);
+      last = phaseLine[2];
+      loadAverages[last] = phaseLine[3].split(", ").map(Number);
+      continue;
+    }
+    const figures = /^(steady|postgres-restart|redis-down|kill-9|soak-total|soak) (\{.*\})$/.exec(line);
+    if (!figures?.[1] || !figures[2]) continue;
+    if (figures[1] === "soak") soak.push(JSON.parse(figures[2]) as SoakRow);
+    else results[keys[figures[1]] ?? figures[1]] = JSON.parse(figures[2]);
+  }
+  const stalled = "done" in loadAverages ? null : last;
+  writeFileSync("docs/reliability.md", renderReport({ started, results, soak, stalled, loadAverages, renderedFrom: RENDER_FROM }));
+  console.log(`written: docs/reliability.md (from ${RENDER_FROM})`);
+  process.exit(0);
+}
 
 enter("start-up");
 const postgres = await startPrivatePostgres();
@@ -364,6 +399,7 @@ function renderReport(r: {
   soak: SoakRow[];
   stalled: string | null;
   loadAverages: Record<string, number[]>;
+  renderedFrom?: string;
 }): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const j = (v: unknown) => (v === undefined ? "not measured (the run stopped before this phase)" : "`" + JSON.stringify(v) + "`");
@@ -374,13 +410,23 @@ function renderReport(r: {
         slowestWhileDownMs: number;
         all503HaveRetryAfter: boolean;
         recoveryMsAfterStart: number | null;
+        recoveryRequestSentMsAfterStart?: number | null;
+        recoveryRequestMs?: number | null;
         fiveHundreds: number;
         rows: Rows;
       }
     | undefined;
   const redisFault = r.results.redisFault as { read: Summary; write: Summary; rows: Rows } | undefined;
   const killFault = r.results.killFault as
-    { afterKill: Summary; failedAfterKill: number; timedOutAfterKill: number; lastFailureMsAfterKill: number; rows: Rows } | undefined;
+    | {
+        afterKill: Summary;
+        failedAfterKill: number;
+        timedOutAfterKill: number;
+        lastFailureMsAfterKill: number;
+        failedInFlightAtKill?: number;
+        rows: Rows;
+      }
+    | undefined;
   const soakSummary = r.results.soakSummary as { read: Summary; write: Summary; rows: Rows } | undefined;
   // Nothing accepted (every post waited past its deadline): nothing to judge.
   const rowsOk = (rows?: Rows) =>
@@ -391,15 +437,38 @@ function renderReport(r: {
           .filter(([k]) => k.startsWith("5"))
           .reduce((n, [, v]) => n + v, 0)
       : undefined;
-  // RSS growth per 10 minutes after a warm-up of 2 minutes: needs at least 3 soak minutes.
+  // After a warm-up of 2 minutes (the first minutes follow a process restart and the fault phases'
+  // backlog). RSS growth per 10 minutes is the least-squares slope over the warm minutes: a heap's
+  // sawtooth (a major collection gives back 100 MB and more) makes two single samples a poor measure.
   const warm = r.soak.slice(2);
-  const growth =
-    warm.length >= 2
-      ? (warm[0]?.rssMb ?? []).map(
-          (first, i) => Math.round((((warm[warm.length - 1]?.rssMb[i] ?? first) - first) / (warm.length - 1)) * 10 * 10) / 10,
-        )
+  const slope = (values: number[]) => {
+    const n = values.length;
+    const meanX = (n - 1) / 2;
+    const meanY = values.reduce((a, b) => a + b, 0) / n;
+    let num = 0;
+    let den = 0;
+    values.forEach((y, x) => {
+      num += (x - meanX) * (y - meanY);
+      den += (x - meanX) ** 2;
+    });
+    return den ? num / den : 0;
+  };
+  const processes = (warm[0]?.rssMb ?? []).map((_, i) => i);
+  const growth = warm.length >= 2 ? processes.map((i) => Math.round(slope(warm.map((m) => m.rssMb[i] ?? 0)) * 10 * 10) / 10) : null;
+  const connections = (warm.length ? warm : r.soak).map((s) => s.dbConnections);
+  // Event-loop lag p99 stable: the median minute of the last third of the warm soak against the first third.
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const thirds =
+    warm.length >= 6
+      ? processes.map((i) => {
+          const lags = warm.map((m) => m.lagP99Ms[i] ?? 0);
+          const third = Math.floor(lags.length / 3);
+          return { first: median(lags.slice(0, third)), last: median(lags.slice(-third)) };
+        })
       : null;
-  const connections = r.soak.map((s) => s.dbConnections);
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured" : ok ? "met" : "**not met**");
   const targets: Array<[string, string, string, boolean | undefined]> = [
     [
@@ -428,7 +497,12 @@ function renderReport(r: {
     [
       "PostgreSQL back: first page 200",
       "≤ 10 000 ms",
-      pgFault ? `${pgFault.recoveryMsAfterStart ?? "never"} ms` : "—",
+      pgFault
+        ? `${pgFault.recoveryMsAfterStart ?? "never"} ms` +
+          (pgFault.recoveryRequestMs != null
+            ? ` (sent ${pgFault.recoveryRequestSentMsAfterStart} ms after the start, answered in ${pgFault.recoveryRequestMs} ms)`
+            : "")
+        : "—",
       pgFault ? pgFault.recoveryMsAfterStart !== null && pgFault.recoveryMsAfterStart <= 10_000 : undefined,
     ],
     [
@@ -443,21 +517,30 @@ function renderReport(r: {
       "kill -9 of one process: the other keeps serving",
       "failures only in the first second",
       killFault
-        ? `${killFault.failedAfterKill} failed (502 from the proxy for requests in flight), the last ${killFault.lastFailureMsAfterKill} ms after the kill; ${killFault.timedOutAfterKill} waited past 15 s`
+        ? `${killFault.failedAfterKill} sent after the kill failed (502 from the proxy), the last ${killFault.lastFailureMsAfterKill} ms after the kill; ${killFault.timedOutAfterKill} waited past 15 s` +
+          (killFault.failedInFlightAtKill !== undefined ? `; ${killFault.failedInFlightAtKill} in flight at the kill cut` : "")
         : "—",
       killFault ? killFault.lastFailureMsAfterKill <= 1_000 && rowsOk(killFault.rows) : undefined,
     ],
     [
       "soak: RSS growth after warm-up",
       "< 5 MB per 10 min",
-      growth ? `${growth.join(" / ")} MB per 10 min (process 1 / 2)` : `soak of ${r.soak.length} min: too short to measure (needs ≥ 4)`,
+      growth
+        ? `${growth.join(" / ")} MB per 10 min (process 1 / 2; slope over minutes 3–${r.soak.length})`
+        : `soak of ${r.soak.length} min: too short to measure (needs ≥ 4)`,
       growth ? growth.every((g) => g < 5) : undefined,
     ],
     [
       "soak: PostgreSQL connections flat",
-      "max − min ≤ 2",
+      "max − min ≤ 2 after warm-up",
       connections.length ? `${Math.min(...connections)}–${Math.max(...connections)}` : "—",
       connections.length ? Math.max(...connections) - Math.min(...connections) <= 2 : undefined,
+    ],
+    [
+      "soak: event-loop lag p99 stable",
+      "last third ≤ 1.5 × first third (median minute), or within 20 ms",
+      thirds ? thirds.map((t) => `${t.first} → ${t.last} ms`).join(" / ") + " (process 1 / 2)" : "soak too short (needs ≥ 8 min)",
+      thirds ? thirds.every((t) => t.last <= Math.max(1.5 * t.first, t.first + 20)) : undefined,
     ],
     [
       "soak: no 5xx, posts stored once",
@@ -476,7 +559,7 @@ function renderReport(r: {
     .join("; ");
   return `# Reliability figures
 
-Generated by \`${COMMAND}\` (scripts/reliability.ts) on ${r.started.toISOString()}; machine: ${os.cpus().length} × ${cpu},
+Generated by \`${COMMAND}\` (scripts/reliability.ts) on ${r.started.toISOString()}${r.renderedFrom ? ` (report rendered again from the run's console output with \`RELIABILITY_RENDER_FROM\`: same figures, this version's verdicts)` : ""}; machine: ${os.cpus().length} × ${cpu},
 ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${os.platform()} ${os.release()}.
 ${r.stalled ? `\n**This run did not complete: it stopped during "${r.stalled}".** The phases before it are below.\n` : ""}
 **The machine was busy with other work during the run** (load averages over 1 / 5 / 15 minutes at the start of
