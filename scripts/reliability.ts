@@ -49,6 +49,8 @@ const READS_PER_SECOND = Number(process.env.READS_PER_SECOND ?? (SHORT_MINUTES !
 const WRITES_PER_SECOND = Number(process.env.WRITES_PER_SECOND ?? (SHORT_MINUTES !== null ? "1" : "2"));
 const SOAK_READS_PER_SECOND = Math.min(5, READS_PER_SECOND);
 const SOAK_WRITES_PER_SECOND = Math.min(1, WRITES_PER_SECOND);
+/** Connections the run can hold: two app pools of 10, its own pool of 2 and the admin client counting them. */
+const CONNECTION_BOUND = 2 * 10 + 2 + 1;
 const APP_SECRET = "reliability-run-secret-of-at-least-thirty-two-chars";
 
 interface Sample {
@@ -456,6 +458,13 @@ function renderReport(r: {
   const processes = (warm[0]?.rssMb ?? []).map((_, i) => i);
   const growth = warm.length >= 2 ? processes.map((i) => Math.round(slope(warm.map((m) => m.rssMb[i] ?? 0)) * 10 * 10) / 10) : null;
   const connections = (warm.length ? warm : r.soak).map((s) => s.dbConnections);
+  const connectionThirds =
+    warm.length >= 6
+      ? {
+          first: Math.min(...warm.slice(0, Math.floor(warm.length / 3)).map((m) => m.dbConnections)),
+          last: Math.min(...warm.slice(-Math.floor(warm.length / 3)).map((m) => m.dbConnections)),
+        }
+      : null;
   // Event-loop lag p99 stable: the median minute of the last third of the warm soak against the first third.
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -535,6 +544,17 @@ function renderReport(r: {
       "max − min ≤ 2 after warm-up",
       connections.length ? `${Math.min(...connections)}–${Math.max(...connections)}` : "—",
       connections.length ? Math.max(...connections) - Math.min(...connections) <= 2 : undefined,
+    ],
+    [
+      // The pools open connections as concurrent demand rises (a busier machine makes requests
+      // overlap longer) and close them after 10 s idle: a leak is a count that exceeds the pools'
+      // bound or does not come back down.
+      "soak: no PostgreSQL connection leak",
+      `≤ ${CONNECTION_BOUND} (the pools' bound); lowest of the last third ≤ lowest of the first third + 2`,
+      connectionThirds
+        ? `max ${Math.max(...connections)}; lowest ${connectionThirds.first} → ${connectionThirds.last}`
+        : "soak too short (needs ≥ 8 min)",
+      connectionThirds ? Math.max(...connections) <= CONNECTION_BOUND && connectionThirds.last <= connectionThirds.first + 2 : undefined,
     ],
     [
       "soak: event-loop lag p99 stable",
