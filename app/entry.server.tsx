@@ -6,6 +6,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isUnavailableError } from "./utils/db.server";
 import { InlineMessagesContext } from "./utils/inline-messages";
 import { NonceContext } from "./utils/nonce";
 
@@ -85,5 +86,10 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   if (request.signal.aborted) return;
   // Unknown URLs are not server errors.
   if (isRouteErrorResponse(error) && error.status < 500) return;
+  // The database down or saturated: the page answers 503 (server/http.ts), a state to watch, not a bug.
+  if (isUnavailableError(error)) {
+    context.logger.warn({ err: error, url: request.url }, "database unavailable in a loader or action");
+    return;
+  }
   context.logger.error({ err: error, url: request.url }, "unexpected error in a loader or action");
 };

@@ -9,14 +9,18 @@
 //   npm run reliability                       (10-minute soak, about 14 minutes in all)
 //   RELIABILITY_MINUTES=4 npm run reliability (short mode: shorter phases, about 4 minutes of load)
 //   SOAK_MINUTES=60 npm run reliability       (the one-hour soak)
+//   RELIABILITY_RENDER_FROM=run.log SOAK_MINUTES=60 npm run reliability
+//                                             (the report again from a finished run's console output,
+//                                              with this version's verdicts; starts nothing)
 // Nothing here may wait forever: every request has its own deadline (a timer we hold,
 // not AbortSignal.timeout, whose abort can be lost when the signal is garbage collected
 // while undici holds it weakly), every IPC request to an app process gives up when the
 // process dies or stays silent, and a watchdog writes what was measured, with the phase
 // that stalled, if the run as a whole overruns.
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { createPostgresDatabase } from "../app/utils/db.server";
 import { createGroup, createPeople, type Person } from "../tests/realtime/chat-people";
@@ -45,6 +49,8 @@ const READS_PER_SECOND = Number(process.env.READS_PER_SECOND ?? (SHORT_MINUTES !
 const WRITES_PER_SECOND = Number(process.env.WRITES_PER_SECOND ?? (SHORT_MINUTES !== null ? "1" : "2"));
 const SOAK_READS_PER_SECOND = Math.min(5, READS_PER_SECOND);
 const SOAK_WRITES_PER_SECOND = Math.min(1, WRITES_PER_SECOND);
+/** Connections the run can hold: two app pools of 10, its own pool of 2 and the admin client counting them. */
+const CONNECTION_BOUND = 2 * 10 + 2 + 1;
 const APP_SECRET = "reliability-run-secret-of-at-least-thirty-two-chars";
 
 interface Sample {
@@ -58,7 +64,7 @@ type SoakRow = { minute: number; rssMb: number[]; lagP99Ms: number[]; dbConnecti
 
 const results: Record<string, unknown> = {};
 const loadAverages: Record<string, number[]> = {};
-const started = new Date();
+let started = new Date();
 let phase = "start-up";
 const log = (line: string) => console.log(line);
 const enter = (name: string) => {
@@ -89,12 +95,48 @@ const watchdog = setTimeout(() => {
   process.exit(2);
 }, RUN_DEADLINE_MS);
 
+// Render mode: the figures are the run's own lines ("steady {…}", "soak {…}", the phase lines with
+// their load averages); only the report, and so the way its verdicts are computed, is new.
+const RENDER_FROM = process.env.RELIABILITY_RENDER_FROM;
+if (RENDER_FROM) {
+  clearTimeout(watchdog);
+  const keys: Record<string, string> = {
+    steady: "steady",
+    "postgres-restart": "pgFault",
+    "redis-down": "redisFault",
+    "kill-9": "killFault",
+    "soak-total": "soakSummary",
+  };
+  let last = "start-up";
+  for (const line of readFileSync(RENDER_FROM, "utf8").split("\n")) {
+    const phaseLine = /^\[(.+?)\] (.+) \(load average (.+)\)$/.exec(line);
+    if (phaseLine?.[1] && phaseLine[2] && phaseLine[3]) {
+      if (Object.keys(loadAverages).length === 0) started = new Date(phaseLine[1]);
+      last = phaseLine[2];
+      loadAverages[last] = phaseLine[3].split(", ").map(Number);
+      continue;
+    }
+    const figures = /^(steady|postgres-restart|redis-down|kill-9|soak-total|soak) (\{.*\})$/.exec(line);
+    if (!figures?.[1] || !figures[2]) continue;
+    if (figures[1] === "soak") soak.push(JSON.parse(figures[2]) as SoakRow);
+    else results[keys[figures[1]] ?? figures[1]] = JSON.parse(figures[2]);
+  }
+  const stalled = "done" in loadAverages ? null : last;
+  writeFileSync("docs/reliability.md", renderReport({ started, results, soak, stalled, loadAverages, renderedFrom: RENDER_FROM }));
+  console.log(`written: docs/reliability.md (from ${RENDER_FROM})`);
+  process.exit(0);
+}
+
 enter("start-up");
 const postgres = await startPrivatePostgres();
 const redis = await startPrivateRedis();
 const proxy = await startProxy();
 const servers: ServerProcess[] = [];
 const db = createPostgresDatabase(postgres.url, { max: 2 });
+const LOG_DIR = process.env.RELIABILITY_LOG_DIR ?? mkdtempSync(path.join(os.tmpdir(), "passerelle-reliability-"));
+mkdirSync(LOG_DIR, { recursive: true });
+let serverCount = 0;
+console.error(`server logs: ${LOG_DIR}/server-N.log`);
 
 async function startApp(seed: boolean) {
   return spawnServer(
@@ -107,8 +149,11 @@ async function startApp(seed: boolean) {
       APP_SECRET,
       PUBLIC_URL: proxy.url,
       TRUST_PROXY: "loopback",
+      // Warnings and errors (every 5xx's cause, every database outage) in the run's server logs.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
-    { timeoutMs: 180_000 },
+    // Each process's whole output, kept: a 5xx in the figures is explained from these logs.
+    { timeoutMs: 180_000, logFile: `${LOG_DIR}/server-${++serverCount}.log` },
   );
 }
 
@@ -238,7 +283,10 @@ try {
   const pgUp = Date.now();
   await faultLoad;
   const downSamples = samples.read.concat(samples.write).filter((s) => s.at >= pgDown && s.at + s.ms <= pgStarting);
-  const firstOkAfter = Math.min(...samples.read.filter((s) => s.at >= pgUp && s.status === 200).map((s) => s.at + s.ms));
+  const firstOk = samples.read
+    .filter((s) => s.at >= pgUp && s.status === 200)
+    .reduce<Sample | null>((best, s) => (!best || s.at + s.ms < best.at + best.ms ? s : best), null);
+  const firstOkAfter = firstOk ? firstOk.at + firstOk.ms : Infinity;
   results.pgFault = {
     whileDown: summary(downSamples),
     slowestWhileDownMs: Math.max(0, ...downSamples.map((s) => s.ms)),
@@ -247,6 +295,10 @@ try {
       .filter((s) => s.status === 503)
       .every((s) => s.retryAfter),
     recoveryMsAfterStart: Number.isFinite(firstOkAfter) ? firstOkAfter - pgUp : null,
+    // The recovery split in two: when that first successful request was sent, and how long it
+    // then took (on a saturated machine, mostly the queue every request waits in, outage or not).
+    recoveryRequestSentMsAfterStart: firstOk ? firstOk.at - pgUp : null,
+    recoveryRequestMs: firstOk ? firstOk.ms : null,
     fiveHundreds: samples.read.concat(samples.write).filter((s) => s.status === 500).length,
     rows: await writeCheck(samples.write),
   };
@@ -278,6 +330,12 @@ try {
     failedAfterKill: failed.length,
     timedOutAfterKill: afterKill.filter((s) => s.status === "timeout").length,
     lastFailureMsAfterKill: Math.max(0, ...failed.map((s) => s.at - killedAt)),
+    // Sent before the kill and cut by it (not in the figures above): lost with the process.
+    failedInFlightAtKill: samples.read
+      .concat(samples.write)
+      .filter(
+        (s) => s.at < killedAt && s.at + s.ms >= killedAt && (s.status === "error" || (typeof s.status === "number" && s.status >= 500)),
+      ).length,
     rows: await writeCheck(samples.write),
   };
   log(`kill-9 ${JSON.stringify(results.killFault)}`);
@@ -343,6 +401,7 @@ function renderReport(r: {
   soak: SoakRow[];
   stalled: string | null;
   loadAverages: Record<string, number[]>;
+  renderedFrom?: string;
 }): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const j = (v: unknown) => (v === undefined ? "not measured (the run stopped before this phase)" : "`" + JSON.stringify(v) + "`");
@@ -353,13 +412,23 @@ function renderReport(r: {
         slowestWhileDownMs: number;
         all503HaveRetryAfter: boolean;
         recoveryMsAfterStart: number | null;
+        recoveryRequestSentMsAfterStart?: number | null;
+        recoveryRequestMs?: number | null;
         fiveHundreds: number;
         rows: Rows;
       }
     | undefined;
   const redisFault = r.results.redisFault as { read: Summary; write: Summary; rows: Rows } | undefined;
   const killFault = r.results.killFault as
-    { afterKill: Summary; failedAfterKill: number; timedOutAfterKill: number; lastFailureMsAfterKill: number; rows: Rows } | undefined;
+    | {
+        afterKill: Summary;
+        failedAfterKill: number;
+        timedOutAfterKill: number;
+        lastFailureMsAfterKill: number;
+        failedInFlightAtKill?: number;
+        rows: Rows;
+      }
+    | undefined;
   const soakSummary = r.results.soakSummary as { read: Summary; write: Summary; rows: Rows } | undefined;
   // Nothing accepted (every post waited past its deadline): nothing to judge.
   const rowsOk = (rows?: Rows) =>
@@ -370,15 +439,45 @@ function renderReport(r: {
           .filter(([k]) => k.startsWith("5"))
           .reduce((n, [, v]) => n + v, 0)
       : undefined;
-  // RSS growth per 10 minutes after a warm-up of 2 minutes: needs at least 3 soak minutes.
+  // After a warm-up of 2 minutes (the first minutes follow a process restart and the fault phases'
+  // backlog). RSS growth per 10 minutes is the least-squares slope over the warm minutes: a heap's
+  // sawtooth (a major collection gives back 100 MB and more) makes two single samples a poor measure.
   const warm = r.soak.slice(2);
-  const growth =
-    warm.length >= 2
-      ? (warm[0]?.rssMb ?? []).map(
-          (first, i) => Math.round((((warm[warm.length - 1]?.rssMb[i] ?? first) - first) / (warm.length - 1)) * 10 * 10) / 10,
-        )
+  const slope = (values: number[]) => {
+    const n = values.length;
+    const meanX = (n - 1) / 2;
+    const meanY = values.reduce((a, b) => a + b, 0) / n;
+    let num = 0;
+    let den = 0;
+    values.forEach((y, x) => {
+      num += (x - meanX) * (y - meanY);
+      den += (x - meanX) ** 2;
+    });
+    return den ? num / den : 0;
+  };
+  const processes = (warm[0]?.rssMb ?? []).map((_, i) => i);
+  const growth = warm.length >= 2 ? processes.map((i) => Math.round(slope(warm.map((m) => m.rssMb[i] ?? 0)) * 10 * 10) / 10) : null;
+  const connections = (warm.length ? warm : r.soak).map((s) => s.dbConnections);
+  const connectionThirds =
+    warm.length >= 6
+      ? {
+          first: Math.min(...warm.slice(0, Math.floor(warm.length / 3)).map((m) => m.dbConnections)),
+          last: Math.min(...warm.slice(-Math.floor(warm.length / 3)).map((m) => m.dbConnections)),
+        }
       : null;
-  const connections = r.soak.map((s) => s.dbConnections);
+  // Event-loop lag p99 stable: the median minute of the last third of the warm soak against the first third.
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const thirds =
+    warm.length >= 6
+      ? processes.map((i) => {
+          const lags = warm.map((m) => m.lagP99Ms[i] ?? 0);
+          const third = Math.floor(lags.length / 3);
+          return { first: median(lags.slice(0, third)), last: median(lags.slice(-third)) };
+        })
+      : null;
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured" : ok ? "met" : "**not met**");
   const targets: Array<[string, string, string, boolean | undefined]> = [
     [
@@ -407,7 +506,12 @@ function renderReport(r: {
     [
       "PostgreSQL back: first page 200",
       "≤ 10 000 ms",
-      pgFault ? `${pgFault.recoveryMsAfterStart ?? "never"} ms` : "—",
+      pgFault
+        ? `${pgFault.recoveryMsAfterStart ?? "never"} ms` +
+          (pgFault.recoveryRequestMs != null
+            ? ` (sent ${pgFault.recoveryRequestSentMsAfterStart} ms after the start, answered in ${pgFault.recoveryRequestMs} ms)`
+            : "")
+        : "—",
       pgFault ? pgFault.recoveryMsAfterStart !== null && pgFault.recoveryMsAfterStart <= 10_000 : undefined,
     ],
     [
@@ -422,21 +526,41 @@ function renderReport(r: {
       "kill -9 of one process: the other keeps serving",
       "failures only in the first second",
       killFault
-        ? `${killFault.failedAfterKill} failed (502 from the proxy for requests in flight), the last ${killFault.lastFailureMsAfterKill} ms after the kill; ${killFault.timedOutAfterKill} waited past 15 s`
+        ? `${killFault.failedAfterKill} sent after the kill failed (502 from the proxy), the last ${killFault.lastFailureMsAfterKill} ms after the kill; ${killFault.timedOutAfterKill} waited past 15 s` +
+          (killFault.failedInFlightAtKill !== undefined ? `; ${killFault.failedInFlightAtKill} in flight at the kill cut` : "")
         : "—",
       killFault ? killFault.lastFailureMsAfterKill <= 1_000 && rowsOk(killFault.rows) : undefined,
     ],
     [
       "soak: RSS growth after warm-up",
       "< 5 MB per 10 min",
-      growth ? `${growth.join(" / ")} MB per 10 min (process 1 / 2)` : `soak of ${r.soak.length} min: too short to measure (needs ≥ 4)`,
+      growth
+        ? `${growth.join(" / ")} MB per 10 min (process 1 / 2; slope over minutes 3–${r.soak.length})`
+        : `soak of ${r.soak.length} min: too short to measure (needs ≥ 4)`,
       growth ? growth.every((g) => g < 5) : undefined,
     ],
     [
       "soak: PostgreSQL connections flat",
-      "max − min ≤ 2",
+      "max − min ≤ 2 after warm-up",
       connections.length ? `${Math.min(...connections)}–${Math.max(...connections)}` : "—",
       connections.length ? Math.max(...connections) - Math.min(...connections) <= 2 : undefined,
+    ],
+    [
+      // The pools open connections as concurrent demand rises (a busier machine makes requests
+      // overlap longer) and close them after 10 s idle: a leak is a count that exceeds the pools'
+      // bound or does not come back down.
+      "soak: no PostgreSQL connection leak",
+      `≤ ${CONNECTION_BOUND} (the pools' bound); lowest of the last third ≤ lowest of the first third + 2`,
+      connectionThirds
+        ? `max ${Math.max(...connections)}; lowest ${connectionThirds.first} → ${connectionThirds.last}`
+        : "soak too short (needs ≥ 8 min)",
+      connectionThirds ? Math.max(...connections) <= CONNECTION_BOUND && connectionThirds.last <= connectionThirds.first + 2 : undefined,
+    ],
+    [
+      "soak: event-loop lag p99 stable",
+      "last third ≤ 1.5 × first third (median minute), or within 20 ms",
+      thirds ? thirds.map((t) => `${t.first} → ${t.last} ms`).join(" / ") + " (process 1 / 2)" : "soak too short (needs ≥ 8 min)",
+      thirds ? thirds.every((t) => t.last <= Math.max(1.5 * t.first, t.first + 20)) : undefined,
     ],
     [
       "soak: no 5xx, posts stored once",
@@ -455,7 +579,7 @@ function renderReport(r: {
     .join("; ");
   return `# Reliability figures
 
-Generated by \`${COMMAND}\` (scripts/reliability.ts) on ${r.started.toISOString()}; machine: ${os.cpus().length} × ${cpu},
+Generated by \`${COMMAND}\` (scripts/reliability.ts) on ${r.started.toISOString()}${r.renderedFrom ? ` (report rendered again from the run's console output with \`RELIABILITY_RENDER_FROM\`: same figures, this version's verdicts)` : ""}; machine: ${os.cpus().length} × ${cpu},
 ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${os.platform()} ${os.release()}.
 ${r.stalled ? `\n**This run did not complete: it stopped during "${r.stalled}".** The phases before it are below.\n` : ""}
 **The machine was busy with other work during the run** (load averages over 1 / 5 / 15 minutes at the start of

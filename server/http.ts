@@ -200,22 +200,30 @@ export function createHttpApp(options: {
   // One handler per build: in development the build changes on every rebuild.
   let current: { build: ServerBuild; handler: ReturnType<typeof createRequestHandler> } | null = null;
   app.all("*", async (req, res, next) => {
+    const watch = db.watchRequest();
+    res.locals.databaseWatch = watch;
     try {
       const build = await options.getBuild();
       if (current?.build !== build) {
         current = { build, handler: createRequestHandler(build, options.production ? "production" : "development") };
       }
-      const response = await current.handler(remixRequest(req, res), {
-        ...services,
-        clientAddress: req.ip ?? "",
-        auth: perRequestAuth(services.auth, res),
-        cspNonce: String(res.locals.cspNonce),
-        // A client-side navigation asks for data with "_data"; anything else renders a whole page.
-        inlineMessages: req.query._data === undefined ? { value: null } : null,
-      });
-      // A page that failed because the database is unreachable is a 503 the client
-      // may retry, not a fault of ours (no transaction committed: each is one unit).
-      if (response.status >= 500 && db.connectionLostAt() !== null) {
+      const { handler } = current;
+      const response = await watch.run(() =>
+        handler(remixRequest(req, res), {
+          ...services,
+          clientAddress: req.ip ?? "",
+          auth: perRequestAuth(services.auth, res),
+          cspNonce: String(res.locals.cspNonce),
+          // A client-side navigation asks for data with "_data"; anything else renders a whole page.
+          inlineMessages: req.query._data === undefined ? { value: null } : null,
+        }),
+      );
+      // A page that failed because the database is unreachable or too busy is a 503 the
+      // client may retry, not a fault of ours (no transaction committed: each is one unit).
+      // This request's own transactions say so; the process-wide state also covers work
+      // shared between requests. Either alone is not enough: under load, another request's
+      // success clears the process-wide state between this request's failure and its answer.
+      if (response.status >= 500 && databaseUnavailable(res)) {
         await response.body?.cancel().catch(() => {});
         sendUnavailable(res);
         return;
@@ -233,14 +241,18 @@ export function createHttpApp(options: {
       if (!res.headersSent) res.status(status).type("text/plain; charset=utf-8").send("Requête invalide / Bad request");
       return;
     }
-    if (db.connectionLostAt() !== null) {
-      logger.warn({ err: error }, "request failed: database unreachable");
+    if (databaseUnavailable(res)) {
+      logger.warn({ err: error }, "request failed: database unavailable");
       if (!res.headersSent) sendUnavailable(res);
       return;
     }
     logger.error({ err: error }, "unhandled request error");
     if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Erreur interne / Internal error");
   });
+  function databaseUnavailable(res: Response): boolean {
+    const watch = res.locals.databaseWatch as ReturnType<typeof db.watchRequest> | undefined;
+    return Boolean(watch?.unavailable()) || db.connectionLostAt() !== null;
+  }
   return app;
 }
 
@@ -250,7 +262,7 @@ function sendUnavailable(res: Response) {
     .set({ "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" })
     .type("text/html; charset=utf-8")
     .send(
-      `<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Service momentanément indisponible</title><main><h1>Service momentanément indisponible</h1><p>Passerelle ne joint pas sa base de données. Réessayez dans quelques secondes. Rien n’a été enregistré.</p><p lang="en-CA">Passerelle cannot reach its database. Please try again in a few seconds; nothing was saved.</p></main></html>`,
+      `<!doctype html><html lang="fr-CA"><meta charset="utf-8"><title>Service momentanément indisponible</title><main><h1>Service momentanément indisponible</h1><p>Passerelle ne peut pas utiliser sa base de données pour l’instant (injoignable ou surchargée). Réessayez dans quelques secondes. Rien n’a été enregistré.</p><p lang="en-CA">Passerelle cannot use its database right now (unreachable or overloaded). Please try again in a few seconds; nothing was saved.</p></main></html>`,
     );
 }
 

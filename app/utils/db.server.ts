@@ -6,6 +6,7 @@
 // statement sets role, request.jwt.claims and a statement timeout, exactly like
 // Supabase's data API, so row-level security decides. The system path (asSystem)
 // is explicit and named; nothing reaches it by default.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { DB } from "./db-schema";
@@ -49,9 +50,16 @@ export interface Database {
   health(): Promise<{ ok: true; migrations: number } | { ok: false; reason: string }>;
   /**
    * When the connection to the database was last lost (Date.now()), or null once a
-   * transaction has succeeded again. The HTTP layer answers 503 while it is set.
+   * transaction has succeeded again (in any request of this process).
    */
   connectionLostAt(): number | null;
+  /**
+   * Watches one request: `run` runs its work, and `unavailable()` then says whether one of the
+   * transactions started inside it failed because the database was unavailable
+   * (isUnavailableError). The HTTP layer answers such a request 503, not 500: unlike
+   * connectionLostAt(), another request's success in the meantime does not hide it.
+   */
+  watchRequest(): { run<T>(fn: () => Promise<T>): Promise<T>; unavailable(): boolean };
   close(): Promise<void>;
   readonly kysely: Kysely<DB>;
 }
@@ -75,6 +83,20 @@ export function isConnectionError(error: unknown): boolean {
   return /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i.test(
     message,
   );
+}
+
+/**
+ * The database could not do the work now, and nothing was committed: unreachable (above), or
+ * too busy — a statement cancelled at the statement timeout (every statement is bounded by
+ * STATEMENT_TIMEOUT_MS, so on a saturated server a normal page can meet it), no free
+ * connection in time, insufficient resources (class 53), or a transaction rolled back by a
+ * serialization failure or a deadlock. The client may retry: 503 with Retry-After, not 500.
+ */
+export function isUnavailableError(error: unknown): boolean {
+  if (isConnectionError(error)) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const code = "code" in error ? String(error.code) : "";
+  return code === "57014" || code === "40001" || code === "40P01" || /^53[0-9A-Z]{3}$/.test(code);
 }
 
 // Pg returns bigint (int8) as string; our counts and identities fit in a double.
@@ -133,7 +155,9 @@ function makeDatabase(
       }
     });
   let lostAt: number | null = null;
-  /** Every transaction goes through here: it keeps connectionLostAt() current. */
+  /** The request a transaction runs for (watchRequest), followed through its awaits. */
+  const requests = new AsyncLocalStorage<{ unavailable: boolean }>();
+  /** Every transaction goes through here: it keeps connectionLostAt() and its request's state current. */
   const watched = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       const result = await run();
@@ -141,6 +165,10 @@ function makeDatabase(
       return result;
     } catch (error) {
       if (isConnectionError(error)) lostAt ??= Date.now();
+      if (isUnavailableError(error)) {
+        const request = requests.getStore();
+        if (request) request.unavailable = true;
+      }
       throw error;
     }
   };
@@ -159,6 +187,10 @@ function makeDatabase(
       return watched(() => transaction("service_role", { role: "service_role" }, false, (tx) => fn(tx as SystemTx)));
     },
     connectionLostAt: () => lostAt,
+    watchRequest() {
+      const state = { unavailable: false };
+      return { run: (fn) => requests.run(state, fn), unavailable: () => state.unavailable };
+    },
     async execScript(sqlText) {
       const client = await pool.connect();
       try {

@@ -1,6 +1,7 @@
 // Spawns tests/realtime/chat-server-process.ts as a real child process and talks to
 // it over IPC. Used by the multi-process tests and by the chat bench.
 import { fork, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertFreshBuild } from "../setup/fresh-build";
@@ -25,7 +26,12 @@ export interface ServerProcess {
 
 export async function spawnServer(
   env: Record<string, string>,
-  options: { timeoutMs?: number; requestTimeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    requestTimeoutMs?: number;
+    /** Appends everything the process writes (stdout and stderr) to this file: the run's server log. */
+    logFile?: string;
+  } = {},
 ): Promise<ServerProcess> {
   if (env.CHAT_BARE !== "1") assertFreshBuild();
   const child = fork(ENTRY, [], {
@@ -40,10 +46,16 @@ export async function spawnServer(
       REALTIME_HANDSHAKES_PER_MINUTE: "0",
       ...env,
     },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", options.logFile ? "pipe" : "ignore", "pipe", "ipc"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4000)));
+  if (options.logFile) {
+    const log = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once("exit", () => log.end());
+  }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = await new Promise<Extract<ChildMessage, { type: "ready" }>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server process not ready in time\n${stderr}`)), options.timeoutMs ?? 60_000);

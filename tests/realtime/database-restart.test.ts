@@ -9,9 +9,14 @@
 //    write that lands later would contradict the 503's "nothing was saved"). The
 //    client's retry with the same id then stores nothing new;
 //  - within 10 s of PostgreSQL being back, pages answer 200 again.
+// And PostgreSQL up but too busy for one request (a statement cancelled at the statement
+// timeout, no free connection in time): that request answers 503 with Retry-After, never
+// 500, even when other requests of the same process succeed meanwhile.
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresDatabase, type Database } from "../../app/utils/db.server";
+import { CONNECT_TIMEOUT_MS, createPostgresDatabase, STATEMENT_TIMEOUT_MS, type Database } from "../../app/utils/db.server";
 import { postForm } from "./chat-kit";
 import { createGroup, createPeople, type Person } from "./chat-people";
 import { spawnServer, type ServerProcess } from "./chat-process-kit";
@@ -180,4 +185,77 @@ describe.skipIf(!canRunPrivatePostgres())("PostgreSQL restarted under traffic", 
       }),
     );
   }, 180_000);
+});
+
+describe.skipIf(!canRunPrivatePostgres())("PostgreSQL up but too busy for one request", () => {
+  it("a page whose statement is cancelled at the statement timeout answers 503 with Retry-After while other pages answer 200", async () => {
+    // A migration or a long report holds the topics table: the forum index waits for it
+    // until PostgreSQL cancels the statement (57014). The process is healthy meanwhile
+    // (its job loop and other pages succeed): before, that page was a 500.
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    try {
+      await admin.query("begin");
+      await admin.query("lock table public.forum_topics in access exclusive mode");
+      const blocked = timed("read", () => fetch(`${server.url}/forums`, { signal: AbortSignal.timeout(STATEMENT_TIMEOUT_MS + HANG_MS) }));
+      const others: Outcome[] = [];
+      let waiting = true;
+      void blocked.finally(() => (waiting = false));
+      while (waiting) {
+        others.push(await timed("read", () => fetch(`${server.url}/tools`, { signal: AbortSignal.timeout(HANG_MS) })));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const outcome = await blocked;
+      expect(outcome.status, `the blocked page: ${outcome.status} after ${outcome.ms} ms; server: ${server.stderr()}`).toBe(503);
+      expect(Number(outcome.retryAfter)).toBeGreaterThan(0);
+      expect(outcome.ms).toBeGreaterThanOrEqual(STATEMENT_TIMEOUT_MS - 500);
+      expect(others.some((o) => o.status === 200)).toBe(true);
+      expect(others.every((o) => o.status === 200)).toBe(true);
+    } finally {
+      await admin.query("rollback").catch(() => {});
+      await admin.end();
+    }
+    // The lock gone, the page is back.
+    expect((await read()).status).toBe(200);
+  }, 120_000);
+
+  it("a request that found no free connection in time is told apart, though another request succeeded since", async () => {
+    // One connection, held by a slow transaction: the second request waits for the pool and
+    // gives up after CONNECT_TIMEOUT_MS. The slow one then succeeds, which clears the
+    // process-wide "connection lost" state: only the request's own record still says its
+    // failure was the database's (503), not a fault of ours (500).
+    const busy = createPostgresDatabase(postgres.url, { max: 1 });
+    try {
+      const slow = busy.asSystem("test: hold the only connection", (tx) =>
+        sql`select pg_sleep(${(CONNECT_TIMEOUT_MS + 1_500) / 1000})`.execute(tx),
+      );
+      const watcher = new pg.Client({ connectionString: postgres.url });
+      await watcher.connect();
+      await waitFor(async () => {
+        const { rows } = await watcher.query("select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep%'");
+        return (rows[0] as { n: number }).n > 0;
+      }, "the slow transaction holding the connection").finally(() => watcher.end());
+      const waiting = busy.watchRequest();
+      const failed = await waiting
+        .run(() => busy.withUser(null, (tx) => sql`select 1`.execute(tx)))
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(String(failed)).toMatch(/timeout exceeded when trying to connect/);
+      await slow;
+      expect(busy.connectionLostAt()).toBeNull();
+      expect(waiting.unavailable()).toBe(true);
+
+      // A request whose transactions succeeded, or failed for a reason of ours, is not "unavailable".
+      const fine = busy.watchRequest();
+      await fine.run(() => busy.withUser(null, (tx) => sql`select 1`.execute(tx)));
+      expect(fine.unavailable()).toBe(false);
+      const bug = busy.watchRequest();
+      await expect(bug.run(() => busy.withUser(null, (tx) => sql`select * from no_such_table`.execute(tx)))).rejects.toThrow();
+      expect(bug.unavailable()).toBe(false);
+    } finally {
+      await busy.close();
+    }
+  }, 60_000);
 });
