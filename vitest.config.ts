@@ -18,6 +18,9 @@ function project(name: string, test: NonNullable<TestProjectInlineConfiguration[
       setupFiles,
       testTimeout: 20_000,
       hookTimeout: 30_000,
+      // expect.poll waits on a condition; vitest's default of 1 s is a tight timeout on a
+      // busy 2-core machine (a form post and its redirect took longer at load 15).
+      expect: { poll: { timeout: 15_000, interval: 100 } },
       ...test,
     },
   };
@@ -38,6 +41,7 @@ export default defineConfig({
         fileParallelism: false,
         testTimeout: 60_000,
         hookTimeout: 120_000,
+        expect: { poll: { timeout: 30_000, interval: 100 } },
       }),
     ],
   },
