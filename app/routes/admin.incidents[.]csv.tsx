@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { exportIncidentsCsv } from "~/modules/privacy/incidents.server";
 import { torontoToday } from "~/modules/accounts/accounts.server";
+import { csvResponse } from "~/utils/csv.server";
 import { getLocale } from "~/utils/locale.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -11,11 +12,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(viewer, "admin");
   const locale = await getLocale(request);
   const csv = await exportIncidentsCsv(context.db, viewer, locale);
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="registre-incidents-${torontoToday()}.csv"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return csvResponse(csv, `registre-incidents-${torontoToday()}.csv`);
 }

@@ -4,6 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { attendanceCsv, listAttendance } from "~/modules/events/attendance.server";
+import { csvResponse } from "~/utils/csv.server";
 import { getLocale } from "~/utils/locale.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -12,11 +13,5 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const attendance = await listAttendance(context.db, viewer, params.id ?? "");
   if (!attendance) throw new Response("not_found", { status: 404 });
   // The language of the page the organiser is reading (the language switch), not her profile's.
-  return new Response(attendanceCsv(attendance.lines, await getLocale(request)), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="attendance-${params.id}.csv"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return csvResponse(attendanceCsv(attendance.lines, await getLocale(request)), `attendance-${params.id ?? ""}.csv`);
 }

@@ -1,39 +1,27 @@
-// The registration list of an event as CSV (organisers), written by csv-stringify so
-// commas, quotes, line breaks and formula-looking names are escaped properly.
+// The registration list of an event as CSV (organisers), in the language of the page the
+// organiser reads. Escaping, formula injection and the BOM: spreadsheetCsv.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { stringify } from "csv-stringify/sync";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { listRegistrations } from "~/modules/events/events.server";
+import { csvResponse, spreadsheetCsv } from "~/utils/csv.server";
 import { translate } from "~/utils/i18n.server";
-
-/** A cell a spreadsheet would run as a formula is prefixed with a quote (CSV injection). */
-const cell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+import { getLocale } from "~/utils/locale.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);
   requireRole(viewer, "organiser");
   const rows = await listRegistrations(context.db, viewer, params.id ?? "");
   if (!rows) throw new Response("not_found", { status: 404 });
-  const l = viewer.locale;
-  const csv = stringify([
-    [
-      translate(l, "events.manage.columns.name"),
-      translate(l, "events.manage.columns.status"),
-      translate(l, "events.manage.columns.position"),
-      translate(l, "events.manage.columns.date"),
-    ],
-    ...rows.map((r) => [
-      cell(r.display_name),
+  const l = await getLocale(request);
+  const header = (["name", "status", "position", "date"] as const).map((c) => translate(l, `events.manage.columns.${c}`));
+  const csv = spreadsheetCsv(
+    header,
+    rows.map((r) => [
+      r.display_name,
       translate(l, `events.manage.statuses.${r.status}`),
-      r.waitlist_position ?? "",
+      r.waitlist_position,
       new Date(r.created_at).toISOString(),
     ]),
-  ]);
-  return new Response(`\ufeff${csv}`, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="registrations-${params.id}.csv"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  );
+  return csvResponse(csv, `registrations-${params.id ?? ""}.csv`);
 }

@@ -4,7 +4,6 @@
 // start and end. An organiser may set the minutes that count, with a reason (the latest
 // adjustment wins; each one is in the audit log). Attendance of at least
 // ATTESTATION_THRESHOLD of the duration earns the attestation once the event has ended.
-import { stringify } from "csv-stringify/sync";
 import { sql } from "kysely";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
@@ -16,6 +15,7 @@ import { translate } from "~/utils/i18n.server";
 import { attempt, refused, type Outcome } from "~/utils/outcome";
 import { getEvent } from "./events.server";
 import { ATTESTATION_THRESHOLD } from "./live-schemas";
+import { spreadsheetCsv } from "~/utils/csv.server";
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
@@ -320,13 +320,7 @@ function localStamp(iso: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/**
- * The attendance list as CSV for organisers, in their language, written by csv-stringify:
- * fields with commas, quotes or line breaks are quoted and their quotes doubled, and a
- * text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
- * carriage return) is prefixed with a quote (escape_formulas). A UTF-8 byte order mark
- * first, so that Excel opens accents right rather than guessing a Windows code page.
- */
+/** The attendance list as CSV for organisers, in their language (escaping: spreadsheetCsv). */
 export function attendanceCsv(lines: AttendanceLine[], locale: Locale): string {
   const t = (key: string, vars?: Record<string, string | number>) => translate(locale, key, vars);
   const lang = locale === "fr-CA" ? "fr" : "en";
@@ -342,5 +336,5 @@ export function attendanceCsv(lines: AttendanceLine[], locale: Locale): string {
     l.adjusted ? t("eventsLive.attendance.csv.adjusted", { minutes: l.adjusted.minutes, reason: l.adjusted.reason }) : "",
     l.entitled ? t("eventsLive.attendance.yes") : t("eventsLive.attendance.no"),
   ]);
-  return `\ufeff${stringify([header, ...rows], { escape_formulas: true, record_delimiter: "windows" })}`;
+  return spreadsheetCsv(header, rows);
 }

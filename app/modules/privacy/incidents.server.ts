@@ -5,7 +5,6 @@
 // requests are theirs alone under RLS, admins included).
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
-import { stringify } from "csv-stringify/sync";
 import type { Selectable } from "kysely";
 import type { Database } from "~/utils/db.server";
 import type { DB } from "~/utils/db-schema";
@@ -13,6 +12,7 @@ import type { Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import { refused, type Outcome } from "~/utils/outcome";
 import type { IncidentInput, IncidentUpdateInput } from "./incident-schema";
+import { spreadsheetCsv } from "~/utils/csv.server";
 
 export interface IncidentView {
   id: number;
@@ -176,16 +176,7 @@ const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<readonly [keyof IncidentView, string]>;
 
 /**
- * A spreadsheet opening the file must not run what someone typed: a cell starting with
- * =, +, -, @, a tab or a carriage return is read as text (a leading apostrophe, OWASP's advice).
- */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/**
- * The whole register as CSV for the Commission d'accès à l'information: UTF-8 with a byte
- * order mark (spreadsheets then read accents right), headers in the admin's language,
+ * The whole register as CSV for the Commission d'accès à l'information: headers in the admin's language,
  * one row per incident. The export itself is in the audit log, before anything is read.
  */
 export async function exportIncidentsCsv(db: Database, viewer: Viewer, locale: Locale): Promise<string> {
@@ -204,10 +195,10 @@ export async function exportIncidentsCsv(db: Database, viewer: Viewer, locale: L
       const value = view[key];
       if (typeof value === "boolean") return yesNo(value);
       if (value === null) return "";
-      return typeof value === "string" ? neutraliseFormula(value) : String(value);
+      return typeof value === "string" ? value : String(value);
     });
   });
-  return "\uFEFF" + stringify([header, ...rows], { record_delimiter: "windows", quoted_string: true });
+  return spreadsheetCsv(header, rows);
 }
 
 export interface PrivacyFigures {
