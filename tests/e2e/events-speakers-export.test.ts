@@ -259,11 +259,20 @@ describe("attendance export and slides", () => {
     const frenchRows = parse(await french.text(), { bom: true }) as string[][];
     expect(frenchRows[0]?.slice(0, 3)).toEqual(["Nom", "Profession", "Région"]);
     expect(frenchRows.slice(1).map((r) => r[6])).toEqual(["Non"]);
+    // The registration list: the same writer, the page's language, the member's row.
+    const registrations = await frenchContext.request.get(`${app.url}/events/${eventId}/registrations.csv`);
+    expect(registrations.status()).toBe(200);
+    expect(registrations.headers()["cache-control"]).toBe("private, no-store");
+    const registrationRows = parse(await registrations.text(), { bom: true }) as string[][];
+    expect(registrationRows[0]).toEqual(["Nom", "Statut", "Rang", "Inscription"]);
+    expect(registrationRows.length).toBe(2);
+    expect(registrationRows[1]?.[2]).toBe("");
     await frenchContext.close();
 
     const { context: memberContext } = await signedIn("membre@passerelle.test", "fr-CA", 390);
     const refused = await memberContext.request.get(`${app.url}/events/${eventId}/attendance.csv`);
     expect(refused.status()).toBe(403);
+    expect((await memberContext.request.get(`${app.url}/events/${eventId}/registrations.csv`)).status()).toBe(403);
     await memberContext.close();
   }, 240_000);
 

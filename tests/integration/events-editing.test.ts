@@ -8,7 +8,7 @@ import ICAL from "ical.js";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Viewer } from "~/modules/accounts/accounts.server";
-import { parseEventForm } from "~/modules/events/editing.server";
+import { eventForEditing, parseEventForm } from "~/modules/events/editing.server";
 import {
   cancelEvent,
   createEvent,
@@ -92,6 +92,35 @@ describe("the edit form's contract", () => {
     expect(parsed.errors.end).toEqual(["events.errors.endBeforeStart"]);
     expect(parsed.errors.capacity).toEqual(["events.errors.capacity"]);
     expect(parsed.errors.date).toEqual(["events.errors.date"]);
+  });
+
+  test("an evening event may end after midnight, only when the form says so", async () => {
+    const late = parseEventForm(form({ start: "23:00", end: "00:30", endsNextDay: "on" }));
+    expect(late.ok).toBe(true);
+    // Without the box, the same times are an end before the start; with it, an end past the start is over 24 h.
+    expect(parseEventForm(form({ start: "23:00", end: "00:30" }))).toMatchObject({
+      ok: false,
+      errors: { end: ["events.errors.endBeforeStart"] },
+    });
+    expect(parseEventForm(form({ start: "10:00", end: "11:00", endsNextDay: "on" }))).toMatchObject({
+      ok: false,
+      errors: { end: ["events.errors.endNextDayTooLate"] },
+    });
+    expect(parseEventForm(form({ start: "23:00", end: "00:30", endsNextDay: "yes" }))).toMatchObject({
+      ok: false,
+      errors: { endsNextDay: ["errors.invalid"] },
+    });
+    if (!late.ok) return;
+    const created = await createEvent(services, organiser, late.input);
+    if (!created.ok) throw new Error("create");
+    const row = await t.db.asSystem("test: duration", (tx) =>
+      tx.selectFrom("events").select(["duration_minutes", "starts_at"]).where("id", "=", created.id).executeTakeFirstOrThrow(),
+    );
+    expect(row.duration_minutes).toBe(90);
+    expect(new Date(row.starts_at).toISOString()).toBe("2027-03-11T04:00:00.000Z");
+    // The edit form starts from the stored event with the box ticked, so saving it unchanged works.
+    const defaults = await eventForEditing(t.db, organiser, created.id);
+    expect(defaults).toMatchObject({ date: "2027-03-10", start: "23:00", end: "00:30", endsNextDay: "on" });
   });
 
   test("the description becomes a rich-text document; a forged JSON document is refused, not stored", () => {

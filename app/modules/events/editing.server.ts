@@ -19,6 +19,8 @@ export interface EventEditDefaults {
   date: string;
   start: string;
   end: string;
+  /** "on" when the stored event ends after midnight (the form's checkbox). */
+  endsNextDay: string;
   audience: string;
   spaceId: string;
   capacity: string;
@@ -59,6 +61,7 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
         date: String(e.starts_on).slice(0, 10),
         start: hhmm(e.start_time),
         end: hhmm(e.end_time),
+        endsNextDay: endsNextDay(hhmm(e.start_time), e.duration_minutes) ? "on" : "",
         audience: e.audience,
         spaceId: e.space_id ?? "",
         capacity: e.capacity === null ? "" : String(e.capacity),
@@ -79,6 +82,12 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
   );
   if (!defaults) return null;
   return { ...defaults, speakers: await speakersForEditing(db, viewer, id) };
+}
+
+/** Whether an event starting at `start` (HH:MM, Toronto) and lasting `minutes` ends on the next day. */
+export function endsNextDay(start: string, minutes: number | null): boolean {
+  const startMinutes = Number(start.slice(0, 2)) * 60 + Number(start.slice(3, 5));
+  return startMinutes + (minutes ?? 0) >= 24 * 60;
 }
 
 export type ParsedEventForm = { ok: true; input: EventInput } | { ok: false; errors: Record<string, string[] | undefined> };

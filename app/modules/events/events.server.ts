@@ -462,7 +462,7 @@ function eventValues(input: EventInput) {
     series_id: input.seriesId ?? null,
     // The organiser types a local date and times in Toronto; Postgres turns them into an instant.
     starts_at: sql<Date>`((${input.date}::date + ${input.start}::time)::timestamp at time zone 'America/Toronto')` as unknown as Date,
-    duration_minutes: minutesBetween(input.start, input.end),
+    duration_minutes: minutesBetween(input.start, input.end) + (input.endsNextDay ? 24 * 60 : 0),
     audience: input.audience,
     space_id: input.audience === "space" ? (input.spaceId ?? null) : null,
     capacity: input.capacity ?? null,

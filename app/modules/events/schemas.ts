@@ -88,6 +88,11 @@ export const eventFormSchema = z
     date: localDate,
     start: localTime,
     end: localTime,
+    // A checkbox: an evening webinar may end after midnight (Toronto). Only "on" is sent.
+    endsNextDay: z
+      .literal("on", { errorMap: () => ({ message: "errors.invalid" }) })
+      .optional()
+      .transform((v) => v === "on"),
     audience: z.enum(AUDIENCES, { errorMap: () => ({ message: "errors.choice" }) }),
     spaceId: uuid.optional().or(z.literal("").transform(() => undefined)),
     capacity: z.coerce
@@ -119,7 +124,13 @@ export const eventFormSchema = z
     cpdCategory: optionalText(200),
   })
   .superRefine((v, ctx) => {
-    if (v.end <= v.start) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["end"], message: "events.errors.endBeforeStart" });
+    // On the same day the end comes after the start; on the next day, before it (at most 24 h).
+    if (v.endsNextDay ? v.end > v.start : v.end <= v.start)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["end"],
+        message: v.endsNextDay ? "events.errors.endNextDayTooLate" : "events.errors.endBeforeStart",
+      });
     if (v.audience === "space" && !v.spaceId)
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["spaceId"], message: "events.errors.spaceRequired" });
     if (v.cpdHours && !v.cpdBody)

@@ -7,7 +7,7 @@ import { AUDIENCES, EVENT_KINDS, EVENT_LANGUAGES, MAX_SPEAKERS, type SpeakerForm
 
 type Errors = Record<string, string[] | undefined>;
 type TextName = "title" | "date" | "start" | "end" | "capacity" | "cpdHours" | "cpdBody" | "cpdCategory";
-type FieldName = TextName | "kind" | "seriesId" | "audience" | "language" | "region" | "description" | "descriptionJson";
+type FieldName = TextName | "endsNextDay" | "kind" | "seriesId" | "audience" | "language" | "region" | "description" | "descriptionJson";
 
 /** What the fields start from: the stored event, or what the organiser typed before a refusal. */
 export type EventFieldValues = Partial<Record<FieldName, string>> & {
@@ -103,6 +103,12 @@ export function EventFields({ idPrefix, errors, series, topics, regions, values,
       {text("date", "events.manage.fields.date", "date", { required: true })}
       {text("start", "events.manage.fields.start", "time", { required: true })}
       {text("end", "events.manage.fields.end", "time", { required: true })}
+      <div className="field">
+        <label className="checkbox">
+          <input type="checkbox" id={id("endsNextDay")} name="endsNextDay" defaultChecked={value("endsNextDay") === "on"} />{" "}
+          {t("events.manage.fields.endsNextDay")}
+        </label>
+      </div>
       <div className={errors.audience || errors.spaceId ? "field field--invalid" : "field"}>
         <label className="field__label" htmlFor={id("audience")}>
           {t("events.manage.fields.audience")}
