@@ -87,7 +87,10 @@ async function shot(page: Page, name: string) {
 describe("organisers", () => {
   it("moves an event in French (a bad end refused first); the registrant's invitation comes again with a higher SEQUENCE", async () => {
     const title = "Webinaire sur la buprénorphine injectable";
-    const startsAt = new Date(Date.now() + 20 * 86_400_000);
+    // 15:00 UTC (10:00 or 11:00 in Toronto), 20 days ahead: the hour the test runs at must not
+    // decide whether the stored event ends after midnight (the form's "ends the next day" box).
+    const today = new Date();
+    const startsAt = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 20, 15, 0));
     const event = await eventWithMember(title, startsAt);
     const context = await contextFor("fr-CA", 1280);
     const page = await context.newPage();
@@ -97,6 +100,7 @@ describe("organisers", () => {
     await Promise.all([page.waitForURL(`**/events/${event.id}/edit`), page.getByRole("link", { name: "Modifier", exact: true }).click()]);
     await expectAccessible(page, "edit page fr");
 
+    expect(await page.getByLabel("Se termine le lendemain (après minuit)").isChecked()).toBe(false);
     // End before start: the field says so and nothing is saved.
     await typeTime(page, /^Début/, "15:00");
     await typeTime(page, /^Fin/, "14:00");
