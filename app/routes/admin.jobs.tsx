@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { getJobsOverview, type JobListItem } from "~/modules/jobs/admin.server";
 import { isJobError } from "~/modules/jobs/queue.server";
@@ -87,7 +88,6 @@ export default function AdminJobs() {
       </Form>
     </div>
   );
-  const empty = (text: string) => <p className="empty-state">{text}</p>;
   return (
     <div className="container stack stack--l">
       <p>
@@ -120,199 +120,181 @@ export default function AdminJobs() {
         </dl>
       </section>
 
-      <section className="stack" aria-labelledby="jobs-failed">
-        <h2 id="jobs-failed" className="section-title">
-          {t("admin.jobs.failed")}
-        </h2>
-        {overview.failed.length ? (
-          <div className="table-wrap" role="region" aria-labelledby="jobs-failed" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.jobs.id")}</th>
-                  <th scope="col">{t("admin.jobs.type")}</th>
-                  <th scope="col">{t("admin.jobs.attempts")}</th>
-                  <th scope="col">{t("admin.jobs.lastError")}</th>
-                  <th scope="col">{t("admin.jobs.finished")}</th>
-                  <th scope="col">{t("admin.jobs.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.failed.map((job) => (
-                  <tr key={job.id}>
-                    <th scope="row">{job.id}</th>
-                    <td>
-                      <code>{job.type}</code>
-                    </td>
-                    <td>
-                      {job.attempts} / {job.maxAttempts}
-                    </td>
-                    <td>
-                      <code>{job.lastError ?? "—"}</code>
-                    </td>
-                    <td>{job.finishedAt ? date(job.finishedAt, "datetime") : "—"}</td>
-                    <td>{actionButtons(job)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          empty(t("admin.jobs.noFailed"))
-        )}
-      </section>
+      <JobsTable
+        id="jobs-failed"
+        title={t("admin.jobs.failed")}
+        columns={[
+          t("admin.jobs.id"),
+          t("admin.jobs.type"),
+          t("admin.jobs.attempts"),
+          t("admin.jobs.lastError"),
+          t("admin.jobs.finished"),
+          t("admin.jobs.actions"),
+        ]}
+        empty={t("admin.jobs.noFailed")}
+      >
+        {overview.failed.map((job) => (
+          <tr key={job.id}>
+            <th scope="row">{job.id}</th>
+            <td>
+              <code>{job.type}</code>
+            </td>
+            <td>
+              {job.attempts} / {job.maxAttempts}
+            </td>
+            <td>
+              <code>{job.lastError ?? "—"}</code>
+            </td>
+            <td>{job.finishedAt ? date(job.finishedAt, "datetime") : "—"}</td>
+            <td>{actionButtons(job)}</td>
+          </tr>
+        ))}
+      </JobsTable>
 
-      <section className="stack" aria-labelledby="jobs-running">
-        <h2 id="jobs-running" className="section-title">
-          {t("admin.jobs.running")}
-        </h2>
-        {overview.running.length ? (
-          <div className="table-wrap" role="region" aria-labelledby="jobs-running" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.jobs.id")}</th>
-                  <th scope="col">{t("admin.jobs.type")}</th>
-                  <th scope="col">{t("admin.jobs.attempts")}</th>
-                  <th scope="col">{t("admin.jobs.worker")}</th>
-                  <th scope="col">{t("admin.jobs.leaseUntil")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.running.map((job) => (
-                  <tr key={job.id}>
-                    <th scope="row">{job.id}</th>
-                    <td>
-                      <code>{job.type}</code>
-                    </td>
-                    <td>
-                      {job.attempts} / {job.maxAttempts}
-                    </td>
-                    <td>
-                      <code>{job.lockedBy ?? "—"}</code>
-                    </td>
-                    <td>{job.lockedUntil ? date(job.lockedUntil, "datetime") : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          empty(t("admin.jobs.noRunning"))
-        )}
-      </section>
+      <JobsTable
+        id="jobs-running"
+        title={t("admin.jobs.running")}
+        columns={[t("admin.jobs.id"), t("admin.jobs.type"), t("admin.jobs.attempts"), t("admin.jobs.worker"), t("admin.jobs.leaseUntil")]}
+        empty={t("admin.jobs.noRunning")}
+      >
+        {overview.running.map((job) => (
+          <tr key={job.id}>
+            <th scope="row">{job.id}</th>
+            <td>
+              <code>{job.type}</code>
+            </td>
+            <td>
+              {job.attempts} / {job.maxAttempts}
+            </td>
+            <td>
+              <code>{job.lockedBy ?? "—"}</code>
+            </td>
+            <td>{job.lockedUntil ? date(job.lockedUntil, "datetime") : "—"}</td>
+          </tr>
+        ))}
+      </JobsTable>
 
-      <section className="stack" aria-labelledby="jobs-queued">
-        <h2 id="jobs-queued" className="section-title">
-          {t("admin.jobs.queued")}
-        </h2>
-        {overview.queued.length ? (
-          <div className="table-wrap" role="region" aria-labelledby="jobs-queued" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.jobs.id")}</th>
-                  <th scope="col">{t("admin.jobs.type")}</th>
-                  <th scope="col">{t("admin.jobs.runAt")}</th>
-                  <th scope="col">{t("admin.jobs.attempts")}</th>
-                  <th scope="col">{t("admin.jobs.lastError")}</th>
-                  <th scope="col">{t("admin.jobs.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.queued.map((job) => (
-                  <tr key={job.id}>
-                    <th scope="row">{job.id}</th>
-                    <td>
-                      <code>{job.type}</code>
-                    </td>
-                    <td>{date(job.runAt, "datetime")}</td>
-                    <td>
-                      {job.attempts} / {job.maxAttempts}
-                    </td>
-                    <td>
-                      <code>{job.lastError ?? "—"}</code>
-                    </td>
-                    <td>{actionButtons(job)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          empty(t("admin.jobs.noQueued"))
-        )}
-      </section>
+      <JobsTable
+        id="jobs-queued"
+        title={t("admin.jobs.queued")}
+        columns={[
+          t("admin.jobs.id"),
+          t("admin.jobs.type"),
+          t("admin.jobs.runAt"),
+          t("admin.jobs.attempts"),
+          t("admin.jobs.lastError"),
+          t("admin.jobs.actions"),
+        ]}
+        empty={t("admin.jobs.noQueued")}
+      >
+        {overview.queued.map((job) => (
+          <tr key={job.id}>
+            <th scope="row">{job.id}</th>
+            <td>
+              <code>{job.type}</code>
+            </td>
+            <td>{date(job.runAt, "datetime")}</td>
+            <td>
+              {job.attempts} / {job.maxAttempts}
+            </td>
+            <td>
+              <code>{job.lastError ?? "—"}</code>
+            </td>
+            <td>{actionButtons(job)}</td>
+          </tr>
+        ))}
+      </JobsTable>
 
-      <section className="stack" aria-labelledby="jobs-runs">
-        <h2 id="jobs-runs" className="section-title">
-          {t("admin.jobs.runs")}
-        </h2>
-        {overview.runs.length ? (
-          <div className="table-wrap" role="region" aria-labelledby="jobs-runs" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.jobs.id")}</th>
-                  <th scope="col">{t("admin.jobs.type")}</th>
-                  <th scope="col">{t("admin.jobs.attempt")}</th>
-                  <th scope="col">{t("admin.jobs.started")}</th>
-                  <th scope="col">{t("admin.jobs.outcome")}</th>
-                  <th scope="col">{t("admin.jobs.lastError")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.runs.map((run) => (
-                  <tr key={run.id}>
-                    <th scope="row">{run.jobId}</th>
-                    <td>
-                      <code>{run.type}</code>
-                    </td>
-                    <td>{run.attempt}</td>
-                    <td>{date(run.startedAt, "datetime")}</td>
-                    <td>{tx(`admin.jobs.outcomes.${run.outcome ?? "running"}`)}</td>
-                    <td>
-                      <code>{run.error ?? "—"}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          empty(t("admin.jobs.noRuns"))
-        )}
-      </section>
+      <JobsTable
+        id="jobs-runs"
+        title={t("admin.jobs.runs")}
+        columns={[
+          t("admin.jobs.id"),
+          t("admin.jobs.type"),
+          t("admin.jobs.attempt"),
+          t("admin.jobs.started"),
+          t("admin.jobs.outcome"),
+          t("admin.jobs.lastError"),
+        ]}
+        empty={t("admin.jobs.noRuns")}
+      >
+        {overview.runs.map((run) => (
+          <tr key={run.id}>
+            <th scope="row">{run.jobId}</th>
+            <td>
+              <code>{run.type}</code>
+            </td>
+            <td>{run.attempt}</td>
+            <td>{date(run.startedAt, "datetime")}</td>
+            <td>{tx(`admin.jobs.outcomes.${run.outcome ?? "running"}`)}</td>
+            <td>
+              <code>{run.error ?? "—"}</code>
+            </td>
+          </tr>
+        ))}
+      </JobsTable>
 
-      <section className="stack" aria-labelledby="jobs-schedules">
-        <h2 id="jobs-schedules" className="section-title">
-          {t("admin.jobs.schedules")}
-        </h2>
-        <div className="table-wrap" role="region" aria-labelledby="jobs-schedules" tabIndex={0}>
+      <JobsTable
+        id="jobs-schedules"
+        title={t("admin.jobs.schedules")}
+        columns={[t("admin.jobs.scheduleName"), t("admin.jobs.cron"), t("admin.jobs.nextRun")]}
+      >
+        {overview.schedules.map((s) => (
+          <tr key={s.name}>
+            <th scope="row">
+              <code>{s.name}</code>
+            </th>
+            <td>
+              <code>{s.cron}</code>
+            </td>
+            <td>{date(s.nextRunAt, "datetime")}</td>
+          </tr>
+        ))}
+      </JobsTable>
+    </div>
+  );
+}
+
+/**
+ * One section of the page: its heading names the scrollable table region (keyboard
+ * reachable on a phone); without rows, a sentence saying so instead of an empty table.
+ */
+function JobsTable({
+  id,
+  title,
+  columns,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  columns: string[];
+  empty?: string;
+  children: ReactNode[];
+}) {
+  return (
+    <section className="stack" aria-labelledby={id}>
+      <h2 id={id} className="section-title">
+        {title}
+      </h2>
+      {children.length || empty === undefined ? (
+        <div className="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">{t("admin.jobs.scheduleName")}</th>
-                <th scope="col">{t("admin.jobs.cron")}</th>
-                <th scope="col">{t("admin.jobs.nextRun")}</th>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
               </tr>
             </thead>
-            <tbody>
-              {overview.schedules.map((s) => (
-                <tr key={s.name}>
-                  <th scope="row">
-                    <code>{s.name}</code>
-                  </th>
-                  <td>
-                    <code>{s.cron}</code>
-                  </td>
-                  <td>{date(s.nextRunAt, "datetime")}</td>
-                </tr>
-              ))}
-            </tbody>
+            <tbody>{children}</tbody>
           </table>
         </div>
-      </section>
-    </div>
+      ) : (
+        <p className="empty-state">{empty}</p>
+      )}
+    </section>
   );
 }
