@@ -158,8 +158,32 @@ describe("chat between two members", () => {
     expect(await isabelle.getAttribute("#composer-main", "aria-describedby")).toContain("composer-main-error");
     await expectAccessible(isabelle, "conversation with an input error");
 
-    // In English.
-    await marc.click('button:has-text("English")');
+    // In English. Marc-André's window has been in the background while Isabelle worked:
+    // bring it forward (a hidden page may not paint, and a click waits for a painted,
+    // stable button), and if the button still cannot be clicked, say what the page showed.
+    await marc.bringToFront();
+    const english = marc.getByRole("button", { name: "English", exact: true });
+    await english.click({ timeout: 60_000 }).catch(async (error: unknown) => {
+      const state = await marc
+        .evaluate(async () => {
+          const button = document.querySelector(".lang-switch button");
+          const painted = await Promise.race([
+            new Promise((resolve) => requestAnimationFrame(() => resolve("painted"))),
+            new Promise((resolve) => setTimeout(() => resolve("no animation frame in 2 s"), 2000)),
+          ]);
+          return JSON.stringify({
+            url: location.href,
+            visibility: document.visibilityState,
+            painted,
+            button: button
+              ? { text: button.textContent, box: button.getBoundingClientRect(), disabled: (button as HTMLButtonElement).disabled }
+              : null,
+            header: document.querySelector(".site-header")?.outerHTML.slice(0, 600) ?? null,
+          });
+        })
+        .catch((e: unknown) => `page unreachable: ${String(e)}`);
+      throw new Error(`The language switch could not be clicked. Page state: ${state}`, { cause: error });
+    });
     await marc.waitForFunction(() => document.documentElement.lang === "en-CA");
     await marc.goto(conversationUrl);
     expect(await marc.textContent('label[for="composer-main"]')).toBe("Your message to “Isabelle Gagnon”");
