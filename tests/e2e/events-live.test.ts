@@ -180,6 +180,7 @@ describe("event live room", () => {
     expect(frame && chatBox && chatBox.x >= frame.x + frame.width - 1 && chatBox.y < frame.y + frame.height).toBe(true);
     await expectAccessible(member.page, "live room with its chat (member)");
     await expectAccessible(host.page, "live room with its chat (host)");
+    await host.page.screenshot({ path: "test-results/events-live-room-fr-1280.png", fullPage: true });
     await phoneShot(member.page, "events-live-room-fr-390");
     // The full chat is still a link away.
     await Promise.all([
