@@ -4509,7 +4509,10 @@ create policy event_slides_insert on public.event_slides for insert to authentic
   with check ((is_organiser() AND (added_by = auth.uid()) AND can_see_event(event_id)));
 
 create policy event_slides_select on public.event_slides for select to anon, authenticated
-  using (can_see_event(event_id));
+  using ((can_see_event(event_id) AND event_has_ended(event_id)));
+
+create policy event_slides_select_hosts on public.event_slides for select to authenticated
+  using (is_event_host(event_id));
 
 create policy event_speakers_delete on public.event_speakers for delete to authenticated
   using (is_organiser());

@@ -192,8 +192,19 @@ export default function EventPage() {
         </section>
       ) : null}
       {descriptionHtml ? <RichTextView html={descriptionHtml} /> : null}
+      {!followup.slidesPublished && followup.slides.length > 0 ? (
+        // Only the event's hosts read slides before the end (RLS): they check them, with the rule said.
+        <section className="stack stack--s" aria-labelledby="host-slides-title">
+          <h2 id="host-slides-title">{t("events.slides.hostTitle")}</h2>
+          <p className="alert alert--info">{t("events.slides.beforeEnd")}</p>
+          <SlideList slides={followup.slides} />
+        </section>
+      ) : null}
       {past &&
-      (followup.recordingUrl || followup.resources.length > 0 || followup.slides.length > 0 || event.mine?.status === "registered") ? (
+      (followup.recordingUrl ||
+        followup.resources.length > 0 ||
+        (followup.slidesPublished && followup.slides.length > 0) ||
+        event.mine?.status === "registered") ? (
         <section className="stack stack--s" aria-labelledby="after-title">
           <h2 id="after-title">{t("events.after.title")}</h2>
           {followup.recordingUrl ? (
@@ -203,19 +214,10 @@ export default function EventPage() {
               </a>
             </p>
           ) : null}
-          {followup.slides.length > 0 ? (
+          {followup.slidesPublished && followup.slides.length > 0 ? (
             <>
               <h3>{t("events.after.slides")}</h3>
-              <ul data-testid="slides">
-                {followup.slides.map((s) => (
-                  <li key={s.id}>
-                    <a href={`/files/${s.fileId}`} download>
-                      {s.title}
-                    </a>{" "}
-                    <span className="meta">{t("events.slides.size", { size: Math.max(1, Math.round(s.byteSize / 1024)) })}</span>
-                  </li>
-                ))}
-              </ul>
+              <SlideList slides={followup.slides} />
             </>
           ) : null}
           {followup.resources.length > 0 ? (
@@ -273,5 +275,22 @@ export default function EventPage() {
         ) : null}
       </section>
     </div>
+  );
+}
+
+/** An event's slides, each a download with its size. */
+function SlideList({ slides }: { slides: Array<{ id: number; title: string; fileId: string; byteSize: number }> }) {
+  const { t } = useI18n();
+  return (
+    <ul data-testid="slides">
+      {slides.map((s) => (
+        <li key={s.id}>
+          <a href={`/files/${s.fileId}`} download>
+            {s.title}
+          </a>{" "}
+          <span className="meta">{t("events.slides.size", { size: Math.max(1, Math.round(s.byteSize / 1024)) })}</span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -190,6 +190,9 @@ export default function Followup() {
         ) : (
           <p>{t("events.slides.none")}</p>
         )}
+        {followup.slides.length > 0 && !followup.slidesPublished ? (
+          <p className="alert alert--info">{t("events.slides.beforeEnd")}</p>
+        ) : null}
         <Form method="post" encType="multipart/form-data" className="form stack" noValidate>
           <input type="hidden" name="intent" value="addSlide" />
           <div className={se.title ? "field field--invalid" : "field"}>

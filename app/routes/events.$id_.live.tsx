@@ -2,17 +2,26 @@
 // speakers) beside the Q&A. Registrants and hosts only (403 with a way to register for anyone else); open
 // 15 minutes before the start until the end. Every Q&A action is a plain form; with
 // JavaScript the Q&A also updates live when someone asks, upvotes or a host answers.
-// The event's chat is the chat module's page: a plain form here makes the person a
-// member of the event's channel and takes them there (its own live delivery).
+// The event's chat is the chat module's conversation, embedded beside the video with
+// the chat's own view and live delivery (being in the open room makes the person a
+// member of it); without JavaScript its composer posts here and comes back to the room,
+// and the full chat page is a link away.
+import { parseWithZod } from "@conform-to/zod";
+import { randomUUID } from "node:crypto";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { requireViewer } from "~/modules/accounts/guards.server";
-import { publishMembership } from "~/modules/chat/publish.server";
+import { markRead, sendMessage } from "~/modules/chat/chat.server";
+import { ConversationView, type ActionResult as ChatActionResult } from "~/modules/chat/components/conversation-view";
+import { publishers, refusal } from "~/modules/chat/guards.server";
+import { publishMembership, publishRead, publishSent } from "~/modules/chat/publish.server";
+import { conversationActionSchema } from "~/modules/chat/schemas";
 import { useEventLive } from "~/modules/events/components/use-event-live";
 import { EVENT_LIVE_EVENTS, eventLiveRoom, qaFormSchema } from "~/modules/events/live-schemas";
 import {
   askQuestion,
+  eventChatPage,
   joinEventChat,
   liveAccess,
   listQuestions,
@@ -21,6 +30,7 @@ import {
   type LiveQuestion,
 } from "~/modules/events/live.server";
 import { GuardFindings, findingsIn } from "~/modules/identifier-guard/components";
+import { overridesFromForm } from "~/modules/identifier-guard/schemas";
 import { videoRoomFor } from "~/modules/video/room.server";
 import type { VideoPresenceEvent } from "~/modules/video/schemas";
 import { VideoRoom } from "~/modules/video/video-room";
@@ -44,8 +54,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     endsAt,
     me: viewer.id,
   };
-  if (!role) return json({ ...base, refused: true as const, room: null, questions: [] as LiveQuestion[] }, { status: 403 });
-  if (window !== "open") return json({ ...base, refused: false as const, room: null, questions: [] as LiveQuestion[] });
+  const closed = { room: null, questions: [] as LiveQuestion[], chat: null, chatRefusal: null };
+  if (!role) return json({ ...base, refused: true as const, ...closed }, { status: 403 });
+  if (window !== "open") return json({ ...base, refused: false as const, ...closed });
   const room = await videoRoomFor({
     env: context.env,
     secret: getAppSecret(context.env),
@@ -54,24 +65,90 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     moderator: host,
   });
   const questions = await listQuestions(context.db, viewer, event.id);
-  return json({ ...base, refused: false as const, room, questions });
+  // The event's chat beside the video (chat is for verified members: others read why).
+  const chat = await eventChatPage(context.db, viewer, event.id);
+  if (chat.ok && chat.added) publishMembership(context.realtime, chat.conversationId, viewer.id, "added");
+  return json(
+    {
+      ...base,
+      refused: false as const,
+      room,
+      questions,
+      chat: chat.ok
+        ? {
+            ...chat.page,
+            me: viewer.id,
+            // The composer's client id: a double submission without JavaScript stores one message.
+            clientId: randomUUID(),
+            editing: null,
+            reporting: null,
+            before: null,
+          }
+        : null,
+      chatRefusal: chat.ok ? null : (chat.formError ?? "errors.invalid"),
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+/**
+ * A chat message posted from the room without JavaScript: the room check and the
+ * membership (joinEventChat), then the chat module's own send, broadcast to the people
+ * in the chat, and back to the room at the message. With JavaScript the composer sends
+ * through the live connection instead and this is not called.
+ */
+async function sendFromRoom(
+  { context }: ActionFunctionArgs,
+  viewer: Awaited<ReturnType<typeof requireViewer>>,
+  id: string,
+  formData: FormData,
+) {
+  const submission = parseWithZod(formData, { schema: conversationActionSchema });
+  if (submission.status !== "success" || submission.value.intent !== "send") {
+    const body = formData.get("body");
+    const fieldErrors = submission.status === "success" ? {} : (submission.error ?? {});
+    return json(
+      {
+        intent: "send",
+        formError: fieldErrors.body ? null : "errors.invalid",
+        fieldErrors,
+        body: typeof body === "string" ? body : undefined,
+      },
+      { status: 400 },
+    );
+  }
+  const input = submission.value;
+  const chat = await joinEventChat(context.db, viewer, id);
+  if (!chat.ok) return json({ intent: "send", formError: chat.formError ?? "errors.invalid", fieldErrors: {} }, { status: chat.status });
+  if (chat.added) publishMembership(context.realtime, chat.conversationId, viewer.id, "added");
+  const sent = await sendMessage(context.db, viewer.claims, {
+    conversationId: chat.conversationId,
+    clientId: input.clientId,
+    body: input.body,
+    overrides: overridesFromForm(formData),
+  });
+  if (!sent.ok) return refusal(sent.code, "send", { findings: sent.findings, fields: sent.fieldErrors, body: input.body });
+  publishSent(publishers(context), sent);
+  // As on the chat's page: what is above one's own message was read (best effort, the message is stored).
+  const read = await markRead(context.db, viewer.claims, { conversationId: chat.conversationId, messageId: sent.message.id }).catch(
+    (error: unknown) => {
+      context.logger.warn({ err: error, eventId: id }, "events: read marker after a chat send from the room not saved");
+      return null;
+    },
+  );
+  if (read?.ok) publishRead(context.realtime, viewer.id, chat.conversationId, read);
+  return redirect(`/events/${id}/live#message-${sent.message.id}`);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, context);
   const id = params.id ?? "";
-  const parsed = qaFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const formData = await request.formData();
+  if (formData.get("intent") === "send") return sendFromRoom({ request, params, context }, viewer, id, formData);
+  const parsed = qaFormSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success)
     return json({ formError: "errors.invalid", fieldErrors: fieldErrorsFromZod(parsed.error), findings: [] }, { status: 400 });
   const input = parsed.data;
-  if (input.intent === "chat") {
-    const joined = await joinEventChat(context.db, viewer, id);
-    if (!joined.ok)
-      return json({ formError: joined.formError ?? "errors.invalid", fieldErrors: {}, findings: [] }, { status: joined.status });
-    // The person's open connections join the conversation's room: its messages arrive live.
-    publishMembership(context.realtime, joined.conversationId, viewer.id, "added");
-    return redirect(`/chat/${joined.conversationId}`);
-  }
   const outcome =
     input.intent === "ask"
       ? await askQuestion(context.db, viewer, id, input.body)
@@ -93,7 +170,10 @@ export default function LiveRoom() {
   const { t, tx, date } = useI18n();
   const data = useLoaderData<typeof loader>();
   const { event, host, window } = data;
-  const actionData = useActionData<typeof action>();
+  const result = useActionData<typeof action>();
+  // The chat's composer and the Q&A's forms both post here: each reads its own answers.
+  const chatAction = result && "intent" in result && result.intent === "send" ? (result as ChatActionResult) : undefined;
+  const actionData = result && !("intent" in result) ? result : undefined;
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const [presence, setPresence] = useState<VideoPresenceEvent["type"] | null>(null);
@@ -228,15 +308,31 @@ export default function LiveRoom() {
             <VideoRoom room={data.room} onPresence={onPresence} alternatives={<p>{t("eventsLive.room.videoAlternatives")}</p>} />
           ) : null}
         </div>
-        <section className="live-room__chat stack stack--s" id="chat" aria-labelledby="chat-title">
-          <h2 id="chat-title">{t("eventsLive.chat.title")}</h2>
-          <p>{t("eventsLive.chat.lead")}</p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="chat" />
-            <button type="submit" className="btn btn--secondary">
-              {t("eventsLive.chat.open")}
-            </button>
-          </Form>
+        <section className="live-room__chat" id="chat" aria-labelledby="chat-title">
+          {data.chat ? (
+            <ConversationView
+              key={data.chat.conversation.id}
+              data={data.chat}
+              action={chatAction}
+              embedded={{
+                title: t("eventsLive.chat.title"),
+                titleId: "chat-title",
+                lead: (
+                  <>
+                    <p>{t("eventsLive.chat.lead")}</p>
+                    <p>
+                      <Link to={`/chat/${data.chat.conversation.id}`}>{t("eventsLive.chat.open")}</Link>
+                    </p>
+                  </>
+                ),
+              }}
+            />
+          ) : (
+            <div className="stack stack--s">
+              <h2 id="chat-title">{t("eventsLive.chat.title")}</h2>
+              <p>{tx(data.chatRefusal ?? "errors.invalid")}</p>
+            </div>
+          )}
         </section>
         <section className="live-room__qa stack stack--s" id="qa" aria-labelledby="qa-title">
           <h2 id="qa-title">{t("eventsLive.qa.title")}</h2>

@@ -36,7 +36,8 @@ const SECTIONS: Record<string, MessageSelection> = {
   chat: { namespaces: ["chat"], picks: [] },
   // Event descriptions are rich text (editor messages in forums.json); the live room shows the video and the CPD attestation.
   // tools.errors: the slides' upload is checked like the library's (its file messages).
-  events: { namespaces: ["events", "eventsLive", "forums", "video", "attestations"], picks: ["tools.errors"] },
+  // chat: the live room shows the event's chat conversation beside the video.
+  events: { namespaces: ["events", "eventsLive", "forums", "video", "attestations", "chat"], picks: ["tools.errors"] },
   // Mentoring pages show the video room of a session.
   mentoring: { namespaces: ["mentoring", "video"], picks: [] },
   attestations: { namespaces: ["attestations"], picks: [] },

@@ -57,6 +57,36 @@ export function newStorageKey(purpose: StoragePrefix): string {
   return `${purpose}/${randomUUID()}`;
 }
 
+/**
+ * An upload's bytes are stored before the transaction that records them (a storage call
+ * inside a transaction would hold its locks for the length of the transfer). `record` is
+ * that transaction, as an outcome; when it does not commit (refused, or thrown) the blob
+ * is removed again. One helper for every capability that uploads (tools, events' slides).
+ * A blob that cannot be removed is logged and left to the orphan sweep.
+ */
+export async function recordStoredBlob<T extends { ok: boolean }>(
+  deps: { storage: FileStorage; logger?: { warn(details: object, message: string): void } },
+  key: string | null,
+  record: () => Promise<T>,
+): Promise<T> {
+  let outcome: T;
+  try {
+    outcome = await record();
+  } catch (error) {
+    await removeUncommitted(deps, key);
+    throw error;
+  }
+  if (!outcome.ok) await removeUncommitted(deps, key);
+  return outcome;
+}
+
+async function removeUncommitted(deps: Parameters<typeof recordStoredBlob>[0], key: string | null) {
+  if (!key) return;
+  await deps.storage.remove([key]).catch((error: unknown) => {
+    deps.logger?.warn({ err: error, key }, "storage: could not remove an uncommitted upload");
+  });
+}
+
 function checkKey(key: string): string {
   if (!STORAGE_KEY_PATTERN.test(key)) throw new StorageError(`invalid storage key: ${JSON.stringify(key)}`);
   return key;

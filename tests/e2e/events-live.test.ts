@@ -5,8 +5,11 @@
 // registered gets the refusal with a way to register; a question is posted without
 // JavaScript; the organiser adjusts attendance (a missing reason is refused); once the
 // event is over the member downloads the CPD attestation and the public page confirms
-// its code. The member also opens the event's chat from the room and writes in it, and
-// the host, opening it too, reads the message.
+// its code. The event's chat sits beside the video: a message the member types there
+// reaches the host's room live, beside the host's video frame; the link to the full chat
+// still leads there; without JavaScript the room shows the recent messages and its plain
+// form posts one and comes back to the room. At 390 px the room (video, chat, Q&A)
+// scrolls only downwards (screenshots in test-results/).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,14 +87,22 @@ async function english(page: Page) {
   await page.waitForFunction(() => document.documentElement.lang === "en-CA");
 }
 
-/** Opens the event's chat from the room and sends a message typed like a person. */
-async function chatFrom(page: Page, button: string, text: string) {
-  await Promise.all([page.waitForURL(/\/chat\/[0-9a-f-]{36}/), page.getByRole("button", { name: button }).click()]);
-  await page.waitForSelector('.chat-conversation[data-live="online"]', { timeout: 15_000 });
+/** Sends a message in the chat beside the video, typed like a person, over the live connection. */
+async function chatInRoom(page: Page, text: string) {
+  await page.waitForSelector('.live-room__chat .chat-conversation[data-live="online"]', { timeout: 15_000 });
   await page.locator("#composer-main").click();
   await page.keyboard.type(text, { delay: 20 });
   await page.keyboard.press("Enter");
-  await page.locator(".chat-message", { hasText: text }).waitFor({ timeout: 15_000 });
+  await page.locator(".live-room__chat .chat-message", { hasText: text }).waitFor({ timeout: 15_000 });
+}
+
+/** At 390 px the page scrolls only downwards: nothing wider than the screen. */
+async function phoneShot(page: Page, name: string) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator(".live-room__chat").scrollIntoViewIfNeeded();
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 async function ask(page: Page, text: string, button: string) {
@@ -156,13 +167,29 @@ describe("event live room", () => {
     await fakeJitsiEmit(member.page, "videoConferenceLeft");
     await member.page.getByText("Vous avez quitté la salle vidéo").waitFor();
 
-    // The event's chat, opened from the room: the member writes, the host reads it there.
-    await chatFrom(member.page, "Ouvrir le clavardage de l'événement", "Bonjour à toutes et à tous, merci pour l'invitation!");
+    // The event's chat beside the video: the member writes, the host's room shows it
+    // live, beside the host's video frame (no reload, no navigation).
+    await host.page.waitForSelector('.live-room__chat .chat-conversation[data-live="online"]', { timeout: 15_000 });
+    const hostUrl = host.page.url();
+    await chatInRoom(member.page, "Bonjour à toutes et à tous, merci pour l'invitation!");
+    await host.page.locator(".live-room__chat .chat-message", { hasText: "merci pour l'invitation" }).waitFor({ timeout: 15_000 });
+    expect(host.page.url()).toBe(hostUrl);
+    await host.page.locator("[data-fake-jitsi]").waitFor();
+    const frame = await host.page.locator(".live-room__video").boundingBox();
+    const chatBox = await host.page.locator(".live-room__chat").boundingBox();
+    expect(frame && chatBox && chatBox.x >= frame.x + frame.width - 1 && chatBox.y < frame.y + frame.height).toBe(true);
+    await expectAccessible(member.page, "live room with its chat (member)");
+    await expectAccessible(host.page, "live room with its chat (host)");
+    await host.page.screenshot({ path: "test-results/events-live-room-fr-1280.png", fullPage: true });
+    await phoneShot(member.page, "events-live-room-fr-390");
+    // The full chat is still a link away.
+    await Promise.all([
+      member.page.waitForURL(/\/chat\/[0-9a-f-]{36}/),
+      member.page.getByRole("link", { name: "Ouvrir le clavardage complet" }).click(),
+    ]);
     await expect.poll(() => member.page.textContent("h1")).toBe(title);
+    await member.page.locator(".chat-message", { hasText: "merci pour l'invitation" }).waitFor();
     await expectAccessible(member.page, "event chat (member)");
-    await host.page.getByRole("button", { name: "Ouvrir le clavardage de l'événement" }).click();
-    await host.page.waitForURL(/\/chat\//);
-    await host.page.locator(".chat-message", { hasText: "merci pour l'invitation" }).waitFor({ timeout: 15_000 });
 
     // Without JavaScript: the Q&A is a plain form.
     // (The member's own session, without JavaScript: sign-ins are rate-limited per minute.)
@@ -172,15 +199,17 @@ describe("event live room", () => {
     await plain.page.fill("#question-body", "Question envoyée sans JavaScript : quelles ressources pour les équipes?");
     await Promise.all([plain.page.waitForURL(/done=asked/), plain.page.getByRole("button", { name: "Poser la question" }).click()]);
     await plain.page.locator("li.live-question", { hasText: "sans JavaScript" }).waitFor();
-    // …and so is the way to the event's chat, and the chat's own composer.
-    await Promise.all([
-      plain.page.waitForURL(/\/chat\//),
-      plain.page.getByRole("button", { name: "Ouvrir le clavardage de l'événement" }).click(),
-    ]);
+    // …and so is the chat beside the video: the recent messages, and a form that posts one and comes back to the room.
+    await plain.page.locator(".live-room__chat .chat-message", { hasText: "merci pour l'invitation" }).waitFor();
     await plain.page.fill("#composer-main", "Message sans JavaScript dans le clavardage");
-    await plain.page.locator("form:has(#composer-main)").getByRole("button", { name: "Envoyer", exact: true }).click();
-    await plain.page.locator(".chat-message", { hasText: "Message sans JavaScript" }).waitFor();
+    await Promise.all([
+      plain.page.waitForURL(new RegExp(`/events/${eventId}/live#message-\\d+$`)),
+      plain.page.locator("form:has(#composer-main)").getByRole("button", { name: "Envoyer", exact: true }).click(),
+    ]);
+    await plain.page.locator(".live-room__chat .chat-message", { hasText: "Message sans JavaScript" }).waitFor();
     await plain.context.close();
+    // The host, in the room with JavaScript, receives it live too.
+    await host.page.locator(".live-room__chat .chat-message", { hasText: "Message sans JavaScript" }).waitFor({ timeout: 15_000 });
 
     // A member who is not registered: a clear refusal with the way to register.
     const outsider = await person("nouveau@passerelle.test");
@@ -262,8 +291,12 @@ describe("event live room", () => {
     await member.page.locator("li.live-question", { hasText: "naloxone kits" }).getByRole("button", { name: "Upvote" }).click();
     await member.page.locator("li.live-question", { hasText: "naloxone kits" }).getByText("Upvotes: 1").waitFor();
     await expectAccessible(member.page, "live room (en)");
-    await chatFrom(member.page, "Open the event chat", "Hello everyone, glad to be here.");
-    await expectAccessible(member.page, "event chat (en)");
+    await chatInRoom(member.page, "Hello everyone, glad to be here.");
+    await member.page.getByRole("heading", { level: 2, name: "Chat" }).waitFor();
+    await member.page.getByRole("link", { name: "Open the full chat" }).waitFor();
+    await member.page.locator(".live-room__chat").getByRole("button", { name: "Send", exact: true }).waitFor();
+    await expectAccessible(member.page, "live room with its chat (en)");
+    await phoneShot(member.page, "events-live-room-en-390");
 
     const outsider = await person("nouveau@passerelle.test");
     await outsider.page.goto(`${app.url}/events`);

@@ -316,4 +316,42 @@ describe("attendance export and slides", () => {
     await shot(readerPage, "event-slides-1280-fr");
     await reader.close();
   }, 240_000);
+
+  it("in English: slides uploaded before the end are shown to hosts with a note, and to registrants only after the end", async () => {
+    const eventId = await eventWithMember("Upcoming talk with early slides", 2 * 24 * 60);
+    const { context: organiser, page } = await signedIn("admin@passerelle.test", "en-CA", 1280, false);
+    await page.goto(`${app.url}/events/${eventId}/followup`);
+    await page.getByLabel("Title (optional)").fill("Early slides");
+    await page
+      .getByLabel("File", { exact: true })
+      .setInputFiles({ name: "early.pdf", mimeType: "application/pdf", buffer: Buffer.from(fixtures.pdf()) });
+    await Promise.all([
+      page.waitForURL(/done=slides/, { timeout: 30_000 }),
+      page.getByRole("button", { name: "Upload the slides" }).click(),
+    ]);
+    await page.getByText("Visible to hosts only: published to participants when the event ends.").waitFor();
+    await page.goto(`${app.url}/events/${eventId}`);
+    await page.getByRole("heading", { level: 2, name: "Uploaded slides" }).waitFor();
+    await page.getByTestId("slides").getByRole("link", { name: "Early slides" }).waitFor();
+    await organiser.close();
+
+    const { context: reader, page: readerPage } = await signedIn("membre@passerelle.test", "en-CA", 390);
+    await readerPage.goto(`${app.url}/events/${eventId}`);
+    await readerPage.getByRole("heading", { level: 1, name: "Upcoming talk with early slides" }).waitFor();
+    expect(await readerPage.getByTestId("slides").count()).toBe(0);
+    await expectAccessible(readerPage, "event page before the end, no slides (en)");
+    // The event is over: the registrant reads them under "After the event".
+    await db().asSystem("test: the talk is over", (tx) =>
+      tx
+        .updateTable("events")
+        .set({ starts_at: new Date(Date.now() - 3 * 3_600_000) })
+        .where("id", "=", eventId)
+        .execute(),
+    );
+    await readerPage.reload();
+    await readerPage.getByRole("heading", { level: 2, name: "After the event" }).waitFor();
+    await readerPage.getByTestId("slides").getByRole("link", { name: "Early slides" }).waitFor();
+    await expectAccessible(readerPage, "event page after the end, slides (en)");
+    await reader.close();
+  }, 240_000);
 });

@@ -1,12 +1,13 @@
 // The live chat of an event, on PGlite and PostgreSQL: a registrant who opens it from
 // the open room becomes a member of the event's one chat channel and can write there;
 // a member who is not registered can neither join, read nor post; a registration that
-// ends takes the person out.
+// ends takes the person out. The room's page reads the chat (eventChatPage): the first
+// read adds a person in the room, later ones only read; anyone else is refused.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { getConversationPage, joinChannel, sendMessage } from "~/modules/chat/chat.server";
-import { joinEventChat } from "~/modules/events/live.server";
+import { eventChatPage, joinEventChat } from "~/modules/events/live.server";
 import type { Role } from "~/utils/db-schema";
 import type { Tx } from "~/utils/db.server";
 import { createTestDatabase, createUser, type TestDatabase } from "../setup/test-db";
@@ -92,6 +93,21 @@ describe("the event's live chat", () => {
     expect((await send(organiser, conversationId, "Bienvenue, on commence dans cinq minutes.")).ok).toBe(true);
     const rows = await system((tx) => tx.selectFrom("event_chats").selectAll().where("event_id", "=", ev.live).execute());
     expect(rows).toHaveLength(1);
+  });
+
+  test("the room's page reads the chat: a person in the room is added on the first read only; others are refused", async () => {
+    const speakerLike = await person("Organisatrice deux", ["organiser"]);
+    const first = await eventChatPage(t.db, speakerLike, ev.live);
+    if (!first.ok) throw new Error(JSON.stringify(first));
+    expect(first).toMatchObject({ conversationId, added: true });
+    expect(first.page.conversation.me).not.toBeNull();
+    expect(first.page.messages.map((m) => m.body)).toContain("Bonjour à toutes et à tous!");
+    const again = await eventChatPage(t.db, speakerLike, ev.live);
+    expect(again.ok && again.added).toBe(false);
+    const outsider = await eventChatPage(t.db, member, ev.live);
+    expect(!outsider.ok && outsider.status).toBe(403);
+    const early = await eventChatPage(t.db, registrant, ev.soon);
+    expect(!early.ok && early.status).toBe(409);
   });
 
   test("a member who is not registered cannot join, read or post", async () => {

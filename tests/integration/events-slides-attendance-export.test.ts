@@ -1,7 +1,10 @@
 // After an event (PGlite and PostgreSQL): slides uploaded as files through the tools
 // library's checks and storage (type from the bytes, a refusal names the file field and
 // leaves no blob), downloadable by whoever may see the event and by no one else,
-// removed with their file and blob; and the attendance list exported as CSV, read back
+// removed with their file and blob; a deck over the 20 MiB limit refused with the size
+// message and nothing stored (in the module, and in the multipart parser fed a streamed
+// body); slides uploaded before the end read by the event's hosts only, by its readers
+// once it has ended; and the attendance list exported as CSV, read back
 // with csv-parse: a byte order mark, the columns in the organiser's language, commas,
 // quotes and line breaks kept inside their field, formula-looking names neutralised.
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,7 +17,8 @@ import type { Viewer } from "~/modules/accounts/accounts.server";
 import { adjustAttendance, attendanceCsv, listAttendance } from "~/modules/events/attendance.server";
 import { getFollowup } from "~/modules/events/followup.server";
 import { addSlide, removeSlide } from "~/modules/events/slides.server";
-import { getFileForDownload, type ToolDeps } from "~/modules/tools/tools.server";
+import { MAX_FILE_BYTES } from "~/modules/tools/limits";
+import { getFileForDownload, parseUploadForm, type ToolDeps } from "~/modules/tools/tools.server";
 import type { Role } from "~/utils/db-schema";
 import type { Claims, Tx } from "~/utils/db.server";
 import { createLocalStorage } from "~/utils/storage.server";
@@ -173,6 +177,128 @@ describe("slides", () => {
     expect(await deps.storage.open(key)).toBeNull();
     expect(await removeSlide(deps, organiser, ev.public, slide!.id)).toMatchObject({ ok: false, status: 404 });
     await expectNoOrphans();
+  });
+});
+
+describe("a deck over the 20 MiB limit", () => {
+  const rows = () =>
+    system(async (tx) => ({
+      files: (await tx.selectFrom("files").select("id").where("purpose", "=", "event_slides").execute()).length,
+      slides: (await tx.selectFrom("event_slides").select("id").execute()).length,
+    }));
+
+  test("is refused by the module with the size message; no blob, no file row, no slide", async () => {
+    const before = { rows: await rows(), blobs: (await deps.storage.list("slides")).length };
+    // One copy of 20 MiB + 1 byte, starting like a PDF (so only its size is wrong).
+    const refused = await addSlide(deps, organiser, ev.public, {
+      title: "Trop gros",
+      file: { name: "gros.pdf", bytes: fixtures.oversized() },
+    });
+    expect(refused).toMatchObject({ ok: false, status: 400, fieldErrors: { file: ["tools.errors.file_too_large"] } });
+    expect({ rows: await rows(), blobs: (await deps.storage.list("slides")).length }).toEqual(before);
+    await expectNoOrphans();
+  });
+
+  test("is refused by the follow-up form's multipart parser from a streamed body, which it drains without keeping", async () => {
+    const boundary = "----passerelle-slides";
+    const encoder = new TextEncoder();
+    const head = encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="intent"\r\n\r\naddSlide\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="gros.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+    );
+    const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+    // The file part is MAX_FILE_BYTES + 1 bytes, sent as the same 64 KiB chunk again and again:
+    // the test never holds the deck in memory, as a browser's upload never arrives whole.
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    let left = MAX_FILE_BYTES + 1 - 9;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head);
+      },
+      pull(controller) {
+        if (left <= 0) {
+          controller.enqueue(tail);
+          controller.close();
+          return;
+        }
+        const part = left >= chunk.byteLength ? chunk : chunk.subarray(0, left);
+        left -= part.byteLength;
+        sent += part.byteLength;
+        controller.enqueue(part);
+      },
+    });
+    const init: RequestInit & { duplex: "half" } = {
+      method: "POST",
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    };
+    const parsed = await parseUploadForm(new Request(`http://localhost/events/${ev.public}/followup`, init));
+    expect(sent + 9).toBe(MAX_FILE_BYTES + 1);
+    expect(parsed).toMatchObject({ ok: false, reason: "file_too_large" });
+    // The route answers this with the size message on the file field (tools.errors.file_too_large), and stores nothing.
+    expect("file" in parsed ? parsed.file : null).toBeNull();
+  });
+});
+
+describe("slides uploaded before the event ends", () => {
+  let upcoming = "";
+  let speaker: Person;
+  let fileId = "";
+
+  beforeAll(async () => {
+    upcoming = await newEvent("public", new Date(Date.now() + 2 * 86_400_000));
+    speaker = await person("Conférencière liée");
+    await system((tx) =>
+      tx
+        .insertInto("event_speakers")
+        .values({ event_id: upcoming, profile_id: speaker.id, display_name: "Conférencière liée", position: 1 })
+        .execute(),
+    );
+    const added = await addSlide(deps, organiser, upcoming, {
+      title: "Diapositives à venir",
+      file: { name: "avant.pdf", bytes: fixtures.pdf() },
+    });
+    if (!added.ok) throw new Error(JSON.stringify(added));
+  });
+
+  test("the event's hosts (organisers, linked speakers) read them at once, marked as not yet published", async () => {
+    for (const host of [organiser, speaker]) {
+      const followup = await getFollowup(t.db, host.claims, upcoming);
+      expect(followup.slidesPublished).toBe(false);
+      expect(followup.slides.map((s) => s.title)).toEqual(["Diapositives à venir"]);
+      fileId = followup.slides[0]!.fileId;
+      expect(await getFileForDownload(t.db, host.claims, fileId)).toMatchObject({ original_name: "avant.pdf" });
+    }
+  });
+
+  test("other readers of the event see neither the slide nor its file until the end (RLS, so downloads follow)", async () => {
+    for (const claims of [member.claims, null]) {
+      const followup = await getFollowup(t.db, claims, upcoming);
+      expect(followup.slides).toEqual([]);
+      expect(await getFileForDownload(t.db, claims, fileId)).toBeUndefined();
+      const direct = await t.db.withUser(claims, (tx) =>
+        tx.selectFrom("event_slides").select("id").where("event_id", "=", upcoming).execute(),
+      );
+      expect(direct).toEqual([]);
+    }
+  });
+
+  test("once the event has ended, every reader of the event reads them", async () => {
+    await system((tx) =>
+      tx
+        .updateTable("events")
+        .set({ starts_at: new Date(Date.now() - 3 * 3_600_000) })
+        .where("id", "=", upcoming)
+        .execute(),
+    );
+    for (const claims of [member.claims, null, organiser.claims]) {
+      const followup = await getFollowup(t.db, claims, upcoming);
+      expect(followup.slidesPublished).toBe(true);
+      expect(followup.slides.map((s) => s.title)).toEqual(["Diapositives à venir"]);
+      expect(await getFileForDownload(t.db, claims, fileId)).toMatchObject({ original_name: "avant.pdf" });
+    }
   });
 });
 

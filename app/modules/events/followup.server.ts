@@ -37,15 +37,20 @@ export interface Slide {
 export interface Followup {
   recordingUrl: string | null;
   resources: Array<{ id: string; title: string; kind: string }>;
-  /** Uploaded slides (RLS: readers of the event; the file row follows its slide). */
+  /**
+   * Uploaded slides (RLS: readers of the event once it has ended, its hosts from the upload;
+   * the file row follows its slide).
+   */
   slides: Slide[];
+  /** The event has ended: its slides are published to every reader (before, only hosts read them). */
+  slidesPublished: boolean;
   /** The reader's own answer to the survey, if she gave one. */
   myAnswer: { rating: number; comment: string | null } | null;
 }
 
 /** What the event page shows after the event (RLS: only readers of the event see it). */
 export async function getFollowup(db: Database, claims: Claims, eventId: string): Promise<Followup> {
-  if (!isUuid(eventId)) return { recordingUrl: null, resources: [], slides: [], myAnswer: null };
+  if (!isUuid(eventId)) return { recordingUrl: null, resources: [], slides: [], slidesPublished: false, myAnswer: null };
   return db.withUser(
     claims,
     async (tx) => {
@@ -74,10 +79,12 @@ export async function getFollowup(db: Database, claims: Claims, eventId: string)
         .orderBy("event_slides.created_at")
         .orderBy("event_slides.id")
         .execute();
+      const ended = await sql<{ ended: boolean }>`select public.event_has_ended(${eventId}::uuid) as ended`.execute(tx);
       return {
         recordingUrl: followup?.recording_url ?? null,
         resources,
         slides: slides.map((r) => ({ id: Number(r.id), title: r.title, fileId: r.file_id, byteSize: r.byte_size })),
+        slidesPublished: ended.rows[0]?.ended === true,
         myAnswer: mine ?? null,
       };
     },

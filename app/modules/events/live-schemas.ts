@@ -19,15 +19,13 @@ const questionId = z.coerce
   .positive("errors.invalid")
   .max(Number.MAX_SAFE_INTEGER, "errors.invalid");
 
-/** One form per Q&A action, told apart by `intent`. */
+/** One form per Q&A action, told apart by `intent` (the chat's "send" is the chat module's contract). */
 export const qaFormSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("ask"), body: questionBodySchema }),
     z.object({ intent: z.literal("vote"), questionId }),
     z.object({ intent: z.literal("answer"), questionId, answered: z.enum(["true", "false"]).transform((v) => v === "true") }),
-    // Opens the event's chat (the person becomes a member of it).
-    z.object({ intent: z.literal("chat") }),
   ],
   { errorMap: () => ({ message: "errors.invalid" }) },
 );

@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
-import { addRoomMemberAsSystem, createRoomChannelAsSystem } from "~/modules/chat/chat.server";
+import { addRoomMemberAsSystem, createRoomChannelAsSystem, getConversationPage } from "~/modules/chat/chat.server";
 import { assertNoIdentifiers } from "~/modules/identifier-guard/guard.server";
 import type { Database } from "~/utils/db.server";
 import { attempt, refused, type Outcome } from "~/utils/outcome";
@@ -181,7 +181,11 @@ export async function markAnswered(db: Database, viewer: Viewer, eventId: string
  * people come and go with their registration; the database takes them out when a
  * registration ends).
  */
-export async function joinEventChat(db: Database, viewer: Viewer, eventId: string): Promise<Outcome<{ conversationId: string }>> {
+export async function joinEventChat(
+  db: Database,
+  viewer: Viewer,
+  eventId: string,
+): Promise<Outcome<{ conversationId: string; added: boolean }>> {
   const room = await requireOpenRoom(db, viewer, eventId);
   if (!room.ok) return room;
   const joined = await db.asSystem("events: a person in the live room joins its chat", async (tx) => {
@@ -193,8 +197,48 @@ export async function joinEventChat(db: Database, viewer: Viewer, eventId: strin
       await tx.insertInto("event_chats").values({ event_id: eventId, conversation_id: conversationId }).execute();
       link = { conversation_id: conversationId };
     }
-    return { conversationId: link.conversation_id, member: await addRoomMemberAsSystem(tx, link.conversation_id, viewer.id) };
+    const already = await tx
+      .selectFrom("conversation_members")
+      .select("user_id")
+      .where("conversation_id", "=", link.conversation_id)
+      .where("user_id", "=", viewer.id)
+      .executeTakeFirst();
+    const member = already ? true : await addRoomMemberAsSystem(tx, link.conversation_id, viewer.id);
+    return { conversationId: link.conversation_id, member, added: !already && member };
   });
   if (!joined.member) return refused(403, "eventsLive.errors.chatVerifiedOnly");
-  return { ok: true, conversationId: joined.conversationId };
+  return { ok: true, conversationId: joined.conversationId, added: joined.added };
+}
+
+export type EventChatPage = NonNullable<Awaited<ReturnType<typeof getConversationPage>>>;
+
+/**
+ * The event's chat as the live room shows it beside the video: the chat module's
+ * conversation page (its latest messages), read with the person's own rights. Being in
+ * the open room is being in its chat, so a person in the room who is not yet a member
+ * is added here (joinEventChat: the room check, then the system path); a member already
+ * in it only reads, so the page's revalidations (every Q&A change) take no lock.
+ * `added`: the person's open connections must join the conversation's room.
+ */
+export async function eventChatPage(
+  db: Database,
+  viewer: Viewer,
+  eventId: string,
+): Promise<Outcome<{ conversationId: string; page: EventChatPage; added: boolean }>> {
+  const link = await db.withUser(
+    viewer.claims,
+    (tx) => tx.selectFrom("event_chats").select("conversation_id").where("event_id", "=", eventId).executeTakeFirst(),
+    { readOnly: true },
+  );
+  let added = false;
+  let conversationId = link?.conversation_id ?? null;
+  let page = conversationId ? await getConversationPage(db, viewer.claims, conversationId, {}) : null;
+  if (!page?.conversation.me) {
+    const joined = await joinEventChat(db, viewer, eventId);
+    if (!joined.ok) return joined;
+    ({ conversationId, added } = joined);
+    page = await getConversationPage(db, viewer.claims, joined.conversationId, {});
+  }
+  if (!page || !conversationId) return refused(404, "events.errors.notFound");
+  return { ok: true, conversationId, page, added };
 }

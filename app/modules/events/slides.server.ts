@@ -7,15 +7,9 @@
 // event_slides and files, through /files/:id).
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
-import {
-  discardUpload,
-  purgeDeletedFiles,
-  storeCheckedUpload,
-  type StoredUpload,
-  type ToolDeps,
-  type UploadedFile,
-} from "~/modules/tools/tools.server";
+import { insertFileRow, purgeDeletedFiles, storeCheckedUpload, type ToolDeps, type UploadedFile } from "~/modules/tools/tools.server";
 import { attempt, refused, type Outcome } from "~/utils/outcome";
+import { recordStoredBlob } from "~/utils/storage.server";
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
@@ -43,40 +37,22 @@ export async function addSlide(
   if (!exists) return refused(404, "events.errors.notFound");
   const upload = await storeCheckedUpload(deps, input.file, "slides");
   if (!upload.ok) return upload;
-  const stored: StoredUpload = upload.stored;
-  let outcome: Outcome<{ id: number }>;
-  try {
-    outcome = await attempt(
+  const stored = upload.stored;
+  return recordStoredBlob(deps, stored.key, () =>
+    attempt(
       () =>
         deps.db.withUser(viewer.claims, async (tx) => {
-          const file = await tx
-            .insertInto("files")
-            .values({
-              purpose: "event_slides",
-              storage_key: stored.key,
-              original_name: stored.name,
-              content_type: stored.contentType,
-              byte_size: stored.size,
-              sha256: stored.sha256,
-              uploaded_by: viewer.id,
-            })
-            .returning("id")
-            .executeTakeFirstOrThrow();
+          const fileId = await insertFileRow(tx, viewer, stored, "event_slides");
           const slide = await tx
             .insertInto("event_slides")
-            .values({ event_id: eventId, file_id: file.id, title: input.title ?? stored.name, added_by: viewer.id })
+            .values({ event_id: eventId, file_id: fileId, title: input.title ?? stored.name, added_by: viewer.id })
             .returning("id")
             .executeTakeFirstOrThrow();
           return { ok: true as const, id: Number(slide.id) };
         }),
       SLIDE_REFUSALS,
-    );
-  } catch (error) {
-    await discardUpload(deps, stored);
-    throw error;
-  }
-  if (!outcome.ok) await discardUpload(deps, stored);
-  return outcome;
+    ),
+  );
 }
 
 /** Removes one of the event's slides and its file. */

@@ -16,7 +16,7 @@ import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { likeEscape } from "~/modules/search/excerpt";
 import { TIME_ZONE } from "~/utils/i18n";
-import { newStorageKey, STORAGE_PREFIXES, type FileStorage, type StoragePrefix } from "~/utils/storage.server";
+import { newStorageKey, recordStoredBlob, STORAGE_PREFIXES, type FileStorage, type StoragePrefix } from "~/utils/storage.server";
 import { checkUpload, type FileRefusal } from "./file-types";
 import { FACETS, isUuid, SEARCH_PAGE_SIZE, TOOL_TRANSITIONS, type Facet, type FileContentType, type ToolStatus } from "./limits";
 
@@ -539,28 +539,22 @@ export async function storeCheckedUpload(
   return { ok: true, stored: upload.stored! };
 }
 
-/** The blob of a transaction that did not commit (left for the orphan sweep if removing fails). */
-export const discardUpload = (deps: ToolDeps, stored: StoredUpload | null) => discard(deps, stored);
-
-/** The blob of a transaction that did not commit. */
-async function discard(deps: ToolDeps, stored: StoredUpload | null) {
-  if (!stored) return;
-  await deps.storage.remove([stored.key]).catch((error: unknown) => {
-    // Left for the orphan sweep (sweepOrphanFiles) at the next start.
-    deps.logger?.warn({ err: error, key: stored.key }, "tools: could not remove an uncommitted upload");
-  });
-}
-
 function fileRefusal(reason: FileRefusal | "storage"): Refused {
   if (reason === "storage") return refused(503, "tools.errors.storage");
   return refused(400, undefined, { file: [`tools.errors.${reason}`] });
 }
 
-async function insertFileRow(tx: Tx, viewer: Viewer, stored: StoredUpload): Promise<string> {
+/** The `files` row of a stored upload, in the caller's transaction (its RLS decides by purpose). */
+export async function insertFileRow(
+  tx: Tx,
+  viewer: Viewer,
+  stored: StoredUpload,
+  purpose: "tool" | "event_slides" = "tool",
+): Promise<string> {
   const row = await tx
     .insertInto("files")
     .values({
-      purpose: "tool",
+      purpose,
       storage_key: stored.key,
       original_name: stored.name,
       content_type: stored.contentType,
@@ -596,15 +590,8 @@ async function withUpload<T extends object>(
 ): Promise<Outcome<T>> {
   const upload = await storeUpload(deps, file);
   if (!upload.ok) return fileRefusal(upload.reason);
-  let outcome: Outcome<T>;
-  try {
-    outcome = await guarded(() => fn(upload.stored));
-  } catch (error) {
-    await discard(deps, upload.stored);
-    throw error;
-  }
-  if (!outcome.ok) await discard(deps, upload.stored);
-  else await purgeDeletedFiles(deps);
+  const outcome = await recordStoredBlob(deps, upload.stored?.key ?? null, () => guarded(() => fn(upload.stored)));
+  if (outcome.ok) await purgeDeletedFiles(deps);
   return outcome;
 }
 

@@ -4,6 +4,10 @@
 // every reconnection too), sends through the socket with a client id and retries
 // until acknowledged, shows typing, presence and read receipts, and marks what is
 // on screen as read.
+// The same view is embedded in other pages (an event's live room): `embedded` gives it
+// a section heading instead of the page's h1, and its message actions (react, edit,
+// delete, report, mark read) post to the conversation's own page without JavaScript;
+// only the composer posts to the embedding page, whose action sends and comes back.
 import { Form, Link, useNavigate } from "@remix-run/react";
 import {
   useCallback,
@@ -83,7 +87,24 @@ const sameFinding = (o: { field: string; kind: string; match: string }, f: Findi
 
 const TYPING_SEND_EVERY_MS = 3000;
 
-export function ConversationView({ data, action }: { data: ConversationData; action: ActionResult | undefined }) {
+/** A conversation shown inside another page. */
+export interface ConversationEmbed {
+  /** The section's heading (an h2) and its id, for the page's aria-labelledby. */
+  title: string;
+  titleId: string;
+  /** Shown under the heading (e.g. the link to the full conversation page). */
+  lead?: ReactNode;
+}
+
+export function ConversationView({
+  data,
+  action,
+  embedded,
+}: {
+  data: ConversationData;
+  action: ActionResult | undefined;
+  embedded?: ConversationEmbed;
+}) {
   const { t, tx } = useI18n();
   const navigate = useNavigate();
   const live = useLive();
@@ -403,6 +424,8 @@ export function ConversationView({ data, action }: { data: ConversationData; act
           ? tx("chat.typing.two", { a: typists[0] ?? "", b: typists[1] ?? "" })
           : t("chat.typing.many");
   const onlineOthers = online.filter((u) => u !== me);
+  // Embedded, the message actions without JavaScript are the conversation page's.
+  const messageFormAction = embedded ? `/chat/${id}` : undefined;
   const base = `/chat/${id}${threadRoot ? `?thread=${threadRoot.id}` : ""}`;
   const firstUnread = messages.find((m) => m.id > (conversation.me?.lastReadMessageId ?? 0) && m.authorId !== me)?.id;
   const mentionCandidates =
@@ -460,14 +483,30 @@ export function ConversationView({ data, action }: { data: ConversationData; act
       direct={conversation.kind === "direct"}
       threadHref={!inThread && m.parentId === null ? `/chat/${id}?thread=${m.id}#thread` : null}
       actions={actions}
+      formAction={messageFormAction}
     />
   );
 
   return (
-    <div className={threadRoot ? "chat-conversation chat-conversation--thread" : "chat-conversation"} data-live={live.status}>
+    <div
+      className={
+        embedded
+          ? "chat-conversation chat-conversation--embedded"
+          : threadRoot
+            ? "chat-conversation chat-conversation--thread"
+            : "chat-conversation"
+      }
+      data-live={live.status}
+    >
       <div className="chat-timeline stack stack--s">
         <header className="chat-header">
-          <h1 className="chat-header__title">{conversation.name}</h1>
+          {embedded ? (
+            <h2 id={embedded.titleId} className="chat-header__title">
+              {embedded.title}
+            </h2>
+          ) : (
+            <h1 className="chat-header__title">{conversation.name}</h1>
+          )}
           <p className="meta">
             {tx(
               `chat.kinds.${conversation.kind === "channel" ? (conversation.visibility === "verified" ? "channelPublic" : "channelPrivate") : conversation.kind}`,
@@ -486,7 +525,9 @@ export function ConversationView({ data, action }: { data: ConversationData; act
             </span>
           </p>
           {conversation.topic ? <p>{conversation.topic}</p> : null}
-          {member ? (
+          {embedded ? (
+            embedded.lead
+          ) : member ? (
             <p>
               <Link to={`/chat/${id}/members`}>{conversation.canManage ? t("chat.header.manage") : t("chat.header.details")}</Link>
             </p>
@@ -538,7 +579,7 @@ export function ConversationView({ data, action }: { data: ConversationData; act
         ) : null}
 
         {!member ? (
-          <Form method="post" className="empty-state stack stack--s">
+          <Form method="post" action={messageFormAction} className="empty-state stack stack--s">
             <p>{t("chat.join.lead")}</p>
             <input type="hidden" name="intent" value="join" />
             <p>
@@ -595,7 +636,7 @@ export function ConversationView({ data, action }: { data: ConversationData; act
               {typingText}
             </p>
             {conversation.me && messages.some((m) => m.id > myRead.current && m.authorId !== me) && !liveOn ? (
-              <Form method="post">
+              <Form method="post" action={messageFormAction}>
                 <input type="hidden" name="intent" value="read" />
                 <input type="hidden" name="messageId" value={messages.at(-1)?.id ?? 0} />
                 <button type="submit" className="btn btn--small">

@@ -33,6 +33,7 @@ export function MessageItem({
   base,
   actions,
   reportError,
+  formAction,
 }: {
   message: ChatMessage;
   me: string;
@@ -48,6 +49,8 @@ export function MessageItem({
   base: string;
   actions: MessageActions;
   reportError?: string | null;
+  /** Where the forms post (the conversation's page when it is embedded in another page); unset: this page. */
+  formAction?: string;
 }) {
   const { t, tx } = useI18n();
   const mine = message.authorId === me;
@@ -67,7 +70,7 @@ export function MessageItem({
       ) : message.state === "removed" ? (
         <p className="chat-message__body chat-message__body--gone">{t("chat.message.removed")}</p>
       ) : editing && mine ? (
-        <Form method="post" className="chat-edit stack stack--s" onSubmit={(e) => actions.onEdit?.(e, message)}>
+        <Form method="post" action={formAction} className="chat-edit stack stack--s" onSubmit={(e) => actions.onEdit?.(e, message)}>
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="messageId" value={message.id} />
           <label className="field__label" htmlFor={`edit-${message.id}`}>
@@ -107,7 +110,7 @@ export function MessageItem({
             const on = r.userIds.includes(me);
             return (
               <li key={r.emoji}>
-                <Form method="post" onSubmit={(e) => actions.onReact?.(e, message, r.emoji, !on)}>
+                <Form method="post" action={formAction} onSubmit={(e) => actions.onReact?.(e, message, r.emoji, !on)}>
                   <input type="hidden" name="intent" value="react" />
                   <input type="hidden" name="messageId" value={message.id} />
                   <input type="hidden" name="emoji" value={r.emoji} />
@@ -156,7 +159,7 @@ export function MessageItem({
               {REACTIONS.map((emoji) => {
                 const on = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
                 return (
-                  <Form method="post" key={emoji} onSubmit={(e) => actions.onReact?.(e, message, emoji, !on)}>
+                  <Form method="post" action={formAction} key={emoji} onSubmit={(e) => actions.onReact?.(e, message, emoji, !on)}>
                     <input type="hidden" name="intent" value="react" />
                     <input type="hidden" name="messageId" value={message.id} />
                     <input type="hidden" name="emoji" value={emoji} />
@@ -179,7 +182,7 @@ export function MessageItem({
                     {t("chat.message.edit")}
                   </Link>
                 )}
-                <Form method="post" onSubmit={(e) => actions.onDelete?.(e, message)}>
+                <Form method="post" action={formAction} onSubmit={(e) => actions.onDelete?.(e, message)}>
                   <input type="hidden" name="intent" value="delete" />
                   <input type="hidden" name="messageId" value={message.id} />
                   <button type="submit" className="btn btn--small btn--danger">
@@ -197,7 +200,7 @@ export function MessageItem({
       ) : null}
 
       {reporting && !mine && active ? (
-        <Form method="post" className="chat-report stack stack--s">
+        <Form method="post" action={formAction} className="chat-report stack stack--s">
           <input type="hidden" name="intent" value="report" />
           <input type="hidden" name="messageId" value={message.id} />
           <div className={reportError ? "field field--invalid" : "field"}>
