@@ -38,6 +38,7 @@ import {
   sessionSchema,
 } from "~/modules/mentoring/schemas";
 import { useI18n } from "~/utils/i18n";
+import { localIntervalDefaults } from "~/utils/local-time";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "mentoring.workspace.title");
@@ -114,11 +115,8 @@ export default function Workspace() {
   const confirmedByMe = ws.role === "mentor" ? p.mentor_confirmed_at : p.mentee_confirmed_at;
   const [params] = useSearchParams();
   const done = params.get("done");
-  const hhmm = (iso: string | Date) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
-      new Date(iso),
-    );
-  const ymd = (iso: string | Date) => new Date(iso).toLocaleDateString("en-CA", { timeZone: "America/Toronto" });
+  // The move form starts from the stored session, the box ticked when it crosses midnight.
+  const defaultsOf = (s: { starts_at: string; ends_at: string }) => localIntervalDefaults(s.starts_at, s.ends_at);
   const upcoming = (s: { starts_at: string; status: string }) =>
     s.status === "scheduled" && new Date(s.starts_at).getTime() > new Date(ws.now).getTime();
   return (
@@ -353,36 +351,33 @@ export default function Workspace() {
                           type="date"
                           className="input"
                           required
-                          defaultValue={ymd(s.starts_at)}
+                          defaultValue={defaultsOf(s).date}
                         />
                       </div>
                       <div className="field">
-                        <label className="field__label" htmlFor={`move-time-${s.id}`}>
-                          {t("mentoring.fields.time")}
+                        <label className="field__label" htmlFor={`move-start-${s.id}`}>
+                          {t("mentoring.fields.start")}
                         </label>
                         <input
-                          id={`move-time-${s.id}`}
-                          name="time"
+                          id={`move-start-${s.id}`}
+                          name="start"
                           type="time"
                           className="input"
                           required
-                          defaultValue={hhmm(s.starts_at)}
+                          defaultValue={defaultsOf(s).start}
                         />
                       </div>
                       <div className="field">
                         <label className="field__label" htmlFor={`move-end-${s.id}`}>
-                          {t("mentoring.fields.endTime")}
+                          {t("mentoring.fields.end")}
                         </label>
-                        <input
-                          id={`move-end-${s.id}`}
-                          name="endTime"
-                          type="time"
-                          className="input"
-                          required
-                          defaultValue={hhmm(s.ends_at)}
-                        />
+                        <input id={`move-end-${s.id}`} name="end" type="time" className="input" required defaultValue={defaultsOf(s).end} />
                       </div>
                     </div>
+                    <label className="checkbox">
+                      <input type="checkbox" name="endsNextDay" defaultChecked={defaultsOf(s).endsNextDay === "on"} />
+                      <span>{t("mentoring.fields.endsNextDay")}</span>
+                    </label>
                     <p className="field__hint">{t("mentoring.workspace.moveHint")}</p>
                     <p>
                       <button type="submit" className="btn">
@@ -417,16 +412,16 @@ export default function Workspace() {
                 <input id="session-date" name="date" type="date" className="input" required />
               </div>
               <div className="field">
-                <label className="field__label" htmlFor="session-time">
-                  {t("mentoring.fields.time")}
+                <label className="field__label" htmlFor="session-start">
+                  {t("mentoring.fields.start")}
                 </label>
-                <input id="session-time" name="time" type="time" className="input" required />
+                <input id="session-start" name="start" type="time" className="input" required />
               </div>
               <div className="field">
                 <label className="field__label" htmlFor="session-end">
-                  {t("mentoring.fields.endTime")}
+                  {t("mentoring.fields.end")}
                 </label>
-                <input id="session-end" name="endTime" type="time" className="input" required />
+                <input id="session-end" name="end" type="time" className="input" required />
               </div>
               <div className="field">
                 <label className="field__label" htmlFor="session-modality">
@@ -441,6 +436,10 @@ export default function Workspace() {
                 </select>
               </div>
             </div>
+            <label className="checkbox">
+              <input type="checkbox" name="endsNextDay" />
+              <span>{t("mentoring.fields.endsNextDay")}</span>
+            </label>
             <p className="field__hint">{t("mentoring.workspace.timeZoneHint")}</p>
             <p>
               <button type="submit" className="btn">

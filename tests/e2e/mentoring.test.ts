@@ -67,7 +67,7 @@ describe("mentoring", () => {
 
     await mentor.page.goto(workspace);
     await mentor.page.fill("#session-date", tomorrow());
-    await mentor.page.fill("#session-time", "10:00");
+    await mentor.page.fill("#session-start", "10:00");
     await mentor.page.fill("#session-end", "11:30");
     await Promise.all([mentor.page.waitForURL(/done=session/), mentor.page.getByRole("button", { name: "Planifier la séance" }).click()]);
     const invitations = await app.server.services.db.asSystem("test: outbox", (tx) =>
