@@ -94,10 +94,10 @@ export function parseEventForm(form: FormData): ParsedEventForm {
   const values: Record<string, unknown> = { ...Object.fromEntries(form), topics: form.getAll("topics"), speakers: speakers.speakers };
   for (const name of ["description", "descriptionJson", "speakerName", "speakerAffiliation", "speakerEmail"]) delete values[name];
   const parsed = eventFormSchema.safeParse(values);
-  const errors: Record<string, string[] | undefined> = {
-    ...(parsed.success ? {} : parsed.error.flatten().fieldErrors),
-    ...speakers.errors,
-  };
+  const { spaceId: noSpace, ...fieldErrors } = parsed.success ? {} : parsed.error.flatten().fieldErrors;
+  const errors: Record<string, string[] | undefined> = { ...fieldErrors, ...speakers.errors };
+  // The space goes with the audience (a hidden field): its message is shown on the audience's select.
+  if (noSpace?.length) errors.audience = [...(errors.audience ?? []), ...noSpace];
   const body = String(form.get("description") ?? "");
   const bodyJson = String(form.get("descriptionJson") ?? "");
   let description: string | undefined;
