@@ -29,16 +29,26 @@ export function TextField({
   type = "text",
   autoComplete,
   required,
+  inputMode,
+  min,
+  step,
+  maxLength,
 }: {
   field: FieldMetadata<string | undefined>;
   label: string;
   hint?: ReactNode;
-  type?: "text" | "email" | "password" | "search" | "url";
+  type?: "text" | "email" | "password" | "search" | "url" | "date" | "time" | "number";
   autoComplete?: string;
   required?: boolean;
+  /** Bounds the browser may hint with; the zod contract on the server stays the rule. */
+  inputMode?: "numeric" | "decimal";
+  min?: string;
+  step?: string;
+  maxLength?: number;
 }) {
   const invalid = Boolean(field.errors?.length);
   const { key, ...props } = getInputProps(field, { type, ariaAttributes: false });
+  const bounds = { inputMode, min, step, maxLength };
   return (
     <div className={invalid ? "field field--invalid" : "field"}>
       <label className="field__label" htmlFor={field.id}>
@@ -52,6 +62,7 @@ export function TextField({
       <input
         key={key}
         {...props}
+        {...bounds}
         className="input"
         autoComplete={autoComplete}
         required={required}

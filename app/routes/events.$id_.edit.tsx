@@ -2,13 +2,14 @@
 // or a cancellation tells every registrant and waitlisted person by mail; registrants
 // get the updated invitation (same UID, higher SEQUENCE). Plain forms: nothing needs
 // JavaScript; a refused form comes back with what was typed and a message per field.
+import { getFormProps } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { refusalReply } from "~/components/form-reply";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
-import { EventFields, type EventFieldValues } from "~/modules/events/components/event-fields";
+import { EventFields, useEventForm } from "~/modules/events/components/event-fields";
 import { eventForEditing, parseEventForm } from "~/modules/events/editing.server";
 import { cancelEvent, listEvents, updateEvent } from "~/modules/events/events.server";
-import { typedSpeakerRows } from "~/modules/events/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -23,8 +24,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return json({ event, series, topics, regions });
 }
 
-type Errors = Record<string, string[] | undefined>;
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, context);
   requireRole(viewer, "organiser");
@@ -34,24 +33,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   if (intent === "cancel") {
     const outcome = await cancelEvent(services, viewer, id);
-    if (!outcome.ok)
-      return json({ errors: {} as Errors, formError: outcome.formError ?? "errors.invalid", values: null }, { status: outcome.status });
+    if (!outcome.ok) return json({ reply: null, formError: outcome.formError ?? "errors.invalid" }, { status: outcome.status });
     return redirect(`/events/${id}?done=cancelled`);
   }
-  if (intent !== "save") return json({ errors: {} as Errors, formError: "errors.invalid", values: null }, { status: 400 });
-  const values = {
-    ...Object.fromEntries([...form].map(([k, v]) => [k, String(v)])),
-    topics: form.getAll("topics").map(String),
-    speakers: typedSpeakerRows(form),
-  };
+  if (intent !== "save") return json({ reply: null, formError: "errors.invalid" }, { status: 400 });
   const parsed = parseEventForm(form);
-  if (!parsed.ok) return json({ errors: parsed.errors, formError: null, values }, { status: 400 });
+  if (!parsed.ok) return json({ reply: refusalReply(form, parsed.errors), formError: null }, { status: 400 });
   const outcome = await updateEvent(services, viewer, id, parsed.input);
   if (!outcome.ok)
-    return json(
-      { errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null, values },
-      { status: outcome.status },
-    );
+    return json({ reply: refusalReply(form, outcome.fieldErrors ?? {}), formError: outcome.formError ?? null }, { status: outcome.status });
   return redirect(`/events/${id}?done=updated`);
 }
 
@@ -59,10 +49,8 @@ export default function EditEvent() {
   const { t, tx } = useI18n();
   const { event, series, topics, regions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Errors = result?.errors ?? {};
-  // After a refusal the form shows what the organiser typed, not the stored values.
-  const typed = (result?.values ?? null) as EventFieldValues | null;
-  const values: EventFieldValues = typed ?? { ...event, description: event.descriptionText };
+  // After a refusal the form shows what the organiser typed (conform's reply), not the stored values.
+  const [form, fields] = useEventForm("ed", result?.reply, { ...event, description: event.descriptionText });
   const cancelled = event.status === "cancelled";
   return (
     <div className="container container--narrow stack stack--l">
@@ -78,7 +66,7 @@ export default function EditEvent() {
           {tx(result.formError)}
         </p>
       ) : null}
-      {Object.keys(errors).length > 0 ? (
+      {Object.keys(form.allErrors).length > 0 ? (
         <p className="alert alert--error" role="alert">
           {t("events.edit.fix")}
         </p>
@@ -86,15 +74,14 @@ export default function EditEvent() {
       {cancelled ? (
         <p className="alert alert--warning">{t("events.item.cancelled")}</p>
       ) : (
-        <Form method="post" className="form stack" noValidate key={JSON.stringify(typed)}>
+        <Form method="post" className="form stack" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="save" />
           <EventFields
-            idPrefix="ed"
-            errors={errors}
+            form={form}
+            fields={fields}
             series={series}
             topics={topics}
             regions={regions}
-            values={values}
             spaceId={event.spaceId}
             withDescription
           />

@@ -1,11 +1,13 @@
 // Organisers: create series and events, edit or cancel them, see registrations.
 // Plain forms; errors come back per field and nothing is saved.
+import { getFormProps } from "@conform-to/react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { refusalReply } from "~/components/form-reply";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { cancelEvent, createEvent, createSeries, listEvents, listRegistrations } from "~/modules/events/events.server";
 import { parseEventForm } from "~/modules/events/editing.server";
-import { EventFields, FieldError } from "~/modules/events/components/event-fields";
+import { EventFields, FieldError, useEventForm } from "~/modules/events/components/event-fields";
 import { seriesFormSchema } from "~/modules/events/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -33,11 +35,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const services = { db: context.db, mail: context.mail, jobs: context.jobs, realtime: context.realtime, publicUrl: context.env.publicUrl };
   if (intent === "series") {
     const parsed = seriesFormSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) return json({ intent, errors: parsed.error.flatten().fieldErrors as Errors, formError: null }, { status: 400 });
+    if (!parsed.success)
+      return json({ intent, errors: parsed.error.flatten().fieldErrors as Errors, formError: null, reply: null }, { status: 400 });
     const outcome = await createSeries(context.db, viewer, parsed.data);
     if (!outcome.ok)
       return json(
-        { intent, errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null },
+        { intent, errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null, reply: null },
         { status: outcome.status },
       );
     return redirect("/events/manage?done=series");
@@ -45,21 +48,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "event") {
     // The description goes through the rich-text validator (a bare string never reaches the jsonb column).
     const parsed = parseEventForm(form);
-    if (!parsed.ok) return json({ intent, errors: parsed.errors, formError: null }, { status: 400 });
+    if (!parsed.ok)
+      return json({ intent, errors: {} as Errors, formError: null, reply: refusalReply(form, parsed.errors) }, { status: 400 });
     const outcome = await createEvent(services, viewer, parsed.input);
     if (!outcome.ok)
       return json(
-        { intent, errors: (outcome.fieldErrors ?? {}) as Errors, formError: outcome.formError ?? null },
+        { intent, errors: {} as Errors, formError: outcome.formError ?? null, reply: refusalReply(form, outcome.fieldErrors ?? {}) },
         { status: outcome.status },
       );
     return redirect(`/events/${outcome.id}`);
   }
   if (intent === "cancel") {
     const outcome = await cancelEvent(services, viewer, String(form.get("eventId") ?? ""));
-    if (!outcome.ok) return json({ intent, errors: {} as Errors, formError: outcome.formError ?? null }, { status: outcome.status });
+    if (!outcome.ok)
+      return json({ intent, errors: {} as Errors, formError: outcome.formError ?? null, reply: null }, { status: outcome.status });
     return redirect("/events/manage?done=cancelled");
   }
-  return json({ intent: null, errors: {} as Errors, formError: "errors.invalid" }, { status: 400 });
+  return json({ intent: null, errors: {} as Errors, formError: "errors.invalid", reply: null }, { status: 400 });
 }
 
 export default function ManageEvents() {
@@ -68,7 +73,7 @@ export default function ManageEvents() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("done");
-  const ev = result?.intent === "event" ? result.errors : {};
+  const [eventForm, eventFields] = useEventForm("ev", result?.reply);
   const se = result?.intent === "series" ? result.errors : {};
   return (
     <div className="container stack stack--l">
@@ -142,9 +147,9 @@ export default function ManageEvents() {
 
       <section className="stack" aria-labelledby="new-event-title">
         <h2 id="new-event-title">{t("events.manage.newEvent")}</h2>
-        <Form method="post" className="form stack" noValidate>
+        <Form method="post" className="form stack" {...getFormProps(eventForm)}>
           <input type="hidden" name="intent" value="event" />
-          <EventFields idPrefix="ev" errors={ev} series={series} topics={topics} regions={regions} />
+          <EventFields form={eventForm} fields={eventFields} series={series} topics={topics} regions={regions} />
           <div className="form-actions">
             <button type="submit" className="btn btn--primary">
               {t("events.manage.save")}

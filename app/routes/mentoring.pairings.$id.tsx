@@ -5,7 +5,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z, type ZodTypeAny } from "zod";
 import { requireViewer } from "~/modules/accounts/guards.server";
-import { ActionErrors, type ActionResult } from "~/modules/mentoring/components";
+import { refusalReply } from "~/components/form-reply";
+import { ActionErrors, MoveSessionForm, ScheduleSessionForm, type ActionResult } from "~/modules/mentoring/components";
 import {
   addGoal,
   addNote,
@@ -30,7 +31,6 @@ import {
   confirmSchema,
   endSchema,
   goalSchema,
-  MODALITIES,
   noteSchema,
   progressSchema,
   rescheduleSchema,
@@ -72,13 +72,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!id.success) throw new Response("not_found", { status: 404 });
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  const sessionId = typeof form.get("sessionId") === "string" ? String(form.get("sessionId")) : undefined;
   const schema = SCHEMAS[intent];
   if (!schema) return json<ActionResult>({ intent, formError: "errors.invalid" }, { status: 400 });
   const parsed = schema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const i of parsed.error.issues) (fieldErrors[String(i.path[0] ?? "form")] ??= []).push(i.message);
-    return json<ActionResult>({ intent, fieldErrors }, { status: 400 });
+    return json<ActionResult>({ intent, sessionId, fieldErrors, reply: refusalReply(form, fieldErrors) }, { status: 400 });
   }
   const v = parsed.data;
   const pid = id.data;
@@ -98,7 +99,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     chat: () => ensurePairConversation(context.db, viewer, pid),
   };
   const outcome = await (outcomes[intent] ?? (() => Promise.resolve<Outcome>({ ok: false, status: 400, formError: "errors.invalid" })))();
-  if (!outcome.ok) return json<ActionResult>({ intent, ...outcome }, { status: outcome.status });
+  if (!outcome.ok)
+    return json<ActionResult>(
+      { intent, sessionId, ...outcome, reply: refusalReply(form, outcome.fieldErrors ?? {}, outcome.formError) },
+      { status: outcome.status },
+    );
   if (intent === "chat" && "conversationId" in outcome) return redirect(`/chat/${String(outcome.conversationId)}`);
   const anchor = intent === "confirm" ? "agreement" : intent === "reschedule" || intent === "cancelSession" ? "session" : intent;
   return redirect(`/mentoring/pairings/${pid}?done=${intent}#${anchor}`);
@@ -114,11 +119,6 @@ export default function Workspace() {
   const confirmedByMe = ws.role === "mentor" ? p.mentor_confirmed_at : p.mentee_confirmed_at;
   const [params] = useSearchParams();
   const done = params.get("done");
-  const hhmm = (iso: string | Date) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
-      new Date(iso),
-    );
-  const ymd = (iso: string | Date) => new Date(iso).toLocaleDateString("en-CA", { timeZone: "America/Toronto" });
   const upcoming = (s: { starts_at: string; status: string }) =>
     s.status === "scheduled" && new Date(s.starts_at).getTime() > new Date(ws.now).getTime();
   return (
@@ -337,59 +337,10 @@ export default function Workspace() {
                 </Form>
               ) : null}
               {active && upcoming(s) ? (
-                <details className="stack stack--s">
+                // Open again after a refused move, so its messages are in view.
+                <details className="stack stack--s" open={(result?.intent === "reschedule" && result.sessionId === s.id) || undefined}>
                   <summary>{t("mentoring.workspace.changeSession")}</summary>
-                  <Form method="post" className="form stack stack--s">
-                    <input type="hidden" name="intent" value="reschedule" />
-                    <input type="hidden" name="sessionId" value={s.id} />
-                    <div className="cluster">
-                      <div className="field">
-                        <label className="field__label" htmlFor={`move-date-${s.id}`}>
-                          {t("mentoring.fields.date")}
-                        </label>
-                        <input
-                          id={`move-date-${s.id}`}
-                          name="date"
-                          type="date"
-                          className="input"
-                          required
-                          defaultValue={ymd(s.starts_at)}
-                        />
-                      </div>
-                      <div className="field">
-                        <label className="field__label" htmlFor={`move-time-${s.id}`}>
-                          {t("mentoring.fields.time")}
-                        </label>
-                        <input
-                          id={`move-time-${s.id}`}
-                          name="time"
-                          type="time"
-                          className="input"
-                          required
-                          defaultValue={hhmm(s.starts_at)}
-                        />
-                      </div>
-                      <div className="field">
-                        <label className="field__label" htmlFor={`move-end-${s.id}`}>
-                          {t("mentoring.fields.endTime")}
-                        </label>
-                        <input
-                          id={`move-end-${s.id}`}
-                          name="endTime"
-                          type="time"
-                          className="input"
-                          required
-                          defaultValue={hhmm(s.ends_at)}
-                        />
-                      </div>
-                    </div>
-                    <p className="field__hint">{t("mentoring.workspace.moveHint")}</p>
-                    <p>
-                      <button type="submit" className="btn">
-                        {t("mentoring.workspace.move")}
-                      </button>
-                    </p>
-                  </Form>
+                  <MoveSessionForm session={s} result={result} />
                   <Form method="post" className="cluster">
                     <input type="hidden" name="intent" value="cancelSession" />
                     <input type="hidden" name="sessionId" value={s.id} />
@@ -406,49 +357,7 @@ export default function Workspace() {
             </li>
           ))}
         </ul>
-        {active ? (
-          <Form method="post" className="form stack stack--s">
-            <input type="hidden" name="intent" value="session" />
-            <div className="cluster">
-              <div className="field">
-                <label className="field__label" htmlFor="session-date">
-                  {t("mentoring.fields.date")}
-                </label>
-                <input id="session-date" name="date" type="date" className="input" required />
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="session-time">
-                  {t("mentoring.fields.time")}
-                </label>
-                <input id="session-time" name="time" type="time" className="input" required />
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="session-end">
-                  {t("mentoring.fields.endTime")}
-                </label>
-                <input id="session-end" name="endTime" type="time" className="input" required />
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="session-modality">
-                  {t("mentoring.ask.modality")}
-                </label>
-                <select id="session-modality" name="modality" className="select">
-                  {MODALITIES.map((m) => (
-                    <option key={m} value={m}>
-                      {tx(`mentoring.modalities.${m}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <p className="field__hint">{t("mentoring.workspace.timeZoneHint")}</p>
-            <p>
-              <button type="submit" className="btn">
-                {t("mentoring.workspace.schedule")}
-              </button>
-            </p>
-          </Form>
-        ) : null}
+        {active ? <ScheduleSessionForm result={result} /> : null}
       </section>
 
       <section id="note" className="stack stack--s" aria-labelledby="notes-title">

@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_LIVE_EVENTS } from "~/modules/cases/live-schemas";
 import { namCheckDigit } from "~/modules/identifier-guard/identifiers";
-import { expectAccessible, launchBrowser, startTestApp, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, memberIdByEmail, startTestApp, type TestApp } from "./helpers";
 import { signedIn } from "../security/helpers";
 
 const LAX = "Lax" as const;
@@ -71,12 +71,7 @@ async function accessible(url: string, label: string, email = "membre@passerelle
   await expectAccessible(checker.page, label);
 }
 
-const idOf = async (email: string) =>
-  (
-    await app.server.services.db.asSystem("test: find account", (tx) =>
-      tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow(),
-    )
-  ).id;
+const idOf = (email: string) => memberIdByEmail(app, email);
 
 async function post(page: Page, button: string) {
   await Promise.all([page.waitForLoadState("load"), page.waitForNavigation(), page.click(`button:has-text("${button}")`)]);

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeJitsiEmit, fakeJitsiState, installFakeJitsi } from "./fake-jitsi";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, memberIdByEmail, signInWithForm, startTestApp, type TestApp, watchConsole } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -29,12 +29,7 @@ afterAll(async () => {
 });
 
 const db = () => app.server.services.db;
-async function userId(email: string): Promise<string> {
-  return db().asSystem(
-    "test: demo account id",
-    async (tx) => (await tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id,
-  );
-}
+const userId = (email: string) => memberIdByEmail(app, email);
 /** A webinar that started five minutes ago, the demo member registered. */
 async function liveEvent(title: string): Promise<string> {
   const member = await userId("membre@passerelle.test");

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCALE_COOKIE, type Locale } from "~/utils/i18n";
 import { localeCookie } from "~/utils/locale.server";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, memberIdByEmail, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -28,17 +28,9 @@ const fr = (s: string) => s.replace(/ ([:;?!])/g, "\u00a0$1");
 /** An event held by the admin (an organiser: admins hold every role), the member registered. */
 async function eventWithMember(title: string, startsAt: Date) {
   const { db } = app.server.services;
+  const admin = { user_id: await memberIdByEmail(app, "admin@passerelle.test") };
+  const member = { user_id: await memberIdByEmail(app, "membre@passerelle.test") };
   return db.asSystem("test: an event the member is registered for", async (tx) => {
-    const admin = await tx
-      .selectFrom("profile_private")
-      .select("user_id")
-      .where("contact_email", "=", "admin@passerelle.test")
-      .executeTakeFirstOrThrow();
-    const member = await tx
-      .selectFrom("profile_private")
-      .select("user_id")
-      .where("contact_email", "=", "membre@passerelle.test")
-      .executeTakeFirstOrThrow();
     const event = await tx
       .insertInto("events")
       .values({

@@ -16,7 +16,7 @@ import { LOCALE_COOKIE, type Locale } from "~/utils/i18n";
 import { localeCookie } from "~/utils/locale.server";
 import { fixtures } from "../fixtures/tools";
 import { fakeJitsiState, installFakeJitsi } from "./fake-jitsi";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, memberIdByEmail, signInWithForm, startTestApp, type TestApp, watchConsole } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -33,12 +33,7 @@ afterAll(async () => {
 
 const db = () => app.server.services.db;
 const fr = (s: string) => s.replace(/ ([:;?!])/g, "\u00a0$1");
-async function userId(email: string): Promise<string> {
-  return db().asSystem(
-    "test: demo account id",
-    async (tx) => (await tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id,
-  );
-}
+const userId = (email: string) => memberIdByEmail(app, email);
 /** An event starting at a whole minute (`minutesFromNow`), the demo member registered. */
 async function eventWithMember(title: string, minutesFromNow: number): Promise<string> {
   const member = await userId("membre@passerelle.test");

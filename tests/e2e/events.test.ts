@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unregisterFromEvent } from "~/modules/events/events.server";
 import { LOCALE_COOKIE } from "~/utils/i18n";
 import { localeCookie } from "~/utils/locale.server";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessible, launchBrowser, memberIdByEmail, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -24,12 +24,8 @@ afterAll(async () => {
 
 async function fullEvent(title: string) {
   const { db } = app.server.services;
+  const admin = { user_id: await memberIdByEmail(app, "admin@passerelle.test") };
   return db.asSystem("test: a full event held by the admin", async (tx) => {
-    const admin = await tx
-      .selectFrom("profile_private")
-      .select("user_id")
-      .where("contact_email", "=", "admin@passerelle.test")
-      .executeTakeFirstOrThrow();
     const event = await tx
       .insertInto("events")
       .values({

@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DRAFT_DELAY_MS } from "../../app/modules/forums/components/use-draft-autosave";
 import { forumApp, startEditor } from "./forums-kit";
+import { memberIdByEmail } from "./helpers";
 
 const kit = forumApp();
 
@@ -64,12 +65,7 @@ async function editorState(page: Page, fieldId: string) {
   }, fieldId);
 }
 
-const userId = async (email: string) =>
-  (
-    await kit.app.server.services.db.asSystem("test: find account", (tx) =>
-      tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow(),
-    )
-  ).id;
+const userId = (email: string) => memberIdByEmail(kit.app, email);
 
 const draftBody = async (user: string, key: string) => {
   const row = await kit.app.server.services.db.asSystem("test: read a draft", (tx) =>

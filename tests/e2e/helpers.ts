@@ -136,3 +136,50 @@ export async function signInWithForm(page: Page, appUrl: string, email: string, 
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator('main button[type="submit"]').click()]);
   await page.waitForSelector(".account-menu", { state: "attached" });
 }
+
+/** The account id of a member, by her sign-in email; null once she is gone (an erased account). */
+export async function findMemberId(app: TestApp, email: string): Promise<string | null> {
+  const row = await app.server.services.db.asSystem("test: a member's id by email", (tx) =>
+    tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirst(),
+  );
+  return row?.id ?? null;
+}
+
+/** The account id of a member who must exist (a demo account, one the test created). */
+export async function memberIdByEmail(app: TestApp, email: string): Promise<string> {
+  const id = await findMemberId(app, email);
+  if (!id) throw new Error(`no account for ${email}`);
+  return id;
+}
+
+/**
+ * axe needs script in the page: a page used without JavaScript is checked in a twin, the
+ * same address and session (its cookies) at the same width in a JavaScript context of its own.
+ */
+export async function expectAccessibleTwin(browser: Browser, page: Page, label: string) {
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  try {
+    await context.addCookies(await page.context().cookies());
+    const twin = await context.newPage();
+    await twin.goto(page.url());
+    await expectAccessible(twin, label);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The widths every page is looked at: a phone (390 px) and a desktop (1280 px). */
+export const SCREEN_WIDTHS = [
+  { label: "390", viewport: { width: 390, height: 844 } },
+  { label: "desktop", viewport: { width: 1280, height: 900 } },
+] as const;
+
+/** Full-page screenshots at both widths (`<pathPrefix>-390.png`, `<pathPrefix>-desktop.png`); the page's own size is restored. */
+export async function screenshotAtTwoWidths(page: Page, pathPrefix: string) {
+  const size = page.viewportSize();
+  for (const { label, viewport } of SCREEN_WIDTHS) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: `${pathPrefix}-${label}.png`, fullPage: true });
+  }
+  if (size) await page.setViewportSize(size);
+}

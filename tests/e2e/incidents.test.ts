@@ -7,7 +7,15 @@ import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import {
+  expectAccessibleTwin,
+  launchBrowser,
+  screenshotAtTwoWidths,
+  signInWithForm,
+  startTestApp,
+  type TestApp,
+  watchConsole,
+} from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -49,26 +57,9 @@ async function seedIncident(description: string) {
   return Number(row.id);
 }
 
-async function checkAccessible(page: Page, label: string) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  await context.addCookies(await page.context().cookies());
-  const twin = await context.newPage();
-  await twin.goto(page.url());
-  await expectAccessible(twin, label);
-  await context.close();
-}
+const checkAccessible = (page: Page, label: string) => expectAccessibleTwin(browser, page, label);
 
-async function shoot(page: Page, name: string) {
-  const size = page.viewportSize();
-  for (const [label, viewport] of [
-    ["390", { width: 390, height: 844 }],
-    ["desktop", { width: 1280, height: 900 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: `/tmp/incidents-${name}-${label}.png`, fullPage: true });
-  }
-  if (size) await page.setViewportSize(size);
-}
+const shoot = (page: Page, name: string) => screenshotAtTwoWidths(page, `/tmp/incidents-${name}`);
 
 async function walkThrough(lang: "fr" | "en") {
   const t =

@@ -75,9 +75,9 @@ describe("mentoring coordination", () => {
     await mentor.page.locator("main").getByText("je prends le relais").first().waitFor({ timeout: 20_000 });
 
     await mentor.page.goto(workspace);
-    await mentor.page.fill("#session-date", inDays(3));
-    await mentor.page.fill("#session-time", "10:00");
-    await mentor.page.fill("#session-end", "11:00");
+    await mentor.page.fill("#new-session-date", inDays(3));
+    await mentor.page.fill("#new-session-start", "10:00");
+    await mentor.page.fill("#new-session-end", "11:00");
     await Promise.all([mentor.page.waitForURL(/done=session/), mentor.page.getByRole("button", { name: "Planifier la séance" }).click()]);
     expect((await outbox("mentoring.session")).map((m) => m.to_email).sort()).toEqual(["membre@passerelle.test", "mentor@passerelle.test"]);
 

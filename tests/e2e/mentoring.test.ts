@@ -66,9 +66,9 @@ describe("mentoring", () => {
     await mentee.page.getByText("Entente confirmée par les deux personnes.").waitFor();
 
     await mentor.page.goto(workspace);
-    await mentor.page.fill("#session-date", tomorrow());
-    await mentor.page.fill("#session-time", "10:00");
-    await mentor.page.fill("#session-end", "11:30");
+    await mentor.page.fill("#new-session-date", tomorrow());
+    await mentor.page.fill("#new-session-start", "10:00");
+    await mentor.page.fill("#new-session-end", "11:30");
     await Promise.all([mentor.page.waitForURL(/done=session/), mentor.page.getByRole("button", { name: "Planifier la séance" }).click()]);
     const invitations = await app.server.services.db.asSystem("test: outbox", (tx) =>
       tx.selectFrom("outbox").select(["to_email", "attachments"]).where("kind", "=", "mentoring.session").execute(),

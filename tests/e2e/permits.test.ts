@@ -8,7 +8,16 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { torontoToday } from "~/modules/accounts/accounts.server";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import {
+  expectAccessibleTwin,
+  launchBrowser,
+  memberIdByEmail,
+  screenshotAtTwoWidths,
+  signInWithForm,
+  startTestApp,
+  type TestApp,
+  watchConsole,
+} from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -25,9 +34,7 @@ afterAll(async () => {
 
 const db = () => app.server.services.db;
 const plusDays = (days: number) => new Date(Date.parse(`${torontoToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const idOf = async (email: string) =>
-  (await db().asSystem("test: id", (tx) => tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirstOrThrow()))
-    .id;
+const idOf = (email: string) => memberIdByEmail(app, email);
 
 /** The admin had recorded a permit that expired yesterday; the daily job runs on the server's queue. */
 async function lapse(email: string) {
@@ -64,28 +71,9 @@ async function postsBy(memberId: string) {
   return db().asSystem("test: posts by", (tx) => tx.selectFrom("forum_posts").select("id").where("author_id", "=", memberId).execute());
 }
 
-/** axe needs script: the same page and session in a JavaScript context of its own. */
-async function checkAccessible(page: Page, label: string) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  await context.addCookies(await page.context().cookies());
-  const twin = await context.newPage();
-  await twin.goto(page.url());
-  await expectAccessible(twin, label);
-  await context.close();
-}
+const checkAccessible = (page: Page, label: string) => expectAccessibleTwin(browser, page, label);
 
-/** The page at 390 px and at desktop width. */
-async function shoot(page: Page, name: string) {
-  const size = page.viewportSize();
-  for (const [label, viewport] of [
-    ["390", { width: 390, height: 844 }],
-    ["desktop", { width: 1280, height: 900 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: `/tmp/permits-${name}-${label}.png`, fullPage: true });
-  }
-  if (size) await page.setViewportSize(size);
-}
+const shoot = (page: Page, name: string) => screenshotAtTwoWidths(page, `/tmp/permits-${name}`);
 
 async function signedIn(email: string, lang: "fr" | "en"): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({

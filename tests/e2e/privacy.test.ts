@@ -11,7 +11,7 @@ import { strFromU8, unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { expectAccessibleTwin, findMemberId, launchBrowser, signInWithForm, startTestApp, type TestApp, watchConsole } from "./helpers";
 
 let app: TestApp;
 let browser: Browser;
@@ -27,20 +27,9 @@ afterAll(async () => {
 });
 
 const db = () => app.server.services.db;
-const idOf = (email: string) =>
-  db()
-    .asSystem("test: id", (tx) => tx.selectFrom("auth.users").select("id").where("email", "=", email).executeTakeFirst())
-    .then((r) => r?.id ?? null);
+const idOf = (email: string) => findMemberId(app, email);
 
-/** axe needs script: the same page, with the same session, in a JavaScript context of its own. */
-async function checkAccessible(page: Page, label: string) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  await context.addCookies(await page.context().cookies());
-  const twin = await context.newPage();
-  await twin.goto(page.url());
-  await expectAccessible(twin, label);
-  await context.close();
-}
+const checkAccessible = (page: Page, label: string) => expectAccessibleTwin(browser, page, label);
 
 const SAVED: Record<string, string> = { settings: "settings", export: "export", deletion: "deletion", cancelDeletion: "cancelled" };
 

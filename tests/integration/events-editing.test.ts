@@ -89,9 +89,9 @@ describe("the edit form's contract", () => {
     const parsed = parseEventForm(form({ start: "11:00", end: "10:30", capacity: "0", date: "10/03/2027" }));
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.errors.end).toEqual(["events.errors.endBeforeStart"]);
+    expect(parsed.errors.end).toEqual(["localTime.errors.endBeforeStart"]);
     expect(parsed.errors.capacity).toEqual(["events.errors.capacity"]);
-    expect(parsed.errors.date).toEqual(["events.errors.date"]);
+    expect(parsed.errors.date).toEqual(["localTime.errors.date"]);
   });
 
   test("an evening event may end after midnight, only when the form says so", async () => {
@@ -100,11 +100,11 @@ describe("the edit form's contract", () => {
     // Without the box, the same times are an end before the start; with it, an end past the start is over 24 h.
     expect(parseEventForm(form({ start: "23:00", end: "00:30" }))).toMatchObject({
       ok: false,
-      errors: { end: ["events.errors.endBeforeStart"] },
+      errors: { end: ["localTime.errors.endBeforeStart"] },
     });
     expect(parseEventForm(form({ start: "10:00", end: "11:00", endsNextDay: "on" }))).toMatchObject({
       ok: false,
-      errors: { end: ["events.errors.endNextDayTooLate"] },
+      errors: { end: ["localTime.errors.endNextDayTooLate"] },
     });
     expect(parseEventForm(form({ start: "23:00", end: "00:30", endsNextDay: "yes" }))).toMatchObject({
       ok: false,

@@ -113,7 +113,7 @@ describe("the organiser's form", () => {
     expect(bad.success).toBe(false);
     if (!bad.success) {
       const fields = bad.error.flatten().fieldErrors;
-      expect(fields.end).toEqual(["events.errors.endBeforeStart"]);
+      expect(fields.end).toEqual(["localTime.errors.endBeforeStart"]);
       expect(fields.capacity).toBeDefined();
     }
     const member = await person("Pas organisatrice");

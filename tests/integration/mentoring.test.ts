@@ -30,8 +30,10 @@ import {
   SESSION_REMINDER_JOB,
   type Services,
 } from "~/modules/mentoring/mentoring.server";
+import { rescheduleSchema, sessionSchema } from "~/modules/mentoring/schemas";
 import type { Claims, Tx } from "~/utils/db.server";
 import { parseEnv } from "~/utils/env.server";
+import { localIntervalDefaults } from "~/utils/local-time";
 import { createMailer } from "~/utils/mail.server";
 import { defineMentoringJobs } from "../../server/jobs";
 import { createTestDatabase, createUser, type TestDatabase, type TestUser } from "../setup/test-db";
@@ -268,19 +270,19 @@ describe("the workspace", () => {
   test("sessions: not in the past, not overlapping, an end after the start; the invitation's ICS parses at the right time", async () => {
     const mentor = viewer(p.mentor, ["mentor"]);
     expect(
-      await scheduleSession(s, mentor, pairingId, { date: "2020-01-01", time: "10:00", endTime: "11:00", modality: "video" }),
+      await scheduleSession(s, mentor, pairingId, { date: "2020-01-01", start: "10:00", end: "11:00", modality: "video" }),
     ).toMatchObject({ ok: false, status: 400 });
     expect(
-      await scheduleSession(s, mentor, pairingId, { date: "2099-03-08", time: "11:00", endTime: "10:00", modality: "video" }),
+      await scheduleSession(s, mentor, pairingId, { date: "2099-03-08", start: "11:00", end: "10:00", modality: "video" }),
     ).toMatchObject({ ok: false, status: 400 });
     // 2099-03-08 is the Sunday of the spring change in Quebec: 14:00 EDT is 18:00 UTC.
-    const first = await scheduleSession(s, mentor, pairingId, { date: "2099-03-08", time: "14:00", endTime: "15:00", modality: "video" });
+    const first = await scheduleSession(s, mentor, pairingId, { date: "2099-03-08", start: "14:00", end: "15:00", modality: "video" });
     expect(first).toMatchObject({ ok: true });
     expect(
-      await scheduleSession(s, viewer(p.mentee), pairingId, { date: "2099-03-08", time: "14:30", endTime: "15:30", modality: "phone" }),
+      await scheduleSession(s, viewer(p.mentee), pairingId, { date: "2099-03-08", start: "14:30", end: "15:30", modality: "phone" }),
     ).toMatchObject({ ok: false, formError: "mentoring.errors.db.session_overlap" });
     expect(
-      await scheduleSession(s, viewer(p.member), pairingId, { date: "2099-04-01", time: "14:30", endTime: "15:30", modality: "phone" }),
+      await scheduleSession(s, viewer(p.member), pairingId, { date: "2099-04-01", start: "14:30", end: "15:30", modality: "phone" }),
     ).toMatchObject({ ok: false, status: 404 });
     const mails = await system((tx) =>
       tx.selectFrom("outbox").select(["to_email", "attachments"]).where("kind", "=", "mentoring.session").execute(),
@@ -519,8 +521,8 @@ describe("a coordinator assigns an open request", () => {
     };
     const created = await scheduleSession(s, mentor, newPairing, {
       date: "2099-06-10",
-      time: "14:00",
-      endTime: "15:00",
+      start: "14:00",
+      end: "15:00",
       modality: "video",
     });
     if (!created.ok) throw new Error(created.formError);
@@ -562,27 +564,27 @@ describe("a coordinator assigns an open request", () => {
 
     // Moving: refused for a stranger, into the past, or onto the mentor's other session; then moved.
     expect(
-      await rescheduleSession(s, viewer(other), newPairing, { sessionId: created.id, date: "2099-06-11", time: "15:00", endTime: "16:00" }),
+      await rescheduleSession(s, viewer(other), newPairing, { sessionId: created.id, date: "2099-06-11", start: "15:00", end: "16:00" }),
     ).toMatchObject({ ok: false, status: 404 });
     expect(
-      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2020-06-11", time: "15:00", endTime: "16:00" }),
+      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2020-06-11", start: "15:00", end: "16:00" }),
     ).toMatchObject({ ok: false, status: 400 });
     const second2 = await scheduleSession(s, viewer(mentee), newPairing, {
       date: "2099-06-12",
-      time: "09:00",
-      endTime: "10:00",
+      start: "09:00",
+      end: "10:00",
       modality: "phone",
     });
     expect(second2.ok).toBe(true);
     expect(
-      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2099-06-12", time: "09:30", endTime: "10:30" }),
+      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2099-06-12", start: "09:30", end: "10:30" }),
     ).toMatchObject({ ok: false, status: 409, formError: "mentoring.errors.db.session_overlap" });
     expect(
       await rescheduleSession(s, viewer(mentee), newPairing, {
         sessionId: created.id,
         date: "2099-06-11",
-        time: "15:00",
-        endTime: "16:30",
+        start: "15:00",
+        end: "16:30",
       }),
     ).toEqual({ ok: true });
     const moved = await system((tx) =>
@@ -623,20 +625,65 @@ describe("a coordinator assigns an open request", () => {
       ),
     ).toBe("skipped");
     expect(
-      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2099-06-13", time: "15:00", endTime: "16:00" }),
+      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2099-06-13", start: "15:00", end: "16:00" }),
     ).toMatchObject({ ok: false, status: 409, formError: "mentoring.errors.db.session_cancelled" });
     await expect(
       as(second.claims, (tx) => tx.updateTable("mentoring_sessions").set({ status: "scheduled" }).where("id", "=", created.id).execute()),
     ).rejects.toThrow(/mentoring_session_cancelled/);
     // The cancelled slot is free again.
-    expect(
-      (await scheduleSession(s, mentor, newPairing, { date: "2099-06-11", time: "15:00", endTime: "16:00", modality: "video" })).ok,
-    ).toBe(true);
+    expect((await scheduleSession(s, mentor, newPairing, { date: "2099-06-11", start: "15:00", end: "16:00", modality: "video" })).ok).toBe(
+      true,
+    );
     // A stranger sees none of these sessions.
     for (const who of [other, p.coordinator, p.admin]) {
       expect(
         await as(who.claims, (tx) => tx.selectFrom("mentoring_sessions").select("id").where("pairing_id", "=", newPairing).execute()),
       ).toEqual([]);
     }
+  });
+
+  test("a session from 23:30 to 00:30 (Toronto) is saved with the box, shown ticked, and moved", async () => {
+    const mentor = viewer(second, ["mentor"]);
+    // As the form posts it: without the box the same times are an end before the start.
+    const form = { intent: "session", date: "2099-07-20", start: "23:30", end: "00:30", modality: "video" };
+    expect(sessionSchema.safeParse(form).error?.flatten().fieldErrors).toEqual({ end: ["localTime.errors.endBeforeStart"] });
+    // Longer than the table's 8 hours: refused on the end, nothing saved.
+    expect(sessionSchema.safeParse({ ...form, start: "16:00", endsNextDay: "on" }).error?.flatten().fieldErrors).toEqual({
+      end: ["mentoring.errors.sessionTooLong"],
+    });
+    const input = sessionSchema.parse({ ...form, endsNextDay: "on" });
+    const created = await scheduleSession(s, mentor, newPairing, input);
+    if (!created.ok) throw new Error(created.formError);
+    const stored = () =>
+      system((tx) =>
+        tx.selectFrom("mentoring_sessions").select(["starts_at", "ends_at"]).where("id", "=", created.id).executeTakeFirstOrThrow(),
+      );
+    let row = await stored();
+    // 23:30 EDT is 03:30 UTC the next day; one hour.
+    expect(new Date(row.starts_at).toISOString()).toBe("2099-07-21T03:30:00.000Z");
+    expect(new Date(row.ends_at).toISOString()).toBe("2099-07-21T04:30:00.000Z");
+
+    // The move form starts ticked, so sending it unchanged works; then it moves to 23:45 → 00:15.
+    const ws = await getWorkspace(t.db, mentor, newPairing);
+    const session = ws?.sessions.find((x) => x.id === created.id);
+    if (!session) throw new Error("session not listed");
+    const defaults = localIntervalDefaults(session.starts_at, session.ends_at);
+    expect(defaults).toEqual({ date: "2099-07-20", start: "23:30", end: "00:30", endsNextDay: "on" });
+    const unchanged = rescheduleSchema.parse({ intent: "reschedule", sessionId: created.id, ...defaults });
+    expect(await rescheduleSession(s, mentor, newPairing, unchanged)).toEqual({ ok: true });
+    const moved = rescheduleSchema.parse({ intent: "reschedule", sessionId: created.id, ...defaults, start: "23:45", end: "00:15" });
+    expect(await rescheduleSession(s, viewer(mentee), newPairing, moved)).toEqual({ ok: true });
+    row = await stored();
+    expect(new Date(row.starts_at).toISOString()).toBe("2099-07-21T03:45:00.000Z");
+    expect(new Date(row.ends_at).toISOString()).toBe("2099-07-21T04:15:00.000Z");
+    // Unticked by hand, the move is refused on the end and the session stays where it was.
+    expect(
+      await rescheduleSession(s, mentor, newPairing, { sessionId: created.id, date: "2099-07-20", start: "23:50", end: "00:20" }),
+    ).toMatchObject({
+      ok: false,
+      status: 400,
+      fieldErrors: { end: ["localTime.errors.endBeforeStart"] },
+    });
+    expect(new Date((await stored()).starts_at).toISOString()).toBe("2099-07-21T03:45:00.000Z");
   });
 });

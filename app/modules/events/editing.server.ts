@@ -1,5 +1,5 @@
-// Editing an existing event: the organiser's form starts from what is stored (local
-// date and times in Toronto, as the trigger keeps them), goes through the same zod
+// Editing an existing event: the organiser's form starts from what is stored (its start
+// and end read on a wall clock in Toronto, the box ticked when it crosses midnight), goes through the same zod
 // contract as creation, and the description goes through the rich-text validator so
 // that only a well-formed document reaches the jsonb column.
 import { bodyFromForm } from "~/components/rich-text/links.server";
@@ -8,6 +8,7 @@ import type { RichNode } from "~/components/rich-text/limits";
 import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Database } from "~/utils/db.server";
+import { localIntervalDefaults } from "~/utils/local-time";
 import { eventFormSchema, type EventInput } from "./schemas";
 import { parseSpeakerRows, speakersForEditing, type SpeakerFormRow } from "./speakers.server";
 
@@ -51,17 +52,15 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
         .where("event_id", "=", id)
         .where("status", "=", "registered")
         .executeTakeFirst();
-      const hhmm = (t: string | null) => (t ?? "").slice(0, 5);
+      const startsAt = new Date(e.starts_at);
+      const when = localIntervalDefaults(startsAt, new Date(startsAt.getTime() + e.duration_minutes * 60_000));
       const doc = e.description && typeof e.description === "object" ? (e.description as RichNode) : null;
       return {
         id: e.id,
         title: e.title,
         kind: e.kind,
         seriesId: e.series_id ?? "",
-        date: String(e.starts_on).slice(0, 10),
-        start: hhmm(e.start_time),
-        end: hhmm(e.end_time),
-        endsNextDay: endsNextDay(hhmm(e.start_time), e.duration_minutes) ? "on" : "",
+        ...when,
         audience: e.audience,
         spaceId: e.space_id ?? "",
         capacity: e.capacity === null ? "" : String(e.capacity),
@@ -84,12 +83,6 @@ export async function eventForEditing(db: Database, viewer: Viewer, id: string):
   return { ...defaults, speakers: await speakersForEditing(db, viewer, id) };
 }
 
-/** Whether an event starting at `start` (HH:MM, Toronto) and lasting `minutes` ends on the next day. */
-export function endsNextDay(start: string, minutes: number | null): boolean {
-  const startMinutes = Number(start.slice(0, 2)) * 60 + Number(start.slice(3, 5));
-  return startMinutes + (minutes ?? 0) >= 24 * 60;
-}
-
 export type ParsedEventForm = { ok: true; input: EventInput } | { ok: false; errors: Record<string, string[] | undefined> };
 
 /**
@@ -101,10 +94,10 @@ export function parseEventForm(form: FormData): ParsedEventForm {
   const values: Record<string, unknown> = { ...Object.fromEntries(form), topics: form.getAll("topics"), speakers: speakers.speakers };
   for (const name of ["description", "descriptionJson", "speakerName", "speakerAffiliation", "speakerEmail"]) delete values[name];
   const parsed = eventFormSchema.safeParse(values);
-  const errors: Record<string, string[] | undefined> = {
-    ...(parsed.success ? {} : parsed.error.flatten().fieldErrors),
-    ...speakers.errors,
-  };
+  const { spaceId: noSpace, ...fieldErrors } = parsed.success ? {} : parsed.error.flatten().fieldErrors;
+  const errors: Record<string, string[] | undefined> = { ...fieldErrors, ...speakers.errors };
+  // The space goes with the audience (a hidden field): its message is shown on the audience's select.
+  if (noSpace?.length) errors.audience = [...(errors.audience ?? []), ...noSpace];
   const body = String(form.get("description") ?? "");
   const bodyJson = String(form.get("descriptionJson") ?? "");
   let description: string | undefined;

@@ -14,6 +14,7 @@ import type { RealtimeBridge } from "~/utils/context";
 import type { Claims, Database, SystemTx, Tx } from "~/utils/db.server";
 import type { EventAudience, EventLanguage, EventStatus, RegistrationStatus } from "~/utils/db-schema";
 import { formatDate, type Locale } from "~/utils/i18n";
+import { localInterval } from "~/utils/local-time";
 import { translate } from "~/utils/i18n.server";
 import type { Mailer } from "~/utils/mail.server";
 import { buildIcs, type IcsEvent } from "./ics.server";
@@ -455,14 +456,15 @@ export async function unregisterFromEvent(
 
 // ── Organisers ────────────────────────────────────────────────────────────────
 
-function eventValues(input: EventInput) {
+// The organiser types a local date and times in Toronto; the duration is real minutes, so
+// an evening across a clock change ends when the clocks say (decision 033).
+function eventValues(input: EventInput, when: { startsAt: Date; minutes: number }) {
   return {
     title: input.title,
     kind: input.kind,
     series_id: input.seriesId ?? null,
-    // The organiser types a local date and times in Toronto; Postgres turns them into an instant.
-    starts_at: sql<Date>`((${input.date}::date + ${input.start}::time)::timestamp at time zone 'America/Toronto')` as unknown as Date,
-    duration_minutes: minutesBetween(input.start, input.end) + (input.endsNextDay ? 24 * 60 : 0),
+    starts_at: when.startsAt,
+    duration_minutes: when.minutes,
     audience: input.audience,
     space_id: input.audience === "space" ? (input.spaceId ?? null) : null,
     capacity: input.capacity ?? null,
@@ -477,20 +479,18 @@ function eventValues(input: EventInput) {
     cpd_category: input.cpdCategory,
   };
 }
-const minutesBetween = (start: string, end: string) => {
-  const m = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-  return m(end) - m(start);
-};
 
 export async function createEvent(services: EventServices, viewer: Viewer, input: EventInput): Promise<Outcome<{ id: string }>> {
   if (!hasRole(viewer, "organiser")) return refused(403, "events.errors.forbidden");
+  const when = localInterval(input);
+  if (!when.ok) return refused(400, undefined, { [when.field]: [when.message] });
   const accounts = await resolveSpeakerAccounts(services.db, viewer, input.speakers);
   if (!accounts.ok) return refused(400, undefined, accounts.errors);
   try {
     const id = await services.db.withUser(viewer.claims, async (tx) => {
       const { id } = await tx
         .insertInto("events")
-        .values({ ...eventValues(input), created_by: viewer.id })
+        .values({ ...eventValues(input, when), created_by: viewer.id })
         .returning("id")
         .executeTakeFirstOrThrow();
       await replaceSpeakers(tx, id, input.speakers, accounts.profileIds);
@@ -506,6 +506,8 @@ export async function createEvent(services: EventServices, viewer: Viewer, input
 export async function updateEvent(services: EventServices, viewer: Viewer, id: string, input: EventInput): Promise<Outcome> {
   if (!hasRole(viewer, "organiser")) return refused(403, "events.errors.forbidden");
   if (!isUuid(id)) return refused(404, "events.errors.notFound");
+  const when = localInterval(input);
+  if (!when.ok) return refused(400, undefined, { [when.field]: [when.message] });
   const accounts = await resolveSpeakerAccounts(services.db, viewer, input.speakers);
   if (!accounts.ok) return refused(400, undefined, accounts.errors);
   let changed: boolean;
@@ -517,7 +519,7 @@ export async function updateEvent(services: EventServices, viewer: Viewer, id: s
       if (before.status === "cancelled") throw new Error("event_cancelled");
       const after = await tx
         .updateTable("events")
-        .set(eventValues(input))
+        .set(eventValues(input, when))
         .where("id", "=", id)
         .returning(["ics_sequence"])
         .executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 // One zod contract per events form (browser and server) and the list filters.
 import { z } from "zod";
+import { localIntervalShape, refineLocalInterval } from "~/utils/local-time";
 
 export const AUDIENCES = ["public", "verified", "space"] as const;
 export const EVENT_LANGUAGES = ["fr", "en", "bilingual"] as const;
@@ -43,10 +44,6 @@ export const registrationIntentSchema = z.object({
   intent: z.enum(["register", "unregister"], { errorMap: () => ({ message: "errors.invalid" }) }),
 });
 
-/** Local date and time in America/Toronto, as typed in the organiser's form. */
-const localDate = z.string({ required_error: "errors.required" }).regex(/^\d{4}-\d{2}-\d{2}$/, "events.errors.date");
-const localTime = z.string({ required_error: "errors.required" }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, "events.errors.time");
-
 /** One row of the speakers' part of the event form; a row left entirely empty is no speaker. */
 export const speakerRowSchema = z.object({
   name: z.string().trim().min(2, "errors.too_short").max(120, "errors.too_long"),
@@ -85,14 +82,8 @@ export const eventFormSchema = z
     title: z.string({ required_error: "errors.required" }).trim().min(3, "errors.too_short").max(300, "errors.too_long"),
     kind: z.enum(EVENT_KINDS, { errorMap: () => ({ message: "errors.choice" }) }).default("webinar"),
     seriesId: uuid.optional().or(z.literal("").transform(() => undefined)),
-    date: localDate,
-    start: localTime,
-    end: localTime,
-    // A checkbox: an evening webinar may end after midnight (Toronto). Only "on" is sent.
-    endsNextDay: z
-      .literal("on", { errorMap: () => ({ message: "errors.invalid" }) })
-      .optional()
-      .transform((v) => v === "on"),
+    // Local date and times in Toronto; an evening webinar may end after midnight (the box).
+    ...localIntervalShape,
     audience: z.enum(AUDIENCES, { errorMap: () => ({ message: "errors.choice" }) }),
     spaceId: uuid.optional().or(z.literal("").transform(() => undefined)),
     capacity: z.coerce
@@ -124,13 +115,8 @@ export const eventFormSchema = z
     cpdCategory: optionalText(200),
   })
   .superRefine((v, ctx) => {
-    // On the same day the end comes after the start; on the next day, before it (at most 24 h).
-    if (v.endsNextDay ? v.end > v.start : v.end <= v.start)
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["end"],
-        message: v.endsNextDay ? "events.errors.endNextDayTooLate" : "events.errors.endBeforeStart",
-      });
+    // At most 24 h (the table's limit), counted in real minutes across the clock changes.
+    refineLocalInterval(v, ctx);
     if (v.audience === "space" && !v.spaceId)
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["spaceId"], message: "events.errors.spaceRequired" });
     if (v.cpdHours && !v.cpdBody)

@@ -1,13 +1,22 @@
 // Pieces the mentoring pages share: the refusal of a form (its message, each field's,
-// and the identifier guard's findings), and reason labels.
+// and the identifier guard's findings), reason labels, and the sessions' forms.
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { Form } from "@remix-run/react";
+import { Checkbox, SelectField, TextField } from "~/components/form";
 import { GuardFindings } from "~/modules/identifier-guard/components";
 import type { GuardFinding } from "~/modules/identifier-guard/guard.server";
 import { TOPICS } from "~/modules/accounts/reference";
 import { useI18n } from "~/utils/i18n";
+import { localIntervalDefaults } from "~/utils/local-time";
 import type { Reason } from "./matching";
+import { MODALITIES } from "./schemas";
 
 export interface ActionResult {
   intent?: string;
+  /** The session the refused move was for (each session has its own move form). */
+  sessionId?: string;
+  /** The refused form as conform's reply: what was typed, shown again with each field's message. */
+  reply?: SubmissionResult<string[]>;
   ok?: boolean;
   formError?: string;
   fieldErrors?: Record<string, string[]>;
@@ -105,5 +114,80 @@ export function ReasonList({ reasons }: { reasons: Reason[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+type SessionFormValues = { date: string; start: string; end: string; endsNextDay: boolean; modality: string };
+
+/** The shared fields of a session's time: a date, a start, an end and the "ends the next day" box (Toronto). */
+function SessionTimeFields({ fields }: { fields: ReturnType<typeof useForm<SessionFormValues>>[1] }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <div className="cluster">
+        <TextField field={fields.date} type="date" label={t("mentoring.fields.date")} required />
+        <TextField field={fields.start} type="time" label={t("mentoring.fields.start")} required />
+        <TextField field={fields.end} type="time" label={t("mentoring.fields.end")} required />
+      </div>
+      <Checkbox field={fields.endsNextDay} label={t("mentoring.fields.endsNextDay")} />
+    </>
+  );
+}
+
+/** Planning a session (ids `new-session-date`, `new-session-start`…; the section is `#session`); the server validates, no JavaScript needed. */
+export function ScheduleSessionForm({ result }: { result: ActionResult | undefined }) {
+  const { t, tx } = useI18n();
+  const [form, fields] = useForm<SessionFormValues>({
+    id: "new-session",
+    lastResult: result?.intent === "session" ? result.reply : undefined,
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <Form method="post" className="form stack stack--s" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value="session" />
+      <SessionTimeFields fields={fields} />
+      <SelectField
+        field={fields.modality}
+        label={t("mentoring.ask.modality")}
+        options={MODALITIES.map((m) => ({ value: m, label: tx(`mentoring.modalities.${m}`) }))}
+      />
+      <p className="field__hint">{t("mentoring.workspace.timeZoneHint")}</p>
+      <p>
+        <button type="submit" className="btn">
+          {t("mentoring.workspace.schedule")}
+        </button>
+      </p>
+    </Form>
+  );
+}
+
+/** Moving one planned session: starts from the stored times, the box ticked when it crosses midnight. */
+export function MoveSessionForm({
+  session,
+  result,
+}: {
+  session: { id: string; starts_at: string; ends_at: string };
+  result: ActionResult | undefined;
+}) {
+  const { t } = useI18n();
+  const stored = localIntervalDefaults(session.starts_at, session.ends_at);
+  const [form, fields] = useForm<SessionFormValues>({
+    id: `move-${session.id}`,
+    lastResult: result?.intent === "reschedule" && result.sessionId === session.id ? result.reply : undefined,
+    defaultValue: { ...stored, endsNextDay: stored.endsNextDay === "on" },
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <Form method="post" className="form stack stack--s" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value="reschedule" />
+      <input type="hidden" name="sessionId" value={session.id} />
+      <SessionTimeFields fields={fields} />
+      <p className="field__hint">{t("mentoring.workspace.moveHint")}</p>
+      <p>
+        <button type="submit" className="btn">
+          {t("mentoring.workspace.move")}
+        </button>
+      </p>
+    </Form>
   );
 }

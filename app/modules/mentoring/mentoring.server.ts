@@ -20,11 +20,18 @@ import type { Database, SystemTx, Tx } from "~/utils/db.server";
 import type { Env } from "~/utils/env.server";
 import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
+import { localInterval, type LocalInterval } from "~/utils/local-time";
 import type { Mailer } from "~/utils/mail.server";
 import { sessionInvitation } from "./ics.server";
 import { rankMentors, type MentorCandidate, type Suggestion } from "./matching";
-import { REQUEST_EXPIRE_DAYS, type REQUEST_LANGUAGES, REQUEST_REMIND_DAYS, type AskInput, type MentorProfileInput } from "./schemas";
-import { quebecTimeToInstant } from "./time";
+import {
+  REQUEST_EXPIRE_DAYS,
+  type REQUEST_LANGUAGES,
+  REQUEST_REMIND_DAYS,
+  SESSION_INTERVAL,
+  type AskInput,
+  type MentorProfileInput,
+} from "./schemas";
 
 export type Outcome<T = unknown> =
   ({ ok: true } & T) | { ok: false; status: number; formError?: string; fieldErrors?: FieldErrors; findings?: GuardFinding[] };
@@ -585,18 +592,27 @@ export async function addNote(
   });
 }
 
+/**
+ * The session form's local date and times in Toronto → its interval (decision 033): the
+ * same refusals as the contract (a session may end after midnight, 8 h at most), and none in the past.
+ */
+function sessionInterval(input: LocalInterval): Outcome<{ startsAt: Date; endsAt: Date }> {
+  const when = localInterval(input, SESSION_INTERVAL);
+  if (!when.ok) return refused(400, when.message, { [when.field]: [when.message] });
+  if (when.startsAt.getTime() <= Date.now())
+    return refused(400, "mentoring.errors.db.session_past", { date: ["mentoring.errors.db.session_past"] });
+  return { ok: true, startsAt: when.startsAt, endsAt: when.endsAt };
+}
+
 export async function scheduleSession(
   services: Services,
   viewer: Viewer,
   pairingId: string,
-  input: { date: string; time: string; endTime: string; modality: "video" | "phone" | "chat" },
+  input: LocalInterval & { modality: "video" | "phone" | "chat" },
 ): Promise<Outcome<{ id: string }>> {
-  const startsAt = quebecTimeToInstant(input.date, input.time);
-  const endsAt = quebecTimeToInstant(input.date, input.endTime);
-  if (!startsAt || !endsAt) return refused(400, "errors.invalid", { date: ["errors.invalid"] });
-  if (endsAt <= startsAt) return refused(400, "mentoring.errors.endBeforeStart", { endTime: ["mentoring.errors.endBeforeStart"] });
-  if (startsAt.getTime() <= Date.now())
-    return refused(400, "mentoring.errors.db.session_past", { date: ["mentoring.errors.db.session_past"] });
+  const when = sessionInterval(input);
+  if (!when.ok) return when;
+  const { startsAt, endsAt } = when;
   return guarded(async () => {
     const ws = await requireActive(services.db, viewer, pairingId);
     if (isOutcome(ws)) return ws;
@@ -812,15 +828,11 @@ export async function rescheduleSession(
   services: Services,
   viewer: Viewer,
   pairingId: string,
-  input: { sessionId: string; date: string; time: string; endTime: string },
+  input: LocalInterval & { sessionId: string },
 ): Promise<Outcome> {
-  const startsAt = quebecTimeToInstant(input.date, input.time);
-  const endsAt = quebecTimeToInstant(input.date, input.endTime);
-  if (!startsAt || !endsAt) return refused(400, "errors.invalid", { date: ["errors.invalid"] });
-  if (endsAt <= startsAt) return refused(400, "mentoring.errors.endBeforeStart", { endTime: ["mentoring.errors.endBeforeStart"] });
-  if (startsAt.getTime() <= Date.now())
-    return refused(400, "mentoring.errors.db.session_past", { date: ["mentoring.errors.db.session_past"] });
-  return changeSession(services, viewer, pairingId, input.sessionId, { starts_at: startsAt, ends_at: endsAt }, "moved");
+  const when = sessionInterval(input);
+  if (!when.ok) return when;
+  return changeSession(services, viewer, pairingId, input.sessionId, { starts_at: when.startsAt, ends_at: when.endsAt }, "moved");
 }
 
 export async function cancelSession(services: Services, viewer: Viewer, pairingId: string, sessionId: string): Promise<Outcome> {

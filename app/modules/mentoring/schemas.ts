@@ -1,5 +1,6 @@
 // One zod contract per mentoring form (browser and server).
 import { z } from "zod";
+import { localIntervalShape, refineLocalInterval, type LocalIntervalRules } from "~/utils/local-time";
 
 export const MODALITIES = ["video", "phone", "chat"] as const;
 export const REQUEST_LANGUAGES = ["fr", "en"] as const;
@@ -111,34 +112,23 @@ export const progressSchema = z.object({
   comment: text(LIMITS.comment),
 });
 
-const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+/** A session lasts at most 8 hours (the table's limit), and may end after midnight (the box). */
+export const SESSION_INTERVAL: LocalIntervalRules = { maxMinutes: 8 * 60, tooLong: "mentoring.errors.sessionTooLong" };
 export const sessionSchema = z
   .object({
     intent: z.literal("session"),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.invalid"),
-    time: z.string().regex(HHMM, "errors.invalid"),
-    endTime: z.string().regex(HHMM, "errors.invalid"),
+    ...localIntervalShape,
     modality: z.enum(MODALITIES, { errorMap: () => ({ message: "errors.choice" }) }),
   })
-  .superRefine((v, ctx) => {
-    if (HHMM.test(v.time) && HHMM.test(v.endTime) && v.endTime <= v.time) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["endTime"], message: "mentoring.errors.endBeforeStart" });
-    }
-  });
+  .superRefine((v, ctx) => refineLocalInterval(v, ctx, SESSION_INTERVAL));
 /** Moving a planned session: the same fields and checks as scheduling one. */
 export const rescheduleSchema = z
   .object({
     intent: z.literal("reschedule"),
     sessionId: uuid,
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.invalid"),
-    time: z.string().regex(HHMM, "errors.invalid"),
-    endTime: z.string().regex(HHMM, "errors.invalid"),
+    ...localIntervalShape,
   })
-  .superRefine((v, ctx) => {
-    if (HHMM.test(v.time) && HHMM.test(v.endTime) && v.endTime <= v.time) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["endTime"], message: "mentoring.errors.endBeforeStart" });
-    }
-  });
+  .superRefine((v, ctx) => refineLocalInterval(v, ctx, SESSION_INTERVAL));
 export const cancelSessionSchema = z.object({
   intent: z.literal("cancelSession"),
   sessionId: uuid,

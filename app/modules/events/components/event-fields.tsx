@@ -1,19 +1,71 @@
 // The fields of an event, shared by the organisers' create and edit forms so both post the
 // one contract (`eventFormSchema`) with the same names. The route keeps its surroundings:
-// the form element, its intent, the submit button. Plain inputs: nothing needs JavaScript.
+// the form element (conform's `useEventForm`), its intent, the submit button. The fields are
+// the shared accessible ones (label, hint and error tied to each input); the server is the
+// one that validates, so nothing needs JavaScript.
+import { useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
+import { Checkbox, CheckboxGroup, SelectField, TextField } from "~/components/form";
 import { RichTextField } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
 import { AUDIENCES, EVENT_KINDS, EVENT_LANGUAGES, MAX_SPEAKERS, type SpeakerFormRow } from "../schemas";
 
 type Errors = Record<string, string[] | undefined>;
-type TextName = "title" | "date" | "start" | "end" | "capacity" | "cpdHours" | "cpdBody" | "cpdCategory";
-type FieldName = TextName | "endsNextDay" | "kind" | "seriesId" | "audience" | "language" | "region" | "description" | "descriptionJson";
 
-/** What the fields start from: the stored event, or what the organiser typed before a refusal. */
-export type EventFieldValues = Partial<Record<FieldName, string>> & {
+/** The form's values as posted (every field a string, the topics and speaker columns lists). */
+export type EventFormValues = {
+  title: string;
+  kind: string;
+  seriesId: string;
+  date: string;
+  start: string;
+  end: string;
+  endsNextDay: boolean;
+  audience: string;
+  spaceId: string;
+  capacity: string;
+  language: string;
+  region: string;
+  topics: string[];
+  description: string;
+  descriptionJson: string;
+  cpdHours: string;
+  cpdBody: string;
+  cpdCategory: string;
+  speakerName: string[];
+  speakerAffiliation: string[];
+  speakerEmail: string[];
+};
+
+/** What the edit form starts from: the stored event (strings, the box "on" or ""). */
+export type EventFieldValues = Partial<
+  Record<Exclude<keyof EventFormValues, "endsNextDay" | "topics" | "speakerName" | "speakerAffiliation" | "speakerEmail">, string>
+> & {
+  endsNextDay?: string;
   topics?: readonly string[];
   speakers?: readonly SpeakerFormRow[];
 };
+
+/**
+ * The organisers' event form: `id` prefixes every field's id (`<id>-title`, `<id>-title-error`),
+ * `lastResult` is the action's refusal (what was typed and the messages), `values` the stored event.
+ */
+export function useEventForm(id: string, lastResult: SubmissionResult<string[]> | null | undefined, values?: EventFieldValues) {
+  return useForm<EventFormValues>({
+    id,
+    lastResult,
+    shouldValidate: "onSubmit",
+    defaultValue: values
+      ? {
+          ...values,
+          endsNextDay: values.endsNextDay === "on",
+          topics: [...(values.topics ?? [])],
+          speakerName: values.speakers?.map((r) => r.name),
+          speakerAffiliation: values.speakers?.map((r) => r.affiliation),
+          speakerEmail: values.speakers?.map((r) => r.email),
+        }
+      : undefined,
+  });
+}
 
 /** Empty speaker rows offered after the filled ones (more appear after saving: no JavaScript needed). */
 const EMPTY_SPEAKER_ROWS = 2;
@@ -25,20 +77,18 @@ interface Coded {
 }
 
 export interface EventFieldsProps {
-  /** Prefix of every id (`<prefix>-title`, `<prefix>-title-error`), distinct per form. */
-  idPrefix: string;
-  errors: Errors;
+  form: FormMetadata<EventFormValues>;
+  fields: ReturnType<typeof useEventForm>[1];
   series: readonly { id: string; title: string }[];
   topics: readonly Coded[];
   regions: readonly Coded[];
-  /** Absent: an empty form (the browser's first options). */
-  values?: EventFieldValues;
   /** The event's space: only an event already in a space keeps the "space" audience (sent back hidden). */
   spaceId?: string;
   /** The rich-text description (edit form only for now). */
   withDescription?: boolean;
 }
 
+/** A field's message for markup that is not one of the shared fields (the series form, speaker rows). */
 export function FieldError({ id, messages }: { id: string; messages?: string[] }) {
   const { tx } = useI18n();
   return messages?.length ? (
@@ -48,139 +98,73 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] }
   ) : null;
 }
 
-export function EventFields({ idPrefix, errors, series, topics, regions, values, spaceId, withDescription = false }: EventFieldsProps) {
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
+const asText = (field: FieldMetadata<string>) => (typeof field.initialValue === "string" ? field.initialValue : "");
+
+export function EventFields({ form, fields, series, topics, regions, spaceId, withDescription = false }: EventFieldsProps) {
   const { t, tx, label } = useI18n();
-  const id = (name: string) => `${idPrefix}-${name}`;
-  const value = (name: FieldName) => (values ? (values[name] ?? "") : undefined);
-  const chosenTopics = values?.topics ?? [];
-  const described = (name: string) => (errors[name] ? id(`${name}-error`) : undefined);
-  const text = (name: TextName, labelKey: string, type = "text", extra: Record<string, string | boolean> = {}) => (
-    <div className={errors[name] ? "field field--invalid" : "field"}>
-      <label className="field__label" htmlFor={id(name)}>
-        {tx(labelKey)}
-      </label>
-      <input
-        id={id(name)}
-        name={name}
-        type={type}
-        className="input"
-        defaultValue={value(name)}
-        {...extra}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={described(name)}
-      />
-      <FieldError id={id(`${name}-error`)} messages={errors[name]} />
-    </div>
-  );
+  const names = asList(fields.speakerName.initialValue);
+  const affiliations = asList(fields.speakerAffiliation.initialValue);
+  const emails = asList(fields.speakerEmail.initialValue);
+  const speakers = names.map((name, i) => ({ name, affiliation: affiliations[i] ?? "", email: emails[i] ?? "" }));
   return (
     <>
-      {text("title", "events.manage.fields.title", "text", { required: true })}
-      <div className="field">
-        <label className="field__label" htmlFor={id("kind")}>
-          {t("events.manage.fields.kind")}
-        </label>
-        <select id={id("kind")} name="kind" className="select" defaultValue={value("kind")}>
-          {EVENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {tx(`events.kinds.${k}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={id("seriesId")}>
-          {t("events.manage.fields.series")}
-        </label>
-        <select id={id("seriesId")} name="seriesId" className="select" defaultValue={value("seriesId")}>
-          <option value="">{t("events.manage.fields.noSeries")}</option>
-          {series.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.title}
-            </option>
-          ))}
-        </select>
-      </div>
-      {text("date", "events.manage.fields.date", "date", { required: true })}
-      {text("start", "events.manage.fields.start", "time", { required: true })}
-      {text("end", "events.manage.fields.end", "time", { required: true })}
-      <div className="field">
-        <label className="checkbox">
-          <input type="checkbox" id={id("endsNextDay")} name="endsNextDay" defaultChecked={value("endsNextDay") === "on"} />{" "}
-          {t("events.manage.fields.endsNextDay")}
-        </label>
-      </div>
-      <div className={errors.audience || errors.spaceId ? "field field--invalid" : "field"}>
-        <label className="field__label" htmlFor={id("audience")}>
-          {t("events.manage.fields.audience")}
-        </label>
-        <select
-          id={id("audience")}
-          name="audience"
-          className="select"
-          defaultValue={value("audience")}
-          aria-describedby={described("audience")}
-        >
-          {AUDIENCES.filter((a) => a !== "space" || spaceId).map((a) => (
-            <option key={a} value={a}>
-              {tx(`events.audiences.${a}`)}
-            </option>
-          ))}
-        </select>
-        {spaceId ? <input type="hidden" name="spaceId" value={spaceId} /> : null}
-        <FieldError id={id("audience-error")} messages={[...(errors.audience ?? []), ...(errors.spaceId ?? [])]} />
-      </div>
-      {text("capacity", "events.manage.fields.capacity", "number", { min: "1", inputMode: "numeric" })}
-      <div className="field">
-        <label className="field__label" htmlFor={id("language")}>
-          {t("events.manage.fields.language")}
-        </label>
-        <select id={id("language")} name="language" className="select" defaultValue={value("language")}>
-          {EVENT_LANGUAGES.map((l) => (
-            <option key={l} value={l}>
-              {tx(`events.languages.${l}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={id("region")}>
-          {t("events.manage.fields.region")}
-        </label>
-        <select id={id("region")} name="region" className="select" defaultValue={value("region")}>
-          <option value="">{t("events.list.any")}</option>
-          {regions.map((r) => (
-            <option key={r.code} value={r.code}>
-              {label(r)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <fieldset className="stack stack--s">
-        <legend className="field__label">{t("events.manage.fields.topics")}</legend>
-        <div className="cluster">
-          {topics.map((o) => (
-            <label key={o.code} className="checkbox">
-              <input type="checkbox" name="topics" value={o.code} defaultChecked={chosenTopics.includes(o.code)} /> {label(o)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <SpeakerRows idPrefix={idPrefix} errors={errors} rows={values?.speakers ?? []} />
+      <TextField field={fields.title} label={t("events.manage.fields.title")} required />
+      <SelectField
+        field={fields.kind}
+        label={t("events.manage.fields.kind")}
+        options={EVENT_KINDS.map((k) => ({ value: k, label: tx(`events.kinds.${k}`) }))}
+      />
+      <SelectField
+        field={fields.seriesId}
+        label={t("events.manage.fields.series")}
+        placeholder={t("events.manage.fields.noSeries")}
+        options={series.map((s) => ({ value: s.id, label: s.title }))}
+      />
+      <TextField field={fields.date} type="date" label={t("events.manage.fields.date")} required />
+      <TextField field={fields.start} type="time" label={t("events.manage.fields.start")} required />
+      <TextField field={fields.end} type="time" label={t("events.manage.fields.end")} required />
+      <Checkbox field={fields.endsNextDay} label={t("events.manage.fields.endsNextDay")} />
+      {/* A missing space is told on the audience (parseEventForm puts it there). */}
+      <SelectField
+        field={fields.audience}
+        label={t("events.manage.fields.audience")}
+        options={AUDIENCES.filter((a) => a !== "space" || spaceId).map((a) => ({ value: a, label: tx(`events.audiences.${a}`) }))}
+      />
+      {spaceId ? <input type="hidden" name="spaceId" value={spaceId} form={form.id} /> : null}
+      <TextField field={fields.capacity} type="number" label={t("events.manage.fields.capacity")} min="1" inputMode="numeric" />
+      <SelectField
+        field={fields.language}
+        label={t("events.manage.fields.language")}
+        options={EVENT_LANGUAGES.map((l) => ({ value: l, label: tx(`events.languages.${l}`) }))}
+      />
+      <SelectField
+        field={fields.region}
+        label={t("events.manage.fields.region")}
+        placeholder={t("events.list.any")}
+        options={regions.map((r) => ({ value: r.code, label: label(r) }))}
+      />
+      <CheckboxGroup
+        field={fields.topics}
+        legend={t("events.manage.fields.topics")}
+        options={topics.map((o) => ({ value: o.code, label: label(o) }))}
+      />
+      <SpeakerRows idPrefix={form.id} errors={form.allErrors} rows={speakers} />
       {withDescription ? (
         <RichTextField
-          id={id("description")}
+          id={fields.description.id}
           name="description"
           jsonName="descriptionJson"
           label={t("events.manage.fields.description")}
-          errors={errors.description}
-          defaultText={value("description")}
-          defaultJson={value("descriptionJson")}
+          errors={fields.description.errors}
+          defaultText={asText(fields.description)}
+          defaultJson={asText(fields.descriptionJson)}
           rows={6}
         />
       ) : null}
-      {text("cpdHours", "events.manage.fields.cpdHours", "number", { step: "0.25", min: "0" })}
-      {text("cpdBody", "events.manage.fields.cpdBody")}
-      {text("cpdCategory", "events.manage.fields.cpdCategory")}
+      <TextField field={fields.cpdHours} type="number" label={t("events.manage.fields.cpdHours")} step="0.25" min="0" />
+      <TextField field={fields.cpdBody} label={t("events.manage.fields.cpdBody")} />
+      <TextField field={fields.cpdCategory} label={t("events.manage.fields.cpdCategory")} />
     </>
   );
 }
@@ -188,7 +172,8 @@ export function EventFields({ idPrefix, errors, series, topics, regions, values,
 /**
  * The speakers: one group of fields per speaker, in order, and empty rows to add more.
  * The three inputs of every row are always sent, so the server lines them up by
- * position; an empty row is no speaker. The email links a member's account: that
+ * position (the same name on every row, which conform's one-name fields do not model:
+ * this markup stays here, with the shared field's classes and aria wiring); an empty row is no speaker. The email links a member's account: that
  * person hosts the live room (moderator, marks questions answered).
  */
 function SpeakerRows({ idPrefix, errors, rows }: { idPrefix: string; errors: Errors; rows: readonly SpeakerFormRow[] }) {
