@@ -22,6 +22,7 @@ import { formatDate, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import { localInterval, type LocalInterval } from "~/utils/local-time";
 import type { Mailer } from "~/utils/mail.server";
+import { dbErrorFacts, SQLSTATE } from "~/utils/outcome";
 import { sessionInvitation } from "./ics.server";
 import { rankMentors, type MentorCandidate, type Suggestion } from "./matching";
 import {
@@ -50,13 +51,19 @@ export interface Services {
   realtime?: Pick<RealtimeBridge, "emitToUsers">;
 }
 
-/** mentoring_* exceptions raised by the database's own checks → the message key shown to the person. */
+/**
+ * mentoring_* tokens raised by the database's own checks → the message key shown to the
+ * person. Read from the error's stable facts (the raised token, the constraint, the
+ * SQLSTATE), never from its wording.
+ */
 function databaseRefusal(error: unknown): Outcome<never> | null {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = /\bmentoring_([a-z_]+)/.exec(message)?.[1];
-  if (code) return refused(code === "request_not_found" ? 404 : code === "coordinator_only" ? 403 : 409, `mentoring.errors.db.${code}`);
-  if (/mentoring_requests_open_idx|duplicate key/.test(message)) return refused(409, "mentoring.errors.db.request_open");
-  if (/row-level security|permission denied/.test(message)) return refused(403, "mentoring.errors.forbidden");
+  const facts = dbErrorFacts(error);
+  if (!facts) return null;
+  const token = facts.token?.startsWith("mentoring_") ? facts.token.slice("mentoring_".length) : null;
+  if (token) return refused(token === "request_not_found" ? 404 : token === "coordinator_only" ? 403 : 409, `mentoring.errors.db.${token}`);
+  if (facts.constraint === "mentoring_requests_open_idx" || facts.code === SQLSTATE.uniqueViolation)
+    return refused(409, "mentoring.errors.db.request_open");
+  if (facts.code === SQLSTATE.insufficientPrivilege) return refused(403, "mentoring.errors.forbidden");
   return null;
 }
 async function guarded<T>(fn: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
