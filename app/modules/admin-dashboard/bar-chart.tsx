@@ -105,6 +105,12 @@ export function BarChart({
             axisClassName="bar-chart__axis"
             tickClassName="bar-chart__tick"
             tickLabelProps={{ className: "bar-chart__tick-label", fontSize: 13, textAnchor: "middle" }}
+            // visx's own tick label sets a style attribute, which the content security policy refuses.
+            tickComponent={({ formattedValue, x: tx, y: ty, className, textAnchor, dy }) => (
+              <text x={tx} y={ty} dy={dy ?? "0.71em"} className={className} textAnchor={textAnchor}>
+                {formattedValue}
+              </text>
+            )}
           />
         </Group>
       </svg>
