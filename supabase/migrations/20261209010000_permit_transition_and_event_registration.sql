@@ -33,6 +33,7 @@ begin
 end
 $$;
 revoke execute on function public.backfill_transition_permits(date) from public;
+grant execute on function public.backfill_transition_permits(date) to service_role;
 
 -- A real expiry recorded by a verification replaces the provisional date.
 create function public.member_permits_clear_provisional() returns trigger

@@ -25,7 +25,11 @@ afterAll(async () => {
 const FIGURES = 8;
 
 async function openAs(email: string, lang: "fr" | "en", options: { js: boolean; width: number }) {
-  const context = await browser.newContext({ javaScriptEnabled: options.js, viewport: { width: options.width, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    javaScriptEnabled: options.js,
+    viewport: { width: options.width, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems = watchConsole(page);
   await signInWithForm(page, app.url, email);

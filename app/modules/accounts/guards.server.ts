@@ -40,7 +40,13 @@ function refuseLapsedWrites(request: Request, context: AppLoadContext, viewer: V
   if (slot) slot.value = inlineMessagesFor(viewer.locale, pathname);
   const shell: LapsedRefusal["shell"] = {
     locale: viewer.locale,
-    viewer: { id: viewer.id, displayName: viewer.displayName, verified: viewer.verified, roles: viewer.roles, permit: viewer.permit ?? null },
+    viewer: {
+      id: viewer.id,
+      displayName: viewer.displayName,
+      verified: viewer.verified,
+      roles: viewer.roles,
+      permit: viewer.permit ?? null,
+    },
     badges: null,
     devMailbox: false,
   };

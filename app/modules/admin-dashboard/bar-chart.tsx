@@ -51,7 +51,14 @@ export function BarChart({
           {series.map((s, i) => (
             <li key={s.label}>
               <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-                <rect className={`bar-chart__bar bar-chart__bar--${i}`} x="0" y="0" width="16" height="16" fill={i ? `url(#${hatchId})` : undefined} />
+                <rect
+                  className={`bar-chart__bar bar-chart__bar--${i}`}
+                  x="0"
+                  y="0"
+                  width="16"
+                  height="16"
+                  fill={i ? `url(#${hatchId})` : undefined}
+                />
               </svg>
               {s.label}
             </li>

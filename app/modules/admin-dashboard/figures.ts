@@ -19,12 +19,7 @@ export type FigureName = (typeof FIGURE_NAMES)[number];
 export const isFigureName = (value: unknown): value is FigureName => FIGURE_NAMES.includes(value as FigureName);
 
 /** What a row or column is called: a message key, a reference code, a month, or stored text. */
-export type Label =
-  | { key: string }
-  | { region: string }
-  | { discipline: string }
-  | { month: string }
-  | { text: string; date?: string };
+export type Label = { key: string } | { region: string } | { discipline: string } | { month: string } | { text: string; date?: string };
 
 export interface Figure {
   name: FigureName;
