@@ -143,9 +143,9 @@ describe("admin dashboard figures", () => {
       const flag = (created: string, resolved: string | null) => ({
         post_id: post.id,
         reporter_id: mentor.id,
-        reason: "inappropriate",
+        reason: "inappropriate" as const,
         created_at: new Date(created),
-        status: resolved ? "actioned" : "open",
+        status: resolved ? ("actioned" as const) : ("open" as const),
         resolved_at: resolved ? new Date(resolved) : null,
         resolved_by: resolved ? admin.id : null,
       });
@@ -171,9 +171,9 @@ describe("admin dashboard figures", () => {
 
   it("counts library items overdue and due soon, current published versions only", async () => {
     const before = await libraryFigure(t.db, admin, NOW);
-    const tool = (review: string, status = "published") => ({
+    const tool = (review: string, status: "published" | "draft" = "published") => ({
       title: `Outil à réviser ${review}`,
-      kind: "guide",
+      kind: "guide" as const,
       url: "https://example.org/outil",
       status,
       summary_fr: "Résumé de démonstration assez long.",
