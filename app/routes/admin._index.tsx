@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMembersForAdmin } from "~/modules/accounts/accounts.server";
-import { readDashboard } from "~/modules/admin-dashboard/dashboard.server";
-import { FigureSection } from "~/modules/admin-dashboard/figure-section";
+import { readDashboard } from "~/modules/admin-dashboard/admin-dashboard.server";
+import { FigureSection } from "~/modules/admin-dashboard/components/figure-section";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { useI18n } from "~/utils/i18n";

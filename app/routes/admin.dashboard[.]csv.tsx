@@ -3,8 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { torontoToday } from "~/modules/accounts/accounts.server";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
-import { readFigure } from "~/modules/admin-dashboard/dashboard.server";
-import { figureCsvRows, isFigureName } from "~/modules/admin-dashboard/figures";
+import { figureCsvRows, isFigureName, readFigure } from "~/modules/admin-dashboard/admin-dashboard.server";
 import { csvResponse, spreadsheetCsv } from "~/utils/csv.server";
 import { translate } from "~/utils/i18n.server";
 import { getLocale } from "~/utils/locale.server";

@@ -74,6 +74,7 @@ describe("admin dashboard", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: "/tmp/admin-dashboard-fr-390.png", fullPage: true });
+    await page.locator('section[data-figure="moderation"]').screenshot({ path: "/tmp/admin-dashboard-fr-390-moderation.png" });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -87,6 +88,7 @@ describe("admin dashboard", () => {
     });
     await expectAccessible(page, "admin dashboard (en)");
     await page.screenshot({ path: "/tmp/admin-dashboard-en-1280.png", fullPage: true });
+    await page.locator(".dashboard-grid").screenshot({ path: "/tmp/admin-dashboard-en-1280-grid.png" });
 
     const section = page.locator('section[data-figure="members-region"]');
     const [download] = await Promise.all([page.waitForEvent("download"), section.locator('a[href$="figure=members-region"]').click()]);

@@ -15,8 +15,8 @@ import {
   readDashboard,
   readFigure,
   webinarsFigure,
-} from "~/modules/admin-dashboard/dashboard.server";
-import { figureCsvRows, FIGURE_NAMES, type Figure } from "~/modules/admin-dashboard/figures";
+} from "~/modules/admin-dashboard/admin-dashboard.server";
+import { figureCsvRows, FIGURE_NAMES, type Figure } from "~/modules/admin-dashboard/admin-dashboard.server";
 import { spreadsheetCsv } from "~/utils/csv.server";
 import { translate } from "~/utils/i18n.server";
 import type { Tx } from "~/utils/db.server";

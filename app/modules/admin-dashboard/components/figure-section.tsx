@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import { useI18n } from "~/utils/i18n";
 import { BarChart } from "./bar-chart";
-import { labelText, type Figure } from "./figures";
+import { labelText, type Figure } from "../figures";
 
 export function FigureSection({ figure }: { figure: Figure }) {
   const { locale, tx } = useI18n();

@@ -3,13 +3,14 @@
 // re-verification queue come from their modules' own functions rather than a second copy
 // of their queries. Months and days are Montréal's (America/Toronto), like the jobs.
 import { sql } from "kysely";
-import { listReverification } from "~/modules/accounts/permits.server";
-import type { Viewer } from "~/modules/accounts/accounts.server";
+import { listReverification, type Viewer } from "~/modules/accounts/accounts.server";
 import { REGIONS, DISCIPLINES } from "~/modules/accounts/reference";
 import { coordinationOverview } from "~/modules/mentoring/mentoring.server";
 import { todayInQuebec } from "~/modules/tools/tools.server";
 import type { Database, Tx } from "~/utils/db.server";
 import type { Figure, FigureName } from "./figures";
+
+export { FIGURE_NAMES, figureCsvRows, isFigureName, type Figure, type FigureName } from "./figures";
 
 /** How many months the membership figures go back, this month included. */
 export const MEMBER_MONTHS = 12;
