@@ -15,7 +15,7 @@ export interface BarSeries {
   values: number[];
 }
 
-const WIDTH = 420;
+const WIDTH = 340;
 const MARGIN = { top: 8, right: 48, bottom: 36, left: 4 };
 const LABEL_HEIGHT = 20;
 const BAR_HEIGHT = 14;
