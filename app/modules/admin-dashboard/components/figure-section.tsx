@@ -5,6 +5,9 @@ import { useI18n } from "~/utils/i18n";
 import { BarChart } from "./bar-chart";
 import { labelText, type Figure } from "../figures";
 
+/** Characters of a row's name the chart has room for (the viewBox is 340 units wide, 13-unit text). */
+const CHART_LABEL_MAX = 40;
+
 export function FigureSection({ figure }: { figure: Figure }) {
   const { locale, tx } = useI18n();
   const number = useMemo(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }), [locale]);
@@ -13,6 +16,8 @@ export function FigureSection({ figure }: { figure: Figure }) {
   const titleId = `figure-${figure.name}`;
   const title = tx(`${base}.title`);
   const rows = figure.rows.map((r) => label(r.label));
+  // A long event title would run past the chart's edge: shortened there, whole in the table.
+  const chartRows = rows.map((r) => (r.length > CHART_LABEL_MAX ? `${r.slice(0, CHART_LABEL_MAX - 1).trimEnd()}…` : r));
   const series = figure.chart.map((c) => ({
     label: label(figure.columns[c]!),
     values: figure.rows.map((r) => r.values[c] ?? 0),
@@ -25,7 +30,7 @@ export function FigureSection({ figure }: { figure: Figure }) {
       <p>{tx(`${base}.lead`)}</p>
       {figure.rows.length ? (
         <>
-          <BarChart title={tx(`${base}.chart`)} rows={rows} series={series} format={(n) => number.format(n)} />
+          <BarChart title={tx(`${base}.chart`)} rows={chartRows} series={series} format={(n) => number.format(n)} />
           <div className="table-wrap" role="region" aria-labelledby={`${titleId}-caption`} tabIndex={0}>
             <table className="table">
               <caption id={`${titleId}-caption`}>{tx(`${base}.caption`)}</caption>
