@@ -13,9 +13,9 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { SiteFooter, SiteHeader } from "~/components/layout";
+import { ShellFallbackContext, SiteFooter, SiteHeader } from "~/components/layout";
 import { PermitBanner } from "~/modules/accounts/components/permit-banner";
-import { getOptionalViewer } from "~/modules/accounts/guards.server";
+import { getOptionalViewer, type LapsedRefusal } from "~/modules/accounts/guards.server";
 import { getHeaderBadges } from "~/modules/chat/chat.server";
 import {
   DEFAULT_LOCALE,
@@ -135,9 +135,9 @@ export default function App() {
   );
 }
 
-function Shell({ children }: { children: React.ReactNode }) {
+function Shell({ children, fallback }: { children: React.ReactNode; fallback?: LapsedRefusal["shell"] }) {
   const { t } = useI18n();
-  const root = useRouteLoaderData<typeof loader>("root");
+  const root = useRouteLoaderData<typeof loader>("root") ?? fallback;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -166,12 +166,20 @@ export function ErrorBoundary() {
   // A lapsed permit's refusal says why and links to the renewal.
   const lapsed = Boolean(refusal && typeof refusal === "object" && "code" in refusal && refusal.code === "permit_lapsed");
   const key = status === 404 ? "notFound" : lapsed ? "permitLapsed" : status === 403 ? "forbidden" : "generic";
+  // Her refusal carries what the header needs: the page keeps the site around it.
+  const shell = lapsed ? (refusal as LapsedRefusal).shell : undefined;
   return (
     <Document locale={locale} messages={messages} title={formatMessage(messages, locale, `errorPage.${key}.title`)}>
       {data ? (
         <Shell>
           <ErrorContent errorKey={key} />
         </Shell>
+      ) : shell ? (
+        <ShellFallbackContext.Provider value={shell}>
+          <Shell fallback={shell}>
+            <ErrorContent errorKey={key} />
+          </Shell>
+        </ShellFallbackContext.Provider>
       ) : (
         <main id="main" className="site-main" tabIndex={-1}>
           <ErrorContent errorKey={key} />

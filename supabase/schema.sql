@@ -886,6 +886,7 @@ create table public.member_permits (
   reminded_30_for date,
   reminded_7_for date,
   updated_at timestamp with time zone default now() not null,
+  provisional boolean default false not null,
   constraint member_permits_pkey PRIMARY KEY (user_id),
   constraint member_permits_check CHECK (((renewal_expires_on IS NULL) OR (renewal_expires_on > expires_on))),
   constraint member_permits_renewal_pair CHECK (((renewal_expires_on IS NULL) = (renewal_submitted_at IS NULL))),
@@ -1938,6 +1939,27 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.backfill_transition_permits(today date)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  n integer;
+begin
+  insert into public.member_permits (user_id, expires_on, provisional)
+  select p.id, public.transition_permit_due(today), true
+    from public.profiles p
+   where p.verification_status = 'verified'
+     and not exists (select 1 from public.member_permits m where m.user_id = p.id)
+     and coalesce((select v.method from public.verifications v
+                    where v.user_id = p.id and v.decision = 'verified'
+                    order by v.created_at desc, v.id desc limit 1), 'admin_review') <> 'sponsor';
+  get diagnostics n = row_count;
+  return n;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.can_join_event_live(target uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -2553,6 +2575,8 @@ declare
   next_status text;
 begin
   if me is null then raise exception 'event_sign_in_required' using errcode = 'P0001'; end if;
+  -- A lapsed permit is read-only (decision 028): registering is a write like posting.
+  if public.permit_lapsed() then raise exception 'event_permit_lapsed' using errcode = 'P0001'; end if;
   select * into ev from public.events e where e.id = target for update;
   if not found or not public.can_see_event(target) then raise exception 'event_not_found' using errcode = 'P0001'; end if;
   if ev.status = 'cancelled' then raise exception 'event_cancelled' using errcode = 'P0001'; end if;
@@ -3586,6 +3610,17 @@ AS $function$
     and (member = (select auth.uid()) or public.can_manage_conversation(conv))
 $function$;
 
+CREATE OR REPLACE FUNCTION public.member_permits_clear_provisional()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if new.expires_on is distinct from old.expires_on then new.provisional := false; end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.mentor_load(mentor uuid)
  RETURNS integer
  LANGUAGE sql
@@ -4215,6 +4250,13 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.transition_permit_due(today date)
+ RETURNS date
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select make_date(extract(year from ((today + 60) - interval '3 months'))::int + 1, 3, 31) $function$;
+
 CREATE OR REPLACE FUNCTION public.verify_attestation(lookup_code text)
  RETURNS TABLE(kind text, member_name text, title text, hours numeric, issued_at timestamp with time zone)
  LANGUAGE sql
@@ -4283,6 +4325,8 @@ CREATE TRIGGER identifier_overrides_audit AFTER INSERT ON public.identifier_over
 CREATE TRIGGER identifier_overrides_before_insert BEFORE INSERT ON public.identifier_overrides FOR EACH ROW EXECUTE FUNCTION identifier_overrides_before_insert();
 
 CREATE TRIGGER member_permits_audit_renewal AFTER UPDATE ON public.member_permits FOR EACH ROW EXECUTE FUNCTION audit_permit_renewal();
+
+CREATE TRIGGER member_permits_clear_provisional BEFORE UPDATE ON public.member_permits FOR EACH ROW EXECUTE FUNCTION member_permits_clear_provisional();
 
 CREATE TRIGGER mentor_profiles_check BEFORE INSERT OR UPDATE ON public.mentor_profiles FOR EACH ROW EXECUTE FUNCTION mentor_profiles_check();
 

@@ -1,12 +1,12 @@
 import { Form, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
-import { useEffect } from "react";
+import { createContext, useContext, useEffect } from "react";
 import { UnreadBadge } from "~/modules/chat/components/unread-badge";
 import { startLive, useLive } from "~/modules/realtime/live";
 import { NotificationBell } from "~/modules/notifications/components/bell";
 import { useI18n } from "~/utils/i18n";
 import { useDisclosure } from "./disclosure";
 
-interface RootShape {
+export interface RootShape {
   locale: "fr-CA" | "en-CA";
   viewer: { id: string; displayName: string; verified: boolean; roles: string[] } | null;
   devMailbox: boolean;
@@ -14,8 +14,15 @@ interface RootShape {
   badges: { chats: number; notifications: number } | null;
 }
 
+/**
+ * What the header shows when the root loader did not run: an action's error page (the
+ * root is the boundary, and Remix runs no loader at or below it) may hand it over here.
+ */
+export const ShellFallbackContext = createContext<RootShape | null>(null);
+
 function useRoot(): RootShape | undefined {
-  return useRouteLoaderData("root") as RootShape | undefined;
+  const fallback = useContext(ShellFallbackContext);
+  return (useRouteLoaderData("root") as RootShape | undefined) ?? fallback ?? undefined;
 }
 
 /**

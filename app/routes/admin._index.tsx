@@ -1,6 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMembersForAdmin } from "~/modules/accounts/accounts.server";
+import { readDashboard } from "~/modules/admin-dashboard/admin-dashboard.server";
+import { FigureSection } from "~/modules/admin-dashboard/components/figure-section";
 import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { useI18n } from "~/utils/i18n";
@@ -13,12 +15,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);
   requireRole(viewer, "admin");
   const members = await listMembersForAdmin(context.db, viewer, {});
-  return json({ members });
+  const figures = await readDashboard(context.db, viewer);
+  return json({ members, figures });
 }
 
 export default function AdminHome() {
   const { t, tx, date, locale } = useI18n();
-  const { members } = useLoaderData<typeof loader>();
+  const { members, figures } = useLoaderData<typeof loader>();
   const options = useProfileOptions();
   const pending = members.filter((m) => m.verification_status === "unverified");
   const row = (m: (typeof members)[number]) => (
@@ -62,6 +65,15 @@ export default function AdminHome() {
           <Link to="/admin/reverification">{t("permit.admin.link")}</Link>
         </p>
       </header>
+      <section className="stack stack--l" aria-labelledby="dashboard-title">
+        <h2 id="dashboard-title">{t("admin.dashboard.title")}</h2>
+        <p>{t("admin.dashboard.lead")}</p>
+        <div className="dashboard-grid">
+          {figures.map((figure) => (
+            <FigureSection key={figure.name} figure={figure} />
+          ))}
+        </div>
+      </section>
       <section className="stack" aria-labelledby="pending-title">
         <h2 id="pending-title" className="section-title">
           {tx("admin.pending", { count: pending.length })}

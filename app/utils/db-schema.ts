@@ -577,6 +577,7 @@ export interface LoginLockNotices {
 export interface MemberPermits {
   expires_on: string;
   lapsed_at: Timestamp | null;
+  provisional: Generated<boolean>;
   reminded_30_for: string | null;
   reminded_7_for: string | null;
   renewal_expires_on: string | null;

@@ -2,7 +2,7 @@
 // English (desktop): a member's permit passed its expiry and the daily job (through the
 // server's own queue) marked it lapsed. She still reads a forum topic, with a banner saying
 // why she cannot post and how to renew; her reply is refused (403, the page says why) and
-// nothing is stored. She submits her renewed permit; an admin confirms it from the
+// nothing is stored; that page keeps the site header. She submits her renewed permit; an admin confirms it from the
 // re-verification queue; the banner is gone and her reply is published. Screenshots of
 // each state at 390 px and at desktop width go to /tmp.
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -141,6 +141,11 @@ async function walkThrough(email: string, lang: "fr" | "en") {
   await page.waitForLoadState("load");
   expect(await page.textContent("h1")).toBe(t.refused);
   expect(await page.locator('main a[href="/profile/permit"]').count()).toBeGreaterThan(0);
+  // The refusal keeps the whole site around it: the header, her account menu, the banner.
+  expect(await page.locator("header.site-header").count()).toBe(1);
+  expect(await page.locator(".account-menu").count()).toBe(1);
+  expect(await page.locator('[data-testid="permit-banner"] h2').textContent()).toBe(t.banner);
+  expect(await page.getAttribute("html", "lang")).toBe(lang === "fr" ? "fr-CA" : "en-CA");
   await shoot(page, `${lang}-2-post-refused`);
   expect((await postsBy(memberId)).length).toBe(before);
 

@@ -4,6 +4,7 @@ import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "~/utils/db-schema";
 import { getViewer, hasRole, type Viewer } from "./accounts.server";
 import { isConsentExempt } from "./consent";
+import { inlineMessagesFor } from "~/utils/i18n.server";
 
 // The root loader and the page's loader of one GET both need the viewer: it is read
 // once. The key is the claims object, which the per-request auth (server/http.ts,
@@ -15,7 +16,7 @@ const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const viewer = await readViewer(request, context);
   if (viewer?.staleNotices?.length) requireConsent(request);
-  if (viewer?.permit?.lapsed) refuseLapsedWrites(request, viewer.locale);
+  if (viewer?.permit?.lapsed) refuseLapsedWrites(request, context, viewer);
   return viewer;
 }
 
@@ -27,11 +28,41 @@ const POSTING_SECTIONS = /^\/(forums|cases|chat|events)(\/|$)/;
  * confirms her renewal: her writes in the posting sections answer 403 here, with the
  * banner saying why, and the database refuses them anyway (restrictive policies).
  */
-function refuseLapsedWrites(request: Request, locale: Viewer["locale"]) {
+function refuseLapsedWrites(request: Request, context: AppLoadContext, viewer: Viewer) {
   if (request.method === "GET" || request.method === "HEAD") return;
-  if (!POSTING_SECTIONS.test(new URL(request.url).pathname)) return;
-  // The error page renders without the root's data: the refusal carries the member's language.
-  throw json({ code: "permit_lapsed", locale }, { status: 403, statusText: "Forbidden" });
+  const pathname = new URL(request.url).pathname;
+  if (!POSTING_SECTIONS.test(pathname)) return;
+  // An action's error page renders without the root loader's data (Remix runs no loader
+  // at or below the boundary that catches it, and the root is that boundary). So the
+  // refusal carries what the site header needs, and the page's messages are put inline
+  // as the root loader would: she gets the whole site around the explanation.
+  const slot = context.inlineMessages;
+  if (slot) slot.value = inlineMessagesFor(viewer.locale, pathname);
+  const shell: LapsedRefusal["shell"] = {
+    locale: viewer.locale,
+    viewer: {
+      id: viewer.id,
+      displayName: viewer.displayName,
+      verified: viewer.verified,
+      roles: viewer.roles,
+      permit: viewer.permit ?? null,
+    },
+    badges: null,
+    devMailbox: false,
+  };
+  throw json({ code: "permit_lapsed", locale: viewer.locale, shell } satisfies LapsedRefusal, { status: 403, statusText: "Forbidden" });
+}
+
+/** The lapsed-permit refusal: the member's language and what the site header shows. */
+export interface LapsedRefusal {
+  code: "permit_lapsed";
+  locale: Viewer["locale"];
+  shell: {
+    locale: Viewer["locale"];
+    viewer: { id: string; displayName: string; verified: boolean; roles: Viewer["roles"]; permit: Viewer["permit"] | null };
+    badges: null;
+    devMailbox: false;
+  };
 }
 
 async function readViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {

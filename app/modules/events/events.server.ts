@@ -47,6 +47,7 @@ function fromDatabase(error: unknown): Refused {
   const message = error instanceof Error ? error.message : String(error);
   const known = /(event_[a-z_]+|capacity_below_registrations)/.exec(message)?.[1];
   if (known === "event_not_found") return refused(404, "events.errors.notFound");
+  if (known === "event_permit_lapsed") return refused(403, "events.errors.permitLapsed");
   if (known === "capacity_below_registrations") return refused(400, undefined, { capacity: ["events.errors.capacityBelow"] });
   if (known)
     return refused(
