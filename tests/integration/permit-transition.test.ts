@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getViewer, listReverification, runPermitsDaily, verifyMember, type Viewer } from "~/modules/accounts/accounts.server";
-import { registerForEvent, REMINDER_JOB } from "~/modules/events/events.server";
+import { registerForEvent, REMINDER_JOB, unregisterFromEvent } from "~/modules/events/events.server";
 import { reminderJobSchema } from "~/modules/events/schemas";
 import { createJobQueue, type JobQueue } from "~/modules/jobs/queue.server";
 import type { Tx } from "~/utils/db.server";
@@ -137,5 +137,21 @@ describe("registering for an event with a lapsed permit", () => {
       tx.updateTable("member_permits").set({ lapsed_at: null, expires_on: "2027-01-01" }).where("user_id", "=", user.id).execute(),
     );
     expect(await registerForEvent(services, await viewerOf(user.claims), event.id)).toEqual({ ok: true, status: "registered" });
+
+    // Lapsed again while registered: she may still withdraw, which frees her seat.
+    await system((tx) =>
+      tx
+        .updateTable("member_permits")
+        .set({ lapsed_at: new Date("2027-01-02T05:00:00Z") })
+        .where("user_id", "=", user.id)
+        .execute(),
+    );
+    const lapsed = await viewerOf(user.claims);
+    expect(lapsed.permit?.lapsed).toBe(true);
+    expect(await unregisterFromEvent(services, lapsed, event.id)).toMatchObject({ ok: true });
+    const left = await system((tx) =>
+      tx.selectFrom("event_registrations").select("status").where("user_id", "=", user.id).where("event_id", "=", event.id).execute(),
+    );
+    expect(left.every((r) => r.status !== "registered")).toBe(true);
   });
 });

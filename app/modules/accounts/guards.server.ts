@@ -16,8 +16,24 @@ const viewersOfRequest = new WeakMap<object, Promise<Viewer | null>>();
 export async function getOptionalViewer(request: Request, context: AppLoadContext): Promise<Viewer | null> {
   const viewer = await readViewer(request, context);
   if (viewer?.staleNotices?.length) requireConsent(request);
-  if (viewer?.permit?.lapsed) refuseLapsedWrites(request, context, viewer);
+  if (viewer?.permit?.lapsed && !(await isWithdrawal(request))) refuseLapsedWrites(request, context, viewer);
   return viewer;
+}
+
+/**
+ * What a member whose permit lapsed may still post in the posting sections: withdrawing
+ * her registration from an event. It writes nothing of hers and frees her seat for the
+ * next person on the waiting list; refusing it would hold the seat until she renews.
+ */
+export async function isWithdrawal(request: Request): Promise<boolean> {
+  if (request.method !== "POST" || !/^\/events\/[^/]+\/?$/.test(new URL(request.url).pathname)) return false;
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return false;
+  try {
+    return (await request.clone().formData()).get("intent") === "unregister";
+  } catch {
+    return false; // a body that is not a form is not a withdrawal: the refusal stands
+  }
 }
 
 /** Where members post: forums, cases, chat, events. */
