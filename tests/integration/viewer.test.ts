@@ -2,11 +2,13 @@
 // permit, latest consent per notice aggregated by subqueries). This checks each field
 // it carries, that it is one statement, and that RLS still limits it to the person's
 // own rows (another member's roles, permit and consents never leak into her viewer).
+// The header's badges, also read on every page, are one statement too.
 // Runs on PGlite and on PostgreSQL.
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getViewer } from "~/modules/accounts/accounts.server";
 import { PRIVACY_VERSION } from "~/modules/accounts/consent";
+import { getHeaderBadges } from "~/modules/chat/conversations.server";
 import type { Database, Tx } from "~/utils/db.server";
 import { createTestDatabase, createUser, type TestDatabase } from "../setup/test-db";
 
@@ -77,5 +79,28 @@ describe("getViewer: one statement", () => {
     const me = await createUser(t.db, {});
     await system((tx) => tx.deleteFrom("profiles").where("id", "=", me.id).execute());
     expect(await getViewer(t.db, me.claims, NOW)).toBeNull();
+  });
+});
+
+describe("getHeaderBadges: one statement", () => {
+  it("counts the person's own unread notifications only, chat included or not", async () => {
+    const me = await createUser(t.db, { verified: true });
+    const other = await createUser(t.db, { verified: true });
+    await system((tx) =>
+      tx
+        .insertInto("notifications")
+        .values([
+          { user_id: me.id, kind: "forums.reply" },
+          { user_id: me.id, kind: "forums.mention" },
+          { user_id: me.id, kind: "forums.reply", read_at: new Date() },
+          { user_id: other.id, kind: "forums.reply" },
+        ])
+        .execute(),
+    );
+    const { db, statements } = counting(t.db);
+    expect(await getHeaderBadges(db, me.claims, { chat: true })).toEqual({ chats: 0, notifications: 2 });
+    expect(statements).toHaveLength(1);
+    expect(await getHeaderBadges(t.db, me.claims, { chat: false })).toEqual({ chats: 0, notifications: 2 });
+    expect(await getHeaderBadges(t.db, other.claims, { chat: true })).toEqual({ chats: 0, notifications: 1 });
   });
 });
