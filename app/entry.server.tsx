@@ -9,6 +9,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { isUnavailableError } from "./utils/db.server";
 import { InlineMessagesContext } from "./utils/inline-messages";
 import { NonceContext } from "./utils/nonce";
+import { PageHtmlContext } from "./utils/page-html";
 
 const ABORT_DELAY = 5_000;
 
@@ -57,7 +58,9 @@ export default function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <InlineMessagesContext.Provider value={loadContext.inlineMessages?.value ?? null}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+          <PageHtmlContext.Provider value={loadContext.pageHtml ?? null}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+          </PageHtmlContext.Provider>
         </InlineMessagesContext.Provider>
       </NonceContext.Provider>,
       {

@@ -1,10 +1,14 @@
 // The reliability run: two app processes behind a proxy on a PostgreSQL and a Redis
 // of the run's own (loopback, temporary), then
-//  1. a read mix at a fixed arrival rate (p50, p95, errors) and writes at a fixed
-//     rate (chat messages by plain form post: exactly one row per accepted post);
+//  1. a read mix at a fixed arrival rate (p50, p95, errors; anonymous pages, and a
+//     signed-in topic page and case list) and writes at a fixed rate, in turn a chat
+//     message, a forum reply and an event registration, each by plain form post:
+//     exactly one row per accepted post, none for a refusal;
 //  2. faults under that load: PostgreSQL stopped and started again, Redis stopped,
 //     kill -9 of one process;
 //  3. a soak at a modest mixed load (RSS, event-loop lag p99, database connections);
+//  4. 1 000 chat sockets through the proxy (100 rooms of 10), messages at a fixed rate:
+//     every acknowledged message stored once, delivered to the room's other members;
 // and writes the figures to docs/reliability.md, with the machine's load average.
 //   npm run reliability                       (10-minute soak, about 14 minutes in all)
 //   RELIABILITY_MINUTES=4 npm run reliability (short mode: shorter phases, about 4 minutes of load)
@@ -22,6 +26,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { sql } from "kysely";
+import { io, type Socket } from "socket.io-client";
+import { REALTIME_PATH } from "../app/modules/realtime/schemas";
 import { createPostgresDatabase } from "../app/utils/db.server";
 import { createGroup, createPeople, type Person } from "../tests/realtime/chat-people";
 import { spawnServer, type ServerProcess } from "../tests/realtime/chat-process-kit";
@@ -52,12 +59,20 @@ const SOAK_WRITES_PER_SECOND = Math.min(1, WRITES_PER_SECOND);
 /** Connections the run can hold: two app pools of 10, its own pool of 2 and the admin client counting them. */
 const CONNECTION_BOUND = 2 * 10 + 2 + 1;
 const APP_SECRET = "reliability-run-secret-of-at-least-thirty-two-chars";
+/** The chat phase: sockets, rooms of ten, messages per second for LOAD_SECONDS. */
+const CHAT_SOCKETS = Number(process.env.CHAT_SOCKETS ?? 1000);
+const CHAT_ROOM_SIZE = 10;
+const CHAT_RATE = Number(process.env.CHAT_RATE ?? (SHORT_MINUTES !== null ? "10" : "20"));
+type WriteKind = "chat" | "reply" | "registration";
+const WRITE_KINDS: WriteKind[] = ["chat", "reply", "registration"];
 
 interface Sample {
   at: number;
   ms: number;
   status: number | "timeout" | "error";
   retryAfter: string | null;
+  /** Writes: what was written and the key its row is found by (a chat client id, a reply's marker, person:event). */
+  kind?: WriteKind;
   clientId?: string;
 }
 type SoakRow = { minute: number; rssMb: number[]; lagP99Ms: number[]; dbConnections: number; load1: number };
@@ -105,6 +120,7 @@ if (RENDER_FROM) {
     "postgres-restart": "pgFault",
     "redis-down": "redisFault",
     "kill-9": "killFault",
+    "chat-sockets": "chatPhase",
     "soak-total": "soakSummary",
   };
   let last = "start-up";
@@ -116,7 +132,7 @@ if (RENDER_FROM) {
       loadAverages[last] = phaseLine[3].split(", ").map(Number);
       continue;
     }
-    const figures = /^(steady|postgres-restart|redis-down|kill-9|soak-total|soak) (\{.*\})$/.exec(line);
+    const figures = /^(steady|postgres-restart|redis-down|kill-9|chat-sockets|soak-total|soak) (\{.*\})$/.exec(line);
     if (!figures?.[1] || !figures[2]) continue;
     if (figures[1] === "soak") soak.push(JSON.parse(figures[2]) as SoakRow);
     else results[keys[figures[1]] ?? figures[1]] = JSON.parse(figures[2]);
@@ -149,6 +165,9 @@ async function startApp(seed: boolean) {
       APP_SECRET,
       PUBLIC_URL: proxy.url,
       TRUST_PROXY: "loopback",
+      // The chat phase opens a thousand sockets from one address in a few seconds; the limit
+      // stays on (its store is Redis, shared), above what the run needs.
+      REALTIME_HANDSHAKES_PER_MINUTE: String(Math.max(600, CHAT_SOCKETS * 3)),
       // Warnings and errors (every 5xx's cause, every database outage) in the run's server logs.
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
@@ -165,49 +184,126 @@ try {
   const [writer] = await createPeople(db, [{}]);
   if (!writer) throw new Error("no person");
   const group = await createGroup(db, [writer], "Charge");
+  // Registrations go to the upcoming events open to verified members (the demo seeds one).
+  const eventIds = await db.asSystem("reliability: events open for registration", async (tx) =>
+    (
+      await sql<{ id: string }>`
+      select id from public.events
+       where status = 'scheduled' and registration_open and starts_at > now() + interval '1 day'
+         and audience in ('public', 'verified')
+       order by starts_at`.execute(tx)
+    ).rows.map((r) => r.id),
+  );
+  if (eventIds.length === 0) throw new Error("the demo seed has no upcoming event open for registration");
+  // Forum replies and event registrations come from a pool of members: a new member may post
+  // 3 forum messages per 5 minutes, and a registration is one row per person and event (past an
+  // event's capacity, a place on its waitlist: a row too).
+  const writeSeconds = (SOAK_MINUTES * 60 + 3 * 60) * Math.max(WRITES_PER_SECOND, SOAK_WRITES_PER_SECOND);
+  const members = await createPeople(
+    db,
+    Array.from({ length: Math.min(3000, Math.max(100, Math.ceil(writeSeconds / 3 / eventIds.length) + 50)) }, () => ({})),
+  );
+  const topicId = await db.withUser(writer.claims, async (tx) => {
+    const { rows } = await sql<{ id: number }>`
+      select t.id from public.forum_topics t
+       where t.deleted_at is null and t.locked_at is null and public.forum_can_reply(t.id) order by t.id limit 1`.execute(tx);
+    return rows[0]?.id;
+  });
+  if (!topicId) throw new Error("the demo seed has no topic a verified member may reply to");
 
   const samples = { read: [] as Sample[], write: [] as Sample[] };
-  const reads = ["/", "/forums", "/forums/latest", "/search?q=naloxone", "/tools", "/about"];
+  // Anonymous pages, and two signed-in ones: a topic page and the case list.
+  const reads: Array<{ path: string; cookie?: string }> = [
+    { path: "/" },
+    { path: "/forums" },
+    { path: `/forums/t/${topicId}`, cookie: writer.cookie },
+    { path: "/forums/latest" },
+    { path: "/search?q=naloxone" },
+    { path: "/cases", cookie: writer.cookie },
+    { path: "/tools" },
+    { path: "/about" },
+  ];
   let readIndex = 0;
-  const request = async (kind: "read" | "write", person: Person, clientId: string | undefined) => {
+  let writeIndex = 0;
+  let replyIndex = 0;
+  let registrationIndex = 0;
+  // A reply's marker: letters only (the identifier guard would hold digits that look like a number).
+  const marker = () => Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
+  // One write in ten is deliberately invalid (a field out of its contract: the app answers 400): the
+  // check then proves a refusal stores nothing, in every phase, and not only under faults.
+  const nextWrite = (): { kind: WriteKind; clientId: string; person: Person; path: string; form: Record<string, string> } => {
+    const invalid = writeIndex % 10 === 9;
+    const kind = WRITE_KINDS[writeIndex++ % WRITE_KINDS.length] ?? "chat";
+    if (kind === "chat") {
+      const clientId = randomUUID();
+      const form = { intent: "send", clientId, body: invalid ? " " : `Charge ${clientId.slice(0, 8)}` };
+      return { kind, clientId, person: writer, path: `/chat/${group}`, form };
+    }
+    if (kind === "reply") {
+      const person = members[replyIndex++ % members.length] ?? writer;
+      const clientId = marker();
+      const form: Record<string, string> = { intent: "reply", body: `Réponse de charge ${clientId}` };
+      if (invalid) form.replyTo = "pas-un-numero";
+      return { kind, clientId, person, path: `/forums/t/${topicId}`, form };
+    }
+    // Each registration is a new pair (member, event): its row is new, or the post was refused.
+    const k = registrationIndex++;
+    const eventId = eventIds[k % eventIds.length] ?? "";
+    const person = members[Math.floor(k / eventIds.length) % members.length] ?? writer;
+    return {
+      kind,
+      clientId: `${person.id}:${eventId}`,
+      person,
+      path: `/events/${eventId}`,
+      form: { intent: invalid ? "inscrire" : "register" },
+    };
+  };
+  const request = async (url: string, init: RequestInit) => {
     // Our own timer, strongly held: it aborts the fetch and its body whatever the GC does.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException("request deadline", "TimeoutError")), REQUEST_TIMEOUT_MS);
     try {
-      const response =
-        kind === "read"
-          ? await fetch(`${proxy.url}${reads[readIndex++ % reads.length]}`, { redirect: "manual", signal: controller.signal })
-          : await fetch(`${proxy.url}/chat/${group}`, {
-              method: "POST",
-              redirect: "manual",
-              signal: controller.signal,
-              headers: { Cookie: person.cookie, Origin: proxy.url, "Content-Type": "application/x-www-form-urlencoded" },
-              body: new URLSearchParams({ intent: "send", clientId: clientId ?? "", body: `Charge ${clientId?.slice(0, 8)}` }),
-            });
+      const response = await fetch(url, { ...init, redirect: "manual", signal: controller.signal });
       await response.arrayBuffer();
       return response;
     } finally {
       clearTimeout(timer);
     }
   };
-  const send = async (kind: "read" | "write", person: Person): Promise<void> => {
+  const send = async (kind: "read" | "write"): Promise<void> => {
     const at = Date.now();
-    const clientId = kind === "write" ? randomUUID() : undefined;
+    let write: ReturnType<typeof nextWrite> | undefined;
+    let url: string;
+    let init: RequestInit;
+    if (kind === "read") {
+      const read = reads[readIndex++ % reads.length] ?? { path: "/" };
+      url = `${proxy.url}${read.path}`;
+      init = read.cookie ? { headers: { Cookie: read.cookie } } : {};
+    } else {
+      write = nextWrite();
+      url = `${proxy.url}${write.path}`;
+      init = {
+        method: "POST",
+        headers: { Cookie: write.person.cookie, Origin: proxy.url, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(write.form),
+      };
+    }
+    const tags = write ? { kind: write.kind, clientId: write.clientId } : {};
     try {
       // A second, outer deadline: even a fetch that ignored its abort cannot hold the phase.
-      const response = await within(request(kind, person, clientId), REQUEST_TIMEOUT_MS + 5_000, "request");
-      samples[kind].push({ at, ms: Date.now() - at, status: response.status, retryAfter: response.headers.get("retry-after"), clientId });
+      const response = await within(request(url, init), REQUEST_TIMEOUT_MS + 5_000, "request");
+      samples[kind].push({ at, ms: Date.now() - at, status: response.status, retryAfter: response.headers.get("retry-after"), ...tags });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.message.startsWith("timed out"));
-      samples[kind].push({ at, ms: Date.now() - at, status: timedOut ? "timeout" : "error", retryAfter: null, clientId });
+      samples[kind].push({ at, ms: Date.now() - at, status: timedOut ? "timeout" : "error", retryAfter: null, ...tags });
     }
   };
   /** Open-loop arrivals: a request every 1/rate s whether or not the previous ones answered. */
   const load = (seconds: number, readRate: number, writeRate: number) => {
     const pending: Promise<void>[] = [];
     const timers = [
-      setInterval(() => pending.push(send("read", writer)), 1000 / readRate),
-      setInterval(() => pending.push(send("write", writer)), 1000 / writeRate),
+      setInterval(() => pending.push(send("read")), 1000 / readRate),
+      setInterval(() => pending.push(send("write")), 1000 / writeRate),
     ];
     return new Promise<void>((resolve) =>
       setTimeout(() => {
@@ -226,33 +322,207 @@ try {
     const ok = list.filter((s) => typeof s.status === "number" && s.status < 400).map((s) => s.ms);
     return { n: list.length, p50: pct(ok, 50), p95: pct(ok, 95), statuses: Object.fromEntries(byStatus) };
   };
-  const stored = async () => {
+  /** Rows stored per key, for each kind of write. */
+  const stored = async () =>
+    within(
+      db.asSystem("reliability: rows written by the load", async (tx) => {
+        const counts: Record<WriteKind, Map<string, number>> = { chat: new Map(), reply: new Map(), registration: new Map() };
+        const add = (kind: WriteKind, key: string | null | undefined) => {
+          if (key) counts[kind].set(key, (counts[kind].get(key) ?? 0) + 1);
+        };
+        for (const r of await tx.selectFrom("messages").select("client_id").where("conversation_id", "=", group).execute())
+          add("chat", r.client_id);
+        for (const r of await tx.selectFrom("forum_posts").select("body_text").where("topic_id", "=", topicId).execute())
+          add("reply", /Réponse de charge ([a-z]{12})/.exec(r.body_text ?? "")?.[1]);
+        for (const r of await tx
+          .selectFrom("event_registrations")
+          .select(["user_id", "event_id"])
+          .where("event_id", "in", eventIds)
+          .where("status", "<>", "cancelled")
+          .execute())
+          add("registration", `${r.user_id}:${r.event_id}`);
+        return counts;
+      }),
+      60_000,
+      "counting stored rows",
+    );
+  /** Accepted: a redirect (the plain form's success) or a 2xx. Refused: any 4xx or 5xx. */
+  const accepted = (s: Sample) => typeof s.status === "number" && s.status < 400;
+  const writeCheck = async (list: Sample[]) => {
+    const counts = await stored();
+    const count = (s: Sample) => counts[s.kind ?? "chat"].get(s.clientId ?? "") ?? 0;
+    const check = (subset: Sample[]) => {
+      const ok = subset.filter(accepted);
+      return {
+        accepted: ok.length,
+        acceptedStoredOnce: ok.filter((s) => count(s) === 1).length,
+        refused: subset.filter((s) => typeof s.status === "number" && s.status >= 400).length,
+        // An answer of ours (4xx, 503) whose write was stored anyway: must be 0 but for a
+        // commit whose acknowledgement was lost in a database stop.
+        refusedStored: subset.filter((s) => typeof s.status === "number" && s.status >= 400 && count(s) > 0).length,
+        // The client gave up waiting (15 s): the server may well have stored it (a retry with the same id stores nothing new).
+        timedOut: subset.filter((s) => s.status === "timeout").length,
+        duplicates: subset.filter((s) => count(s) > 1).length,
+      };
+    };
+    return { ...check(list), byKind: Object.fromEntries(WRITE_KINDS.map((k) => [k, check(list.filter((s) => s.kind === k))])) };
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /**
+   * CHAT_SOCKETS members, each with a socket through the proxy (so spread over both processes,
+   * rooms crossing them through the Redis adapter), in rooms of CHAT_ROOM_SIZE; messages sent
+   * at CHAT_RATE per second for LOAD_SECONDS by random members. Checked: every acknowledged
+   * message stored once, none of the refused ones, and delivered to each other member.
+   */
+  async function chatPhase() {
+    const people = await createPeople(
+      db,
+      Array.from({ length: CHAT_SOCKETS }, () => ({})),
+    );
+    const rooms: Array<{ id: string; members: number[] }> = [];
+    for (let i = 0; i + CHAT_ROOM_SIZE <= people.length; i += CHAT_ROOM_SIZE) {
+      const members = Array.from({ length: CHAT_ROOM_SIZE }, (_, k) => i + k);
+      rooms.push({
+        id: await createGroup(
+          db,
+          members.map((m) => people[m]!),
+          `Salle ${rooms.length + 1}`,
+        ),
+        members,
+      });
+    }
+    const connectStarted = Date.now();
+    const sockets: Array<Socket | null> = [];
+    let connectFailures = 0;
+    // In batches, as people arrive over a few seconds rather than in one instant.
+    for (let i = 0; i < people.length; i += 50) {
+      const batch = await Promise.all(
+        people.slice(i, i + 50).map(
+          (person) =>
+            new Promise<Socket | null>((resolve) => {
+              const socket = io(proxy.url, {
+                path: REALTIME_PATH,
+                transports: ["websocket"],
+                reconnection: false,
+                forceNew: true,
+                timeout: REQUEST_TIMEOUT_MS,
+                extraHeaders: { origin: proxy.url, cookie: person.cookie },
+              });
+              socket.once("connect", () => resolve(socket));
+              socket.once("connect_error", () => {
+                connectFailures += 1;
+                socket.close();
+                resolve(null);
+              });
+            }),
+        ),
+      );
+      sockets.push(...batch);
+    }
+    const connectMs = Date.now() - connectStarted;
+    // Each socket is in its rooms once the server has answered its first summary.
+    const summaries = await Promise.all(
+      sockets.map((s) =>
+        s
+          ? s
+              .timeout(60_000)
+              .emitWithAck("chat:summary", {})
+              .then(
+                () => true,
+                () => false,
+              )
+          : false,
+      ),
+    );
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let delivered = 0;
+    sockets.forEach((socket) =>
+      socket?.on("chat:message", (message: { clientId?: string }) => {
+        const at = message.clientId ? sentAt.get(message.clientId) : undefined;
+        if (at === undefined) return;
+        latencies.push(Date.now() - at);
+        delivered += 1;
+      }),
+    );
+    const acks: Array<{ clientId: string; room: number; result: "ok" | "refused" | "timeout"; ms: number }> = [];
+    const pending: Promise<void>[] = [];
+    const started = Date.now();
+    const total = Math.round(LOAD_SECONDS * CHAT_RATE);
+    for (let k = 0; k < total; k++) {
+      const wait = started + (k * 1000) / CHAT_RATE - Date.now();
+      if (wait > 1) await sleep(wait);
+      const roomIndex = Math.floor(Math.random() * rooms.length);
+      const room = rooms[roomIndex];
+      const member = room?.members[Math.floor(Math.random() * room.members.length)] ?? 0;
+      const socket = sockets[member];
+      if (!room || !socket) continue;
+      const clientId = randomUUID();
+      const at = Date.now();
+      sentAt.set(clientId, at);
+      pending.push(
+        socket
+          .timeout(REQUEST_TIMEOUT_MS)
+          .emitWithAck("chat:send", { conversationId: room.id, clientId, body: `Message de charge ${clientId.slice(0, 8)}` })
+          .then(
+            (ack: { ok?: boolean }) =>
+              void acks.push({ clientId, room: roomIndex, result: ack?.ok ? "ok" : "refused", ms: Date.now() - at }),
+            () => void acks.push({ clientId, room: roomIndex, result: "timeout", ms: Date.now() - at }),
+          ),
+      );
+    }
+    await Promise.all(pending);
+    // Deliveries expected: each acknowledged message, to the room's other connected members.
+    const expected = acks
+      .filter((a) => a.result === "ok")
+      .reduce((n, a) => n + (rooms[a.room]?.members.filter((m) => sockets[m]).length ?? 1) - 1, 0);
+    const settleUntil = Date.now() + 10_000;
+    while (delivered < expected && Date.now() < settleUntil) await sleep(200);
     const rows = await within(
-      db.asSystem("reliability: messages", (tx) =>
-        tx.selectFrom("messages").select("client_id").where("conversation_id", "=", group).execute(),
+      db.asSystem("reliability: chat phase messages", (tx) =>
+        tx
+          .selectFrom("messages")
+          .select("client_id")
+          .where(
+            "conversation_id",
+            "in",
+            rooms.map((r) => r.id),
+          )
+          .execute(),
       ),
       60_000,
-      "counting stored messages",
+      "counting the chat phase's messages",
     );
     const counts = new Map<string, number>();
     for (const r of rows) if (r.client_id) counts.set(r.client_id, (counts.get(r.client_id) ?? 0) + 1);
-    return counts;
-  };
-  const writeCheck = async (list: Sample[]) => {
-    const counts = await stored();
-    const accepted = list.filter((s) => s.status === 302);
+    for (const s of sockets) s?.disconnect();
+    const ok = acks.filter((a) => a.result === "ok");
     return {
-      accepted: accepted.length,
-      acceptedStoredOnce: accepted.filter((s) => counts.get(s.clientId ?? "") === 1).length,
-      // An answer of ours (4xx, 503) whose message was stored anyway: must be 0 but for a
-      // commit whose acknowledgement was lost in a database stop.
-      refusedStored: list.filter((s) => typeof s.status === "number" && s.status !== 302 && counts.has(s.clientId ?? "")).length,
-      // The client gave up waiting (15 s): the server may well have stored it (a retry with the same id stores nothing new).
-      timedOut: list.filter((s) => s.status === "timeout").length,
+      sockets: CHAT_SOCKETS,
+      connected: sockets.filter(Boolean).length,
+      connectFailures,
+      connectMs,
+      inRooms: summaries.filter(Boolean).length,
+      sent: total,
+      acked: ok.length,
+      refused: acks.filter((a) => a.result === "refused").length,
+      timedOut: acks.filter((a) => a.result === "timeout").length,
+      ackP50: pct(
+        ok.map((a) => a.ms),
+        50,
+      ),
+      ackP95: pct(
+        ok.map((a) => a.ms),
+        95,
+      ),
+      ackedStoredOnce: ok.filter((a) => counts.get(a.clientId) === 1).length,
+      refusedStored: acks.filter((a) => a.result === "refused" && counts.has(a.clientId)).length,
       duplicates: [...counts.values()].filter((n) => n > 1).length,
+      deliveredRatio: expected ? Math.round((delivered / expected) * 1000) / 1000 : null,
+      deliveryP95: pct(latencies, 95),
     };
-  };
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  }
   const reset = () => {
     samples.read.length = 0;
     samples.write.length = 0;
@@ -371,6 +641,13 @@ try {
   await admin.end();
   results.soakSummary = { read: summary(samples.read), write: summary(samples.write), rows: await writeCheck(samples.write) };
   log(`soak-total ${JSON.stringify(results.soakSummary)}`);
+
+  // ── 4. 1 000 chat sockets through the proxy ─────────────────────────────────
+  // Last: a thousand sign-ins and their rooms in a few seconds leave work behind them (presence,
+  // notifications, mail) that would otherwise weigh on the soak's figures.
+  enter("chat sockets");
+  results.chatPhase = await chatPhase();
+  log(`chat-sockets ${JSON.stringify(results.chatPhase)}`);
   enter("done");
   writeReport(null);
 } catch (error) {
@@ -393,7 +670,33 @@ try {
 process.exit(exitCode);
 
 type Summary = { n: number; p50: number; p95: number; statuses: Record<string, number> };
-type Rows = { accepted: number; acceptedStoredOnce: number; refusedStored: number; timedOut: number; duplicates: number };
+type Rows = {
+  accepted: number;
+  acceptedStoredOnce: number;
+  refused?: number;
+  refusedStored: number;
+  timedOut: number;
+  duplicates: number;
+  byKind?: Record<string, Omit<Rows, "byKind">>;
+};
+type ChatPhase = {
+  sockets: number;
+  connected: number;
+  connectFailures: number;
+  connectMs: number;
+  inRooms: number;
+  sent: number;
+  acked: number;
+  refused: number;
+  timedOut: number;
+  ackP50: number;
+  ackP95: number;
+  ackedStoredOnce: number;
+  refusedStored: number;
+  duplicates: number;
+  deliveredRatio: number | null;
+  deliveryP95: number;
+};
 
 function renderReport(r: {
   started: Date;
@@ -430,6 +733,21 @@ function renderReport(r: {
       }
     | undefined;
   const soakSummary = r.results.soakSummary as { read: Summary; write: Summary; rows: Rows } | undefined;
+  const chat = r.results.chatPhase as ChatPhase | undefined;
+  // Every phase's writes, by kind: accepted ones stored once, refused ones not stored.
+  const phaseRows = [steady?.rows, pgFault?.rows, redisFault?.rows, killFault?.rows, soakSummary?.rows].filter((x): x is Rows => !!x);
+  const kindTotals = ["chat", "reply", "registration"].map((kind) => {
+    const all = phaseRows.map((rows) => rows.byKind?.[kind]).filter((x): x is Omit<Rows, "byKind"> => !!x);
+    return {
+      kind,
+      accepted: all.reduce((n, x) => n + x.accepted, 0),
+      once: all.reduce((n, x) => n + x.acceptedStoredOnce, 0),
+      refused: all.reduce((n, x) => n + (x.refused ?? 0), 0),
+      refusedStored: all.reduce((n, x) => n + x.refusedStored, 0),
+      duplicates: all.reduce((n, x) => n + x.duplicates, 0),
+      measured: all.length > 0,
+    };
+  });
   // Nothing accepted (every post waited past its deadline): nothing to judge.
   const rowsOk = (rows?: Rows) =>
     rows && rows.accepted > 0 ? rows.acceptedStoredOnce === rows.accepted && rows.duplicates === 0 : undefined;
@@ -532,6 +850,37 @@ function renderReport(r: {
       killFault ? killFault.lastFailureMsAfterKill <= 1_000 && rowsOk(killFault.rows) : undefined,
     ],
     [
+      "writes by kind (all phases): one row per accepted post, none for a refusal",
+      "chat, forum reply, event registration: all stored once; refusals (one write in ten is invalid) not stored",
+      kindTotals.some((k) => k.measured)
+        ? kindTotals
+            .map(
+              (k) =>
+                `${k.kind} ${k.once}/${k.accepted}, ${k.refused} refused of which ${k.refusedStored} stored, ${k.duplicates} duplicates`,
+            )
+            .join("; ")
+        : "—",
+      kindTotals.some((k) => k.measured)
+        ? kindTotals.every((k) => k.measured && k.accepted > 0 && k.once === k.accepted && k.duplicates === 0 && k.refusedStored === 0)
+        : undefined,
+    ],
+    [
+      `${CHAT_SOCKETS} chat sockets: all connected and in their rooms; every acknowledged message stored once and delivered`,
+      "all connected; acked = stored once; 0 refused-but-stored; delivered ratio 1",
+      chat
+        ? `${chat.connected}/${chat.sockets} connected in ${chat.connectMs} ms, ${chat.inRooms} in rooms; ${chat.ackedStoredOnce}/${chat.acked} acked stored once (${chat.refused} refused, ${chat.timedOut} timed out), ${chat.refusedStored} refused-but-stored; delivered ${chat.deliveredRatio}, p95 ${chat.deliveryP95} ms`
+        : "—",
+      chat
+        ? chat.connected === chat.sockets &&
+          chat.inRooms === chat.sockets &&
+          chat.acked > 0 &&
+          chat.ackedStoredOnce === chat.acked &&
+          chat.refusedStored === 0 &&
+          chat.duplicates === 0 &&
+          chat.deliveredRatio === 1
+        : undefined,
+    ],
+    [
       "soak: RSS growth after warm-up",
       "< 5 MB per 10 min",
       growth
@@ -589,10 +938,13 @@ upper bounds of the app's own cost; correctness figures (status codes, rows stor
 Set-up: two app processes (production build) behind a loopback reverse proxy (http-proxy, round robin,
 WebSocket upgrades), one PostgreSQL 15 and one Redis started by the run in a temporary directory.
 Load is open-loop (arrivals at a fixed rate, whether or not earlier requests have answered):
-${READS_PER_SECOND} reads/s over ${"`/`, `/forums`, `/forums/latest`, `/search?q=naloxone`, `/tools`, `/about`"} and
-${WRITES_PER_SECOND} chat messages/s by plain form post; each request gives up after ${REQUEST_TIMEOUT_MS / 1000} s ("timeout").
-Latency percentiles are over answered requests (ms); "rows" checks every accepted post (302) against the
-database: stored exactly once, refusals not stored.
+${READS_PER_SECOND} reads/s over ${"`/`, `/forums`, a topic page (signed in), `/forums/latest`, `/search?q=naloxone`, the case list (signed in), `/tools`, `/about`"} and
+${WRITES_PER_SECOND} writes/s by plain form post, in turn a chat message, a forum reply (a pool of members: the posting
+rate limit is per person) and an event registration (each a new member–event pair); each request gives up after
+${REQUEST_TIMEOUT_MS / 1000} s ("timeout"). Latency percentiles are over answered requests (ms); "rows" checks every
+post against the database, by kind: an accepted one (a redirect or 2xx) stored exactly once, a refused one (4xx, 5xx)
+not stored. One write in ten is deliberately invalid (a blank chat message, a reply to "pas-un-numero", an unknown
+registration intent: each a 400), so refusals are checked in every phase, not only under faults.
 ${SHORT_MINUTES !== null ? `\nShort mode (\`RELIABILITY_MINUTES=${SHORT_MINUTES}\`): a 20 s warm-up (not measured), ${LOAD_SECONDS} s of steady load and a ${SOAK_MINUTES}-minute soak. The full run is \`npm run reliability\` (10-minute soak); the one-hour soak \`SOAK_MINUTES=60 npm run reliability\`.\n` : ""}
 ## Targets
 
@@ -624,6 +976,15 @@ The proxy answers 502 for requests in flight to the killed process and for the f
 after the kill, then skips it (as a health-checking proxy does).
 
 ${j(r.results.killFault)}
+
+## ${CHAT_SOCKETS} chat sockets (${CHAT_SOCKETS / CHAT_ROOM_SIZE} rooms of ${CHAT_ROOM_SIZE}, ${CHAT_RATE} messages/s for ${LOAD_SECONDS} s)
+
+Sockets through the proxy (so on both processes; a room's members meet through the Redis adapter), signed in,
+each in its rooms once the server answered its first summary; messages sent by random members with an
+acknowledgement; "stored once" and "refused-but-stored" are read from the database by client id, "delivered"
+counts each acknowledged message at every other connected member of its room.
+
+${j(r.results.chatPhase)}
 
 ## Soak (${SOAK_MINUTES} min at ${SOAK_READS_PER_SECOND} reads/s and ${SOAK_WRITES_PER_SECOND} write/s)${SOAK_MINUTES < 60 ? ` — shorter than the one-hour target: \`SOAK_MINUTES=60 npm run reliability\` runs it` : ""}
 

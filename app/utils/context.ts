@@ -8,6 +8,7 @@ import type { Env } from "./env.server";
 import type { JobQueue } from "~/modules/jobs/queue.server";
 import type { Mailer } from "./mail.server";
 import type { InlineMessagesSlot } from "./inline-messages";
+import type { PageHtmlSlot } from "./page-html";
 import type { FileStorage } from "./storage.server";
 
 export interface AppServices {
@@ -52,5 +53,7 @@ declare module "@remix-run/node" {
      * root loader leaves the page's messages here, and the document carries them inline.
      */
     inlineMessages?: InlineMessagesSlot | null;
+    /** Set when a whole page is rendered: stored HTML the page carries in its markup only (app/utils/page-html.tsx). */
+    pageHtml?: PageHtmlSlot | null;
   }
 }

@@ -168,6 +168,22 @@ describe("forums journey", () => {
     }
     // The topic tools (moderator) open and pass too.
     await page.goto(topic);
+    // A whole page carries each post's HTML in its markup only, not again in the hydration data,
+    // and hydration keeps the server's HTML in place (decision 034).
+    await page.waitForFunction(() => "__remixRouter" in window);
+    const hydrated = await page.evaluate(() => {
+      const remix = (
+        window as unknown as { __remixRouter: { state: { loaderData: Record<string, { posts?: Array<{ html: string | null }> }> } } }
+      ).__remixRouter;
+      return {
+        inData: remix.state.loaderData["routes/forums.t.$id"]?.posts?.map((p) => p.html) ?? [],
+        shown: [...document.querySelectorAll(".post__body")].map((e) => e.innerHTML.length),
+      };
+    });
+    expect(hydrated.inData.length).toBeGreaterThan(0);
+    expect(hydrated.inData.every((html) => html === null)).toBe(true);
+    expect(hydrated.shown.length).toBe(hydrated.inData.length);
+    expect(hydrated.shown.every((length) => length > 0)).toBe(true);
     await page.click("summary:has-text('Topic moderation tools')");
     await expectAccessible(page, "topic tools (en)");
     await page.click('button:has-text("Français")');

@@ -12,6 +12,7 @@
 // (or its form's) `key`: see `useSucceededCount`.
 import { useRef, useState, type ComponentType } from "react";
 import { useI18n } from "~/utils/i18n";
+import { pageHtmlAttribute, usePageHtml } from "~/utils/page-html";
 import type { RichTextEditorProps } from "./editor.client";
 import type { Highlighter } from "./highlights.client";
 
@@ -140,4 +141,19 @@ export function RichTextField(props: RichTextFieldProps) {
 /** Server-rendered HTML of stored rich text (render.server.ts): escaped, schema-only, no script or style. */
 export function RichTextView({ html, className }: { html: string; className?: string }) {
   return <div className={className ? `rich-text ${className}` : "rich-text"} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/**
+ * The same, for HTML a page may carry in its markup only (app/utils/page-html.tsx): `html`
+ * null means "the page has it under `pageKey`".
+ */
+export function PageRichTextView({ html, pageKey, className }: { html: string | null; pageKey: string; className?: string }) {
+  const resolved = usePageHtml(pageKey, html);
+  return (
+    <div
+      className={className ? `rich-text ${className}` : "rich-text"}
+      {...{ [pageHtmlAttribute]: pageKey }}
+      dangerouslySetInnerHTML={{ __html: resolved }}
+    />
+  );
 }

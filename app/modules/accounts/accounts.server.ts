@@ -10,7 +10,7 @@ import { labelOf, type Locale } from "~/utils/i18n";
 import { auditLookupIds, describeAudit } from "./audit-summary.server";
 import { PRIVACY_VERSION, staleNotices, TERMS_VERSION, type NoticeKind } from "./consent";
 import { localeOfEmail, signupAttemptEmail, welcomeEmail } from "./emails.server";
-import { permitState, readOwnPermit, type PermitState } from "./permits.server";
+import { permitState, type PermitState } from "./permits.server";
 import type { ProfileInput, SignupInput } from "./schemas";
 import { refused, type FieldErrors, type Outcome } from "~/utils/outcome";
 
@@ -40,33 +40,51 @@ export {
   type ReverificationRow,
 } from "./permits.server";
 
-export async function getViewer(db: Database, claims: Claims): Promise<Viewer | null> {
+interface ViewerRow {
+  id: string;
+  display_name: string;
+  verification_status: string;
+  locale: "fr-CA" | "en-CA";
+  roles: Role[];
+  permit: { expires_on: string; lapsed_at: string | null; renewal_expires_on: string | null } | null;
+  consents: { kind: string; version: string; granted: boolean }[];
+}
+
+/**
+ * The signed-in person, read on every request: profile, roles, permit and the latest
+ * decision per notice in ONE statement (subqueries aggregated to JSON), so a request
+ * pays one round trip for it, not four. Read with her claims: RLS limits each
+ * subquery to her own rows exactly as the separate reads did.
+ */
+export async function getViewer(db: Database, claims: Claims, now = new Date()): Promise<Viewer | null> {
   if (!claims) return null;
   return db.withUser(
     claims,
     async (tx) => {
-      const profile = await tx
-        .selectFrom("profiles")
-        .select(["id", "display_name", "verification_status", "locale"])
-        .where("id", "=", claims.sub)
-        .executeTakeFirst();
-      if (!profile) return null;
-      const roles = await tx.selectFrom("user_roles").select("role").where("user_id", "=", claims.sub).execute();
-      const permit = await readOwnPermit(tx, claims.sub);
-      // The latest decision per notice (the consents_user_idx index answers it).
-      const { rows: latest } = await sql<{ kind: string; version: string; granted: boolean }>`
-      select distinct on (kind) kind, version, granted from public.consents
-       where user_id = ${claims.sub}::uuid and kind in ('terms', 'privacy')
-       order by kind, created_at desc, id desc`.execute(tx);
+      // The latest decision per notice: `distinct on` over consents_user_idx, as before.
+      const { rows } = await sql<ViewerRow>`
+      select p.id, p.display_name, p.verification_status, p.locale,
+             coalesce((select json_agg(r.role order by r.role) from public.user_roles r where r.user_id = p.id), '[]'::json) as roles,
+             (select json_build_object('expires_on', m.expires_on, 'lapsed_at', m.lapsed_at,
+                                       'renewal_expires_on', m.renewal_expires_on)
+                from public.member_permits m where m.user_id = p.id) as permit,
+             coalesce((select json_agg(json_build_object('kind', c.kind, 'version', c.version, 'granted', c.granted))
+                         from (select distinct on (kind) kind, version, granted from public.consents
+                                where user_id = p.id and kind in ('terms', 'privacy')
+                                order by kind, created_at desc, id desc) c), '[]'::json) as consents
+        from public.profiles p
+       where p.id = ${claims.sub}::uuid`.execute(tx);
+      const row = rows[0];
+      if (!row) return null;
       return {
         claims,
-        id: profile.id,
-        displayName: profile.display_name,
-        verified: profile.verification_status === "verified",
-        roles: roles.map((r) => r.role),
-        locale: profile.locale,
-        staleNotices: staleNotices(latest),
-        permit,
+        id: row.id,
+        displayName: row.display_name,
+        verified: row.verification_status === "verified",
+        roles: row.roles,
+        locale: row.locale,
+        staleNotices: staleNotices(row.consents),
+        permit: row.permit ? permitState(row.permit, now) : null,
       };
     },
     { readOnly: true },

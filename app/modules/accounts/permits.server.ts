@@ -6,7 +6,7 @@
 // Days are Montréal days (America/Toronto), like the job schedules.
 import { sql } from "kysely";
 import type { JobQueue } from "~/modules/jobs/queue.server";
-import type { Database, SystemTx, Tx, UserClaims } from "~/utils/db.server";
+import type { Database, SystemTx, UserClaims } from "~/utils/db.server";
 import type { Role } from "~/utils/db-schema";
 import { isLocale, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
@@ -62,16 +62,6 @@ export function permitState(
     daysLeft: daysBetween(torontoToday(now), expiresOn),
     renewalExpiresOn: day(row.renewal_expires_on),
   };
-}
-
-/** The member's own permit, read with her claims (RLS: her row only). */
-export async function readOwnPermit(tx: Tx, userId: string, now = new Date()): Promise<PermitState | null> {
-  const row = await tx
-    .selectFrom("member_permits")
-    .select(["expires_on", "lapsed_at", "renewal_expires_on"])
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return row ? permitState(row, now) : null;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ConversationKind, ConversationVisibility } from "~/utils/db-schema
 import { HISTORY_PAGE_SIZE, READ_RECEIPTS_MAX_MEMBERS, SYNC_MAX_MESSAGES, UNREAD_COUNT_CAP } from "./limits";
 import { CHAT_ERRORS, type ChatMessage, type NewConversationInput } from "./schemas";
 import { dbErrorFacts } from "~/utils/outcome";
-import { unreadNotificationCount } from "~/modules/notifications/notifications.server";
+import { unreadNotificationCount, unreadNotificationCountSql } from "~/modules/notifications/notifications.server";
 import { attempt, chatRefused, POLICY_REFUSALS, refusal, type ChatResult } from "./refusals.server";
 import { iso, isoOrNull, isMember, messageById, namesOf, requireMember, toMessages } from "./views.server";
 
@@ -322,21 +322,21 @@ export async function getChatSummary(db: Database, claims: UserClaims) {
  * them, and unread notifications. One cheap read per page view of a signed-in person.
  */
 export async function getHeaderBadges(db: Database, claims: UserClaims, options: { chat: boolean }) {
-  return db.withUser(
-    claims,
-    async (tx) => {
-      const chats = options.chat
-        ? ((
-            await sql<{ n: number }>`
-          select count(*)::int as n from (
+  // Both counts in one statement: the header is read on every page.
+  const chats = options.chat
+    ? sql<number>`(select count(*)::int from (
             select 1 from public.conversation_members cm
               join public.messages m on m.conversation_id = cm.conversation_id and m.id > cm.last_read_message_id
              where cm.user_id = (select auth.uid())
                and m.author_id is distinct from (select auth.uid()) and m.deleted_at is null and m.removed_at is null
-             limit ${UNREAD_COUNT_CAP + 1}) capped`.execute(tx)
-          ).rows[0]?.n ?? 0)
-        : 0;
-      return { chats, notifications: await unreadNotificationCount(tx, claims.sub) };
+             limit ${UNREAD_COUNT_CAP + 1}) capped)`
+    : sql<number>`0`;
+  return db.withUser(
+    claims,
+    async (tx) => {
+      const { rows } = await sql<{ chats: number; notifications: number }>`
+      select ${chats} as chats, ${unreadNotificationCountSql(claims.sub)} as notifications`.execute(tx);
+      return { chats: rows[0]?.chats ?? 0, notifications: rows[0]?.notifications ?? 0 };
     },
     { readOnly: true },
   );

@@ -443,7 +443,13 @@ export async function getTopicPage(
   db: Database,
   claims: Claims,
   topicId: number,
-  options: { after?: number; limit?: number; draft?: boolean } = {},
+  options: {
+    after?: number;
+    limit?: number;
+    draft?: boolean;
+    /** The reader's unread notifications about the topic, counted in this transaction (one transaction less per page). */
+    countUnread?: (tx: Tx) => Promise<number>;
+  } = {},
 ) {
   const limit = options.limit ?? POSTS_PAGE_SIZE;
   const after = Math.max(0, options.after ?? 0);
@@ -525,7 +531,9 @@ export async function getTopicPage(
               .where("draft_key", "=", `reply:${topicId}`)
               .executeTakeFirst()
           : undefined;
+      const unreadNotifications = options.countUnread ? await options.countUnread(tx) : 0;
       return {
+        unreadNotifications,
         topic: {
           id: topic.id,
           title: topic.title,

@@ -25,13 +25,10 @@ import {
   type Outcome,
 } from "./forums.server";
 import { POSTS_PAGE_SIZE } from "./limits";
+import { sendHtmlOnce } from "~/utils/page-html";
 import { listMoveTargets, moderatePost, moderateTopic, splitTopic } from "./moderation.server";
 import { afterPublish } from "./notify.server";
-import {
-  markNotificationsReadAbout,
-  unreadNotificationsAbout,
-  type NotificationSubject,
-} from "~/modules/notifications/notifications.server";
+import { countUnreadAbout, markNotificationsReadAbout, type NotificationSubject } from "~/modules/notifications/notifications.server";
 import { NOTIFICATION_EVENTS } from "~/modules/notifications/schemas";
 import type { GuardFinding } from "~/modules/identifier-guard/guard.server";
 import { overridesFromForm } from "~/modules/identifier-guard/schemas";
@@ -118,13 +115,19 @@ export async function topicPageLoader({ request, context, params }: LoaderFuncti
   const postParam = Number.parseInt(url.searchParams.get("post") ?? "0", 10);
   const after = postParam > 0 ? pageStart(postParam) : Number.isFinite(afterParam) && afterParam > 0 ? Math.min(afterParam, 1_000_000) : 0;
   const viewer = await getOptionalViewer(request, context);
-  const page = await getTopicPage(context.db, viewer?.claims ?? null, id, { after, draft: true });
+  // The unread count is read in the page's transaction, marked read by the page's "read" POST
+  // (docs/decisions/012-accounts-security.md: no GET changes state).
+  const page = await getTopicPage(context.db, viewer?.claims ?? null, id, {
+    after,
+    draft: true,
+    countUnread: viewer ? (tx) => countUnreadAbout(tx, viewer.id, topicSubject(id)) : undefined,
+  });
   invariantResponse(page, "not_found");
   const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url, page.draft) : null;
   const moveTargets = viewer && page.viewer.canModerate ? await listMoveTargets(context.db, viewer) : [];
-  // Counted here, marked read by the page's "read" POST (docs/decisions/012-accounts-security.md: no GET changes state).
-  const unreadNotifications = viewer ? await unreadNotificationsAbout(context.db, viewer.claims, topicSubject(id)) : 0;
-  return json({ ...page, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer), unreadNotifications });
+  // A whole page carries each post's HTML in its markup only, not again in the hydration data (decision 034).
+  const posts = sendHtmlOnce(context.pageHtml, "post", page.posts);
+  return json({ ...page, posts, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer) });
 }
 
 type ActionData = { intent: string; result: SubmissionResult<string[]> | null; findings?: GuardFinding[] };

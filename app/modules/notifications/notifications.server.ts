@@ -104,6 +104,13 @@ export async function publishNotifications(db: Database, realtime: Pick<Realtime
   }
 }
 
+/**
+ * The person's unread count as a scalar subquery, for a reader that wants it in a statement of its
+ * own (the header's badges: one statement per page instead of two).
+ */
+export const unreadNotificationCountSql = (userId: string) =>
+  sql<number>`(select count(*)::int from public.notifications where user_id = ${userId}::uuid and read_at is null)`;
+
 export async function unreadNotificationCount(tx: Tx, userId: string): Promise<number> {
   const row = await tx
     .selectFrom("notifications")
@@ -169,20 +176,19 @@ const aboutSubject = (subject: NotificationSubject) =>
 
 /** The person's unread notifications about one subject (read-only). */
 export async function unreadNotificationsAbout(db: Database, claims: UserClaims, subject: NotificationSubject): Promise<number> {
-  return db.withUser(
-    claims,
-    async (tx) => {
-      const row = await tx
-        .selectFrom("notifications")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("user_id", "=", claims.sub)
-        .where("read_at", "is", null)
-        .where(aboutSubject(subject))
-        .executeTakeFirst();
-      return Number(row?.n ?? 0);
-    },
-    { readOnly: true },
-  );
+  return db.withUser(claims, (tx) => countUnreadAbout(tx, claims.sub, subject), { readOnly: true });
+}
+
+/** The same inside a transaction the caller already holds (a page's own read: one transaction less). */
+export async function countUnreadAbout(tx: Tx, userId: string, subject: NotificationSubject): Promise<number> {
+  const row = await tx
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .where(aboutSubject(subject))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**

@@ -2,7 +2,7 @@
 // actions the reader may take. Every action is a plain form or link (no JavaScript
 // needed); with JavaScript, small ones go through fetchers without leaving the page.
 import { Form, Link, useFetcher, useNavigate } from "@remix-run/react";
-import { RichTextView } from "~/components/rich-text/field";
+import { PageRichTextView } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
 import { REACTIONS } from "../limits";
 
@@ -17,7 +17,8 @@ export interface PostAuthor {
 export interface PostData {
   id: number;
   post_number: number;
-  html: string;
+  /** null: the page carries it in its markup only (app/utils/page-html.tsx). */
+  html: string | null;
   status: string;
   hidden_reason: string | null;
   deleted: boolean;
@@ -91,7 +92,7 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
       : post.status === "hidden"
         ? " post--hidden"
         : "";
-  const readable = !post.deleted || post.html;
+  const readable = !post.deleted || post.html !== "";
   const mayEdit = (post.is_author && !context.locked && post.status !== "hidden" && !post.deleted) || context.canModerate;
   const intent = (value: string, label: string, className = "btn btn--small", extra?: Record<string, string>) => (
     <Form method="post" action={`/forums/t/${context.topicId}`} preventScrollReset>
@@ -155,7 +156,7 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
         </p>
       ) : null}
       {post.deleted ? <p className="meta">{t("forums.post.deleted")}</p> : null}
-      {readable ? <RichTextView html={post.html} className="post__body" /> : null}
+      {readable ? <PageRichTextView html={post.html} pageKey={`post:${post.id}`} className="post__body" /> : null}
       <ReactionButtons post={post} context={context} />
       {context.signedIn && !post.deleted ? (
         <div className="post__actions" role="group" aria-label={t("forums.post.actions", { number: n })}>
