@@ -9,7 +9,8 @@
 //  3. a soak at a modest mixed load (RSS, event-loop lag p99, database connections);
 //  4. 1 000 chat sockets through the proxy (100 rooms of 10), messages at a fixed rate:
 //     every acknowledged message stored once, delivered to the room's other members;
-// and writes the figures to docs/reliability.md, with the machine's load average.
+// and writes the figures to docs/reliability.md (a short run: docs/reliability-short-run.md),
+// with the machine's load average.
 //   npm run reliability                       (10-minute soak, about 14 minutes in all)
 //   RELIABILITY_MINUTES=4 npm run reliability (short mode: shorter phases, about 4 minutes of load)
 //   SOAK_MINUTES=60 npm run reliability       (the one-hour soak)
@@ -88,6 +89,8 @@ const enter = (name: string) => {
   console.error(`[${new Date().toISOString()}] ${name} (load average ${loadAverages[name]?.join(", ")})`);
 };
 const soak: SoakRow[] = [];
+/** A short run (a check that the run works) does not replace the report of a full one. */
+const REPORT = SHORT_MINUTES !== null ? "docs/reliability-short-run.md" : "docs/reliability.md";
 
 /** Resolves with the value, or rejects after ms: nothing in this run waits forever. */
 function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
@@ -99,8 +102,8 @@ function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
 }
 
 const writeReport = (stalled: string | null) => {
-  writeFileSync("docs/reliability.md", renderReport({ started, results, soak, stalled, loadAverages }));
-  console.log("written: docs/reliability.md");
+  writeFileSync(REPORT, renderReport({ started, results, soak, stalled, loadAverages }));
+  console.log(`written: ${REPORT}`);
 };
 
 // The watchdog: a run that overruns its deadline still leaves its figures and says where it stopped.
@@ -138,8 +141,8 @@ if (RENDER_FROM) {
     else results[keys[figures[1]] ?? figures[1]] = JSON.parse(figures[2]);
   }
   const stalled = "done" in loadAverages ? null : last;
-  writeFileSync("docs/reliability.md", renderReport({ started, results, soak, stalled, loadAverages, renderedFrom: RENDER_FROM }));
-  console.log(`written: docs/reliability.md (from ${RENDER_FROM})`);
+  writeFileSync(REPORT, renderReport({ started, results, soak, stalled, loadAverages, renderedFrom: RENDER_FROM }));
+  console.log(`written: ${REPORT} (from ${RENDER_FROM})`);
   process.exit(0);
 }
 
