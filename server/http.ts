@@ -188,7 +188,7 @@ export function createHttpApp(options: {
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use("/styles", express.static(path.resolve("styles"), { maxAge: options.production ? "1h" : 0 }));
   // The top of public/ holds files only (favicon.svg): a page's address has no extension and is not
-  // looked for there (a stat per page request, 1 % of a topic page's CPU, decision 034).
+  // looked for there (a stat per page request, 1 % of a topic page's CPU, decision 033).
   const publicFiles = express.static(publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 

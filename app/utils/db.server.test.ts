@@ -1,5 +1,5 @@
 // Which database failures a person is told to retry (503 with Retry-After) and which stay
-// our fault (500): the HTTP layer answers by isUnavailableError (decision 029).
+// our fault (500): the HTTP layer answers by isUnavailableError (decision 028).
 import { describe, expect, it } from "vitest";
 import { isUnavailableError } from "./db.server";
 

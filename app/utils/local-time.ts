@@ -2,7 +2,7 @@
 // start, an end, and an "ends the next day" box), to UTC instants and back. Events and
 // mentoring sessions share it so both refuse the same things and agree across the
 // clock changes. Browser-safe (Intl only): the forms' zod contracts use it too.
-// Decision: docs/decisions/033-local-time-helper.md.
+// Decision: docs/decisions/032-local-time-helper.md.
 import { z } from "zod";
 import { isCalendarDate } from "./input-schemas";
 

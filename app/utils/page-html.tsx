@@ -1,7 +1,7 @@
 // Stored HTML (a forum post's body) sent once per page. A whole page used to carry each
 // post's HTML twice: in the markup, and again in the loader data Remix serialises into
 // the page for hydration (JSON.stringify, parsed back, stringified again and HTML-escaped,
-// on every request; decision 034). For a whole-page render the loader now leaves the HTML
+// on every request; decision 033). For a whole-page render the loader now leaves the HTML
 // in this per-request slot and sends `null` in its data; the server renders from the
 // slot, and the browser, at hydration, takes the HTML back from the element the server
 // wrote (React does not touch the inside of a dangerouslySetInnerHTML element when

@@ -169,7 +169,7 @@ describe("forums journey", () => {
     // The topic tools (moderator) open and pass too.
     await page.goto(topic);
     // A whole page carries each post's HTML in its markup only, not again in the hydration data,
-    // and hydration keeps the server's HTML in place (decision 034).
+    // and hydration keeps the server's HTML in place (decision 033).
     await page.waitForFunction(() => "__remixRouter" in window);
     const hydrated = await page.evaluate(() => {
       const remix = (

@@ -1,4 +1,4 @@
-// Decision 031, the permits' loose ends. Members verified before permits were recorded get
+// Decision 030, the permits' loose ends. Members verified before permits were recorded get
 // a provisional re-verification date (the next 31 March at least 60 days away): nobody is
 // locked out that day, those verified by a sponsor get none, a real verification date
 // clears the mark. Registering for an event with a lapsed permit is refused by the

@@ -90,7 +90,7 @@ export async function membersByDisciplineFigure(db: Database, viewer: Viewer, no
   };
 }
 
-/** Members waiting for a first verification, and the permits queue (decision 028). */
+/** Members waiting for a first verification, and the permits queue (decision 027). */
 export async function queuesFigure(db: Database, viewer: Viewer, now = new Date()): Promise<Figure> {
   const waiting = await read(db, viewer, async (tx) => {
     const row = await tx

@@ -458,7 +458,7 @@ export async function unregisterFromEvent(
 // ── Organisers ────────────────────────────────────────────────────────────────
 
 // The organiser types a local date and times in Toronto; the duration is real minutes, so
-// an evening across a clock change ends when the clocks say (decision 033).
+// an evening across a clock change ends when the clocks say (decision 032).
 function eventValues(input: EventInput, when: { startsAt: Date; minutes: number }) {
   return {
     title: input.title,

@@ -1,4 +1,4 @@
-// An event's slides as files (decision 027). The upload goes through the tools
+// An event's slides as files (decision 026). The upload goes through the tools
 // library's checks and storage (type sniffed from the bytes, same size limit, same
 // storage backends, decision 007): the blob is stored before the transaction that
 // records its `files` row and its slide, and removed again if that transaction fails.

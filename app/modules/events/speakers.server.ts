@@ -1,4 +1,4 @@
-// An event's speakers (decision 027): ordered rows with a name and an affiliation, each
+// An event's speakers (decision 026): ordered rows with a name and an affiliation, each
 // optionally linked to a member's account. A linked speaker hosts the live room with
 // the organisers (Jitsi moderator, marks questions answered, enters without
 // registering); the database says so with is_event_speaker / is_event_host.

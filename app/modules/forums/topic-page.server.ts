@@ -125,7 +125,7 @@ export async function topicPageLoader({ request, context, params }: LoaderFuncti
   invariantResponse(page, "not_found");
   const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url, page.draft) : null;
   const moveTargets = viewer && page.viewer.canModerate ? await listMoveTargets(context.db, viewer) : [];
-  // A whole page carries each post's HTML in its markup only, not again in the hydration data (decision 034).
+  // A whole page carries each post's HTML in its markup only, not again in the hydration data (decision 033).
   const posts = sendHtmlOnce(context.pageHtml, "post", page.posts);
   return json({ ...page, posts, tags: tagLabels(page.topic.tags), reply, moveTargets, signedIn: Boolean(viewer) });
 }

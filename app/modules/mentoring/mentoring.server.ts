@@ -600,7 +600,7 @@ export async function addNote(
 }
 
 /**
- * The session form's local date and times in Toronto → its interval (decision 033): the
+ * The session form's local date and times in Toronto → its interval (decision 032): the
  * same refusals as the contract (a session may end after midnight, 8 h at most), and none in the past.
  */
 function sessionInterval(input: LocalInterval): Outcome<{ startsAt: Date; endsAt: Date }> {
