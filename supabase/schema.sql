@@ -888,7 +888,7 @@ create table public.member_permits (
   updated_at timestamp with time zone default now() not null,
   provisional boolean default false not null,
   constraint member_permits_pkey PRIMARY KEY (user_id),
-  constraint member_permits_check CHECK (((renewal_expires_on IS NULL) OR (renewal_expires_on > expires_on))),
+  constraint member_permits_renewal_later CHECK (((renewal_expires_on IS NULL) OR provisional OR (renewal_expires_on > expires_on))),
   constraint member_permits_renewal_pair CHECK (((renewal_expires_on IS NULL) = (renewal_submitted_at IS NULL))),
   constraint member_permits_user_id_fkey FOREIGN KEY (user_id) REFERENCES profiles(id) ON DELETE CASCADE
 );
@@ -3616,7 +3616,10 @@ CREATE OR REPLACE FUNCTION public.member_permits_clear_provisional()
  SET search_path TO ''
 AS $function$
 begin
-  if new.expires_on is distinct from old.expires_on then new.provisional := false; end if;
+  if new.expires_on is distinct from old.expires_on
+     or (old.renewal_submitted_at is not null and new.renewal_submitted_at is null) then
+    new.provisional := false;
+  end if;
   return new;
 end
 $function$;

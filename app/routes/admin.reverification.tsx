@@ -77,6 +77,7 @@ export default function Reverification() {
               <dd>
                 {date(row.expiresOn)}
                 {row.lapsed ? "" : ` · ${tx("permit.admin.daysLeft", { count: Math.max(row.daysLeft, 0) })}`}
+                {row.provisional ? ` · ${t("permit.admin.provisional")}` : ""}
               </dd>
               {row.renewalExpiresOn ? (
                 <>

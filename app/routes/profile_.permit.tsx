@@ -59,7 +59,7 @@ export default function MyPermit() {
       {permit ? (
         <>
           <dl className="definition-list">
-            <dt>{t("permit.page.expiresOn")}</dt>
+            <dt>{t(permit.provisional ? "permit.page.provisionalOn" : "permit.page.expiresOn")}</dt>
             <dd>{date(permit.expiresOn)}</dd>
             <dt>{t("permit.page.status")}</dt>
             <dd>

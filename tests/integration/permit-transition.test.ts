@@ -6,7 +6,14 @@
 import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getViewer, listReverification, runPermitsDaily, verifyMember, type Viewer } from "~/modules/accounts/accounts.server";
+import {
+  getViewer,
+  listReverification,
+  runPermitsDaily,
+  submitPermitRenewal,
+  verifyMember,
+  type Viewer,
+} from "~/modules/accounts/accounts.server";
 import { registerForEvent, REMINDER_JOB, unregisterFromEvent } from "~/modules/events/events.server";
 import { reminderJobSchema } from "~/modules/events/schemas";
 import { createJobQueue, type JobQueue } from "~/modules/jobs/queue.server";
@@ -87,7 +94,17 @@ describe("verifications from before permits", () => {
     expect(await runPermitsDaily({ db: t.db, jobs }, new Date("2026-12-09T17:00:00Z"))).toMatchObject({ lapsed: 0 });
     expect((await viewerOf(onPermit.claims)).permit?.lapsed).toBe(false);
     expect((await listReverification(t.db, admin, new Date("2026-12-09T17:00:00Z"))).some((r) => r.userId === onPermit.id)).toBe(false);
-    expect((await listReverification(t.db, admin, new Date("2027-03-10T17:00:00Z"))).some((r) => r.userId === onPermit.id)).toBe(true);
+    const queued = (await listReverification(t.db, admin, new Date("2027-03-10T17:00:00Z"))).find((r) => r.userId === onPermit.id);
+    expect(queued?.provisional).toBe(true);
+    // She is told the date is a deadline to confirm her permit (the banner and her permit page read this).
+    const hers = await viewerOf(onPermit.claims);
+    expect(hers.permit).toMatchObject({ expiresOn: "2027-03-31", provisional: true });
+    // Her real permit may expire on the provisional date itself: that date is not "not later".
+    expect(await submitPermitRenewal(t.db, hers, { expiresOn: "2027-03-31" }, new Date("2026-12-09T17:00:00Z"))).toEqual({ ok: true });
+    expect(await submitPermitRenewal(t.db, hers, { expiresOn: "2026-12-09" }, new Date("2026-12-09T17:00:00Z"))).toMatchObject({
+      ok: false,
+      status: 400,
+    });
 
     // The admin records the permit's real expiry: no longer provisional.
     const outcome = await verifyMember(t.db, admin, {

@@ -46,7 +46,7 @@ interface ViewerRow {
   verification_status: string;
   locale: "fr-CA" | "en-CA";
   roles: Role[];
-  permit: { expires_on: string; lapsed_at: string | null; renewal_expires_on: string | null } | null;
+  permit: { expires_on: string; lapsed_at: string | null; renewal_expires_on: string | null; provisional: boolean } | null;
   consents: { kind: string; version: string; granted: boolean }[];
 }
 
@@ -66,7 +66,7 @@ export async function getViewer(db: Database, claims: Claims, now = new Date()):
       select p.id, p.display_name, p.verification_status, p.locale,
              coalesce((select json_agg(r.role order by r.role) from public.user_roles r where r.user_id = p.id), '[]'::json) as roles,
              (select json_build_object('expires_on', m.expires_on, 'lapsed_at', m.lapsed_at,
-                                       'renewal_expires_on', m.renewal_expires_on)
+                                       'renewal_expires_on', m.renewal_expires_on, 'provisional', m.provisional)
                 from public.member_permits m where m.user_id = p.id) as permit,
              coalesce((select json_agg(json_build_object('kind', c.kind, 'version', c.version, 'granted', c.granted))
                          from (select distinct on (kind) kind, version, granted from public.consents
@@ -338,7 +338,7 @@ export async function getMemberForAdmin(db: Database, viewer: Viewer, id: string
         .execute();
       const permit = await tx
         .selectFrom("member_permits")
-        .select(["expires_on", "lapsed_at", "renewal_expires_on"])
+        .select(["expires_on", "lapsed_at", "renewal_expires_on", "provisional"])
         .where("user_id", "=", id)
         .executeTakeFirst();
       return { profile, private: priv ?? null, roles: roles.map((r) => r.role), history, permit: permit ? permitState(permit) : null };

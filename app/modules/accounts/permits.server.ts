@@ -27,6 +27,11 @@ export interface PermitState {
   /** Days from today (Montréal) to the expiry date; negative once past. */
   daysLeft: number;
   renewalExpiresOn: string | null;
+  /**
+   * A date set for a member verified before permits were recorded, not read from her
+   * permit: she is asked to confirm her permit by then, not told it expires then.
+   */
+  provisional: boolean;
 }
 
 interface Actor {
@@ -52,7 +57,7 @@ export function addDays(date: string, days: number): string {
 }
 
 export function permitState(
-  row: { expires_on: Date | string; lapsed_at: Date | string | null; renewal_expires_on: Date | string | null },
+  row: { expires_on: Date | string; lapsed_at: Date | string | null; renewal_expires_on: Date | string | null; provisional?: boolean },
   now = new Date(),
 ): PermitState {
   const expiresOn = day(row.expires_on)!;
@@ -61,6 +66,7 @@ export function permitState(
     lapsed: row.lapsed_at !== null,
     daysLeft: daysBetween(torontoToday(now), expiresOn),
     renewalExpiresOn: day(row.renewal_expires_on),
+    provisional: row.provisional === true,
   };
 }
 
@@ -70,10 +76,15 @@ export function permitState(
  */
 export async function submitPermitRenewal(db: Database, viewer: Actor, input: { expiresOn: string }, now = new Date()): Promise<Outcome> {
   return db.withUser(viewer.claims, async (tx) => {
-    const permit = await tx.selectFrom("member_permits").select(["expires_on"]).where("user_id", "=", viewer.id).executeTakeFirst();
+    const permit = await tx
+      .selectFrom("member_permits")
+      .select(["expires_on", "provisional"])
+      .where("user_id", "=", viewer.id)
+      .executeTakeFirst();
     if (!permit) return refused(409, "permit.errors.noPermit");
     const today = torontoToday(now);
-    if (input.expiresOn <= day(permit.expires_on)! || input.expiresOn <= today)
+    // A provisional date is ours, not her permit's: her real expiry may fall on it or before it.
+    if ((!permit.provisional && input.expiresOn <= day(permit.expires_on)!) || input.expiresOn <= today)
       return refused(400, undefined, { fieldErrors: { expiresOn: ["permit.errors.notLater"] } });
     await tx
       .updateTable("member_permits")
@@ -94,6 +105,8 @@ export interface ReverificationRow {
   lapsed: boolean;
   renewalExpiresOn: string | null;
   renewalSubmittedAt: string | null;
+  /** The date is a provisional re-verification date, not the permit's own expiry. */
+  provisional: boolean;
 }
 
 /**
@@ -119,6 +132,7 @@ export async function listReverification(db: Database, viewer: Actor, now = new 
           "m.lapsed_at",
           "m.renewal_expires_on",
           "m.renewal_submitted_at",
+          "m.provisional",
         ])
         .where((w) =>
           w.or([w("m.renewal_submitted_at", "is not", null), w("m.lapsed_at", "is not", null), w("m.expires_on", "<=", horizon)]),
@@ -142,6 +156,7 @@ export async function listReverification(db: Database, viewer: Actor, now = new 
       lapsed: state.lapsed,
       renewalExpiresOn: state.renewalExpiresOn,
       renewalSubmittedAt: r.renewal_submitted_at === null ? null : new Date(r.renewal_submitted_at).toISOString(),
+      provisional: state.provisional,
     };
   });
 }

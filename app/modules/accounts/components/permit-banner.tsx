@@ -8,6 +8,7 @@ export interface PermitBannerData {
   lapsed: boolean;
   daysLeft: number;
   renewalExpiresOn: string | null;
+  provisional?: boolean;
 }
 
 /** Within this many days of expiry the member is reminded on every page. */
@@ -17,6 +18,8 @@ export function PermitBanner({ permit }: { permit: PermitBannerData | null | und
   const { t, tx, date } = useI18n();
   if (!permit || (!permit.lapsed && permit.daysLeft > SOON_DAYS)) return null;
   const expires = date(permit.expiresOn);
+  // A provisional date is a deadline to confirm the permit, not the permit's expiry.
+  const kind = permit.provisional ? "provisional" : "";
   const waiting = permit.renewalExpiresOn ? tx("permit.banner.waiting", { date: date(permit.renewalExpiresOn) }) : null;
   return (
     <section
@@ -26,9 +29,15 @@ export function PermitBanner({ permit }: { permit: PermitBannerData | null | und
     >
       <div className="container stack stack--s">
         <h2 id="permit-banner-title" className="permit-banner__title">
-          {permit.lapsed ? t("permit.banner.lapsedTitle") : tx("permit.banner.soonTitle", { count: Math.max(permit.daysLeft, 0) })}
+          {permit.lapsed
+            ? t("permit.banner.lapsedTitle")
+            : tx(kind ? "permit.banner.provisionalSoonTitle" : "permit.banner.soonTitle", { count: Math.max(permit.daysLeft, 0) })}
         </h2>
-        <p>{permit.lapsed ? tx("permit.banner.lapsedBody", { date: expires }) : tx("permit.banner.soonBody", { date: expires })}</p>
+        <p>
+          {permit.lapsed
+            ? tx(kind ? "permit.banner.provisionalLapsedBody" : "permit.banner.lapsedBody", { date: expires })
+            : tx(kind ? "permit.banner.provisionalSoonBody" : "permit.banner.soonBody", { date: expires })}
+        </p>
         {waiting ? <p>{waiting}</p> : null}
         {waiting ? null : (
           <p>
