@@ -208,7 +208,12 @@ export async function startProxy(targets: string[] = []): Promise<Proxy> {
     served.push(backend);
     proxy.web(req, res, { target: targets[backend] });
   });
+  // Upgraded (WebSocket) connections leave the HTTP server's bookkeeping: closeAllConnections
+  // does not reach them, and server.close() would wait for the last one to end by itself.
+  const upgraded = new Set<net.Socket>();
   server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     const backend = pick(req);
     (req as http.IncomingMessage & { backend?: number }).backend = backend;
     proxy.ws(req, socket, head, { target: targets[backend] });
@@ -221,6 +226,7 @@ export async function startProxy(targets: string[] = []): Promise<Proxy> {
     targets,
     served,
     async close() {
+      for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       proxy.close();

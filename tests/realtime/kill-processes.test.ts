@@ -58,13 +58,23 @@ beforeAll(async () => {
 }, 400_000);
 
 afterAll(async () => {
+  // Each step bounded and named, and every step runs: a clean-up that hangs says which part
+  // did, and the private PostgreSQL and Redis are still stopped.
+  const stuck: string[] = [];
+  const step = async (name: string, work: Promise<unknown> | undefined) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), 25_000)));
+    const outcome = await Promise.race([Promise.resolve(work).then(() => "done" as const), late]).finally(() => clearTimeout(timer));
+    if (outcome === "late") stuck.push(name);
+  };
   for (const socket of sockets.splice(0)) socket.disconnect();
-  await Promise.all(servers.map((s) => s.kill()));
-  await proxy?.close();
-  await db?.close();
-  await redis?.stop();
-  await postgres?.destroy();
-}, 120_000);
+  await step("kill the app processes", Promise.all(servers.map((s) => s.kill())));
+  await step("close the proxy", proxy?.close());
+  await step("close the test's pool", db?.close());
+  await step("stop redis", redis?.stop());
+  await step("remove postgres", postgres?.destroy());
+  if (stuck.length) throw new Error(`clean-up steps that did not finish in 25 s: ${stuck.join(", ")}`);
+}, 150_000);
 
 /**
  * A browser's socket through the proxy, first sent to `backend`; it reconnects by itself,
