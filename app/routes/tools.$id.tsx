@@ -8,9 +8,10 @@ import { getOptionalViewer, invariantResponse, requireViewer } from "~/modules/a
 import { documentLang, useToolLabels } from "~/modules/tools/components/labels";
 import { isPastDue, isUuid, TOOL_TRANSITIONS } from "~/modules/tools/limits";
 import { statusSchema } from "~/modules/tools/schemas";
-import { createNewVersion, deleteTool, getTool, setBookmark, setToolStatus, todayInQuebec } from "~/modules/tools/tools.server";
+import { createNewVersion, deleteTool, getTool, setBookmark, setToolStatus } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
+import { localToday } from "~/utils/local-time";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const { t } = metaI18n({ matches });
@@ -25,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   invariantResponse(item, "not_found");
   return json({
     item,
-    today: todayInQuebec(),
+    today: localToday(),
     citeUrl: `${context.env.publicUrl}/tools/${item.tool.id}`,
     signedIn: Boolean(viewer),
     curator: hasRole(viewer, "curator"),

@@ -8,9 +8,10 @@ import { useToolLabels } from "~/modules/tools/components/labels";
 import { ToolCard } from "~/modules/tools/components/tool-card";
 import { FACETS, SORTS, type Facet } from "~/modules/tools/limits";
 import { parseSearchParams, type ToolSearchParams } from "~/modules/tools/schemas";
-import { searchTools, todayInQuebec } from "~/modules/tools/tools.server";
+import { searchTools } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { localToday } from "~/utils/local-time";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "tools.title");
 
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({
     params,
     ...result,
-    today: todayInQuebec(),
+    today: localToday(),
     can: { bookmark: Boolean(viewer), suggest: Boolean(viewer?.verified), curate: hasRole(viewer, "curator") },
   });
 }

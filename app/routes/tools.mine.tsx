@@ -5,16 +5,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/modules/accounts/guards.server";
 import { useToolLabels } from "~/modules/tools/components/labels";
 import { isPastDue } from "~/modules/tools/limits";
-import { listMySuggestions, listMyTools, todayInQuebec } from "~/modules/tools/tools.server";
+import { listMySuggestions, listMyTools } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { localToday } from "~/utils/local-time";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "tools.mine.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);
   const [tools, suggestions] = await Promise.all([listMyTools(context.db, viewer), listMySuggestions(context.db, viewer)]);
-  return json({ tools, suggestions, today: todayInQuebec() });
+  return json({ tools, suggestions, today: localToday() });
 }
 
 export default function MyTools() {

@@ -43,6 +43,11 @@ export function toLocal(instant: Date): LocalDateTime {
   return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
 }
 
+/** Today's date in Toronto (Montréal's calendar day), YYYY-MM-DD. */
+export function localToday(now: Date = new Date()): string {
+  return toLocal(now).date;
+}
+
 /** Toronto's offset from UTC at this instant, in minutes (-300 in winter, -240 in summer). */
 function offsetMinutes(instant: Date): number {
   const local = toLocal(instant);

@@ -7,7 +7,6 @@
 // each state at 390 px and at desktop width go to /tmp.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { torontoToday } from "~/modules/accounts/accounts.server";
 import {
   expectAccessibleTwin,
   launchBrowser,
@@ -18,6 +17,7 @@ import {
   type TestApp,
   watchConsole,
 } from "./helpers";
+import { localToday } from "~/utils/local-time";
 
 let app: TestApp;
 let browser: Browser;
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const db = () => app.server.services.db;
-const plusDays = (days: number) => new Date(Date.parse(`${torontoToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const plusDays = (days: number) => new Date(Date.parse(`${localToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const idOf = (email: string) => memberIdByEmail(app, email);
 
 /** The admin had recorded a permit that expired yesterday; the daily job runs on the server's queue. */

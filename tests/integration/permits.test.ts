@@ -13,7 +13,6 @@ import {
   listReverification,
   runPermitsDaily,
   submitPermitRenewal,
-  torontoToday,
   verifyMember,
   type Viewer,
 } from "~/modules/accounts/accounts.server";
@@ -22,6 +21,7 @@ import type { Tx } from "~/utils/db.server";
 import { createMailer } from "~/utils/mail.server";
 import { definePermitJobs } from "../../server/jobs";
 import { createTestDatabase, createUser, type TestDatabase } from "../setup/test-db";
+import { localToday } from "~/utils/local-time";
 
 const logger = pino({ level: "silent" });
 const POLICY = /row-level security|permission denied/;
@@ -30,7 +30,7 @@ let t: TestDatabase;
 let jobs: JobQueue;
 let admin: Viewer;
 const system = <T>(fn: (tx: Tx) => Promise<T>) => t.db.asSystem("test: fixtures and read back", fn);
-const plusDays = (days: number) => new Date(Date.parse(`${torontoToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const plusDays = (days: number) => new Date(Date.parse(`${localToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const doc = (text: string) => JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
 const viewerOf = async (claims: Viewer["claims"]) => (await getViewer(t.db, claims))!;
 

@@ -36,7 +36,6 @@ export {
   runPermitsDaily,
   sendPermitReminder,
   submitPermitRenewal,
-  torontoToday,
   type ReverificationRow,
 } from "./permits.server";
 

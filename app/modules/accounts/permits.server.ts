@@ -12,6 +12,7 @@ import { isLocale, type Locale } from "~/utils/i18n";
 import { translate } from "~/utils/i18n.server";
 import type { Mailer } from "~/utils/mail.server";
 import { refused, type Outcome } from "~/utils/outcome";
+import { localToday } from "~/utils/local-time";
 
 export const PERMIT_DAILY_JOB = "permits.daily";
 export const PERMIT_REMIND_JOB = "permits.remind";
@@ -43,11 +44,6 @@ interface Actor {
 const day = (value: Date | string | null): string | null =>
   value === null ? null : typeof value === "string" ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 
-/** Today's date in Montréal, YYYY-MM-DD. */
-export function torontoToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/Toronto", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
-
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
@@ -64,7 +60,7 @@ export function permitState(
   return {
     expiresOn,
     lapsed: row.lapsed_at !== null,
-    daysLeft: daysBetween(torontoToday(now), expiresOn),
+    daysLeft: daysBetween(localToday(now), expiresOn),
     renewalExpiresOn: day(row.renewal_expires_on),
     provisional: row.provisional === true,
   };
@@ -82,7 +78,7 @@ export async function submitPermitRenewal(db: Database, viewer: Actor, input: { 
       .where("user_id", "=", viewer.id)
       .executeTakeFirst();
     if (!permit) return refused(409, "permit.errors.noPermit");
-    const today = torontoToday(now);
+    const today = localToday(now);
     // A provisional date is ours, not her permit's: her real expiry may fall on it or before it.
     if ((!permit.provisional && input.expiresOn <= day(permit.expires_on)!) || input.expiresOn <= today)
       return refused(400, undefined, { fieldErrors: { expiresOn: ["permit.errors.notLater"] } });
@@ -115,7 +111,7 @@ export interface ReverificationRow {
  */
 export async function listReverification(db: Database, viewer: Actor, now = new Date()): Promise<ReverificationRow[]> {
   if (!viewer.roles.includes("admin")) throw new Response("forbidden", { status: 403, statusText: "Forbidden" });
-  const horizon = addDays(torontoToday(now), PERMIT_WATCH_DAYS);
+  const horizon = addDays(localToday(now), PERMIT_WATCH_DAYS);
   const rows = await db.withUser(
     viewer.claims,
     (tx) =>
@@ -166,7 +162,7 @@ export async function listReverification(db: Database, viewer: Actor, now = new 
  * audit entry, in one system transaction. Running it again changes nothing.
  */
 export async function markLapsedPermits(deps: { db: Database }, now = new Date()): Promise<number> {
-  const today = torontoToday(now);
+  const today = localToday(now);
   return deps.db.asSystem("permits: mark lapsed permits", async (tx) => {
     const lapsed = await tx
       .updateTable("member_permits")
@@ -205,7 +201,7 @@ export function reminderDue(daysLeft: number): PermitReminderDays | null {
  * member, the expiry and the threshold: however often this runs, each is queued once.
  */
 export async function queuePermitReminders(deps: { db: Database; jobs: Pick<JobQueue, "schedule"> }, now = new Date()): Promise<number> {
-  const today = torontoToday(now);
+  const today = localToday(now);
   return deps.db.asSystem("permits: queue expiry reminders", async (tx) => {
     const due = await tx
       .selectFrom("member_permits")
@@ -283,7 +279,7 @@ export async function sendPermitReminder(
         ...permitReminderEmail(locale, {
           name: person.display_name,
           // The days actually left (a permit first recorded 20 days out gets its "30 days" reminder saying 20).
-          days: Math.max(daysBetween(torontoToday(), payload.expiresOn), 0),
+          days: Math.max(daysBetween(localToday(), payload.expiresOn), 0),
           date: formatDay(locale, payload.expiresOn),
           link: `${deps.publicUrl}/profile/permit`,
         }),

@@ -1,16 +1,17 @@
 // The permit's days are Montréal days, reminders pick the nearest threshold reached, and
 // the dates a member or an admin types are refused with a message naming the problem.
 import { describe, expect, it } from "vitest";
-import { reminderDue, torontoToday } from "./permits.server";
+import { reminderDue } from "./permits.server";
 import { confirmRenewalSchema, permitRenewalSchema } from "./schemas";
+import { localToday } from "~/utils/local-time";
 
 const errorsOf = (result: { success: boolean; error?: { flatten(): { fieldErrors: Record<string, string[] | undefined> } } }) =>
   result.success ? {} : result.error!.flatten().fieldErrors;
 
 describe("permits", () => {
   it("counts days in Montréal: 03:00 UTC on 1 January is still 31 December", () => {
-    expect(torontoToday(new Date("2027-01-01T03:00:00Z"))).toBe("2026-12-31");
-    expect(torontoToday(new Date("2027-01-01T06:00:00Z"))).toBe("2027-01-01");
+    expect(localToday(new Date("2027-01-01T03:00:00Z"))).toBe("2026-12-31");
+    expect(localToday(new Date("2027-01-01T06:00:00Z"))).toBe("2027-01-01");
   });
 
   it("sends the 30-day reminder from 30 days out, the 7-day one from 7, none once past", () => {
@@ -27,7 +28,7 @@ describe("permits", () => {
     expect(errorsOf(permitRenewalSchema.safeParse({ expiresOn: "2020-01-01" }))).toEqual({ expiresOn: ["permit.errors.past"] });
     expect(errorsOf(permitRenewalSchema.safeParse({ expiresOn: "2206-01-01" }))).toEqual({ expiresOn: ["permit.errors.tooFar"] });
     expect(errorsOf(permitRenewalSchema.safeParse({}))).toEqual({ expiresOn: ["permit.errors.required"] });
-    const nextYear = `${Number(torontoToday().slice(0, 4)) + 1}-06-30`;
+    const nextYear = `${Number(localToday().slice(0, 4)) + 1}-06-30`;
     expect(permitRenewalSchema.safeParse({ expiresOn: nextYear }).success).toBe(true);
     expect(errorsOf(confirmRenewalSchema.safeParse({ userId: "not-an-id", method: "fax", note: "", permitExpiresOn: nextYear }))).toEqual({
       userId: ["errors.invalid"],

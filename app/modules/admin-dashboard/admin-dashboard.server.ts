@@ -6,9 +6,9 @@ import { sql } from "kysely";
 import { listReverification, type Viewer } from "~/modules/accounts/accounts.server";
 import { REGIONS, DISCIPLINES } from "~/modules/accounts/reference";
 import { coordinationOverview } from "~/modules/mentoring/mentoring.server";
-import { todayInQuebec } from "~/modules/tools/tools.server";
 import type { Database, Tx } from "~/utils/db.server";
 import type { Figure, FigureName } from "./figures";
+import { localToday } from "~/utils/local-time";
 
 export { FIGURE_NAMES, figureCsvRows, isFigureName, type Figure, type FigureName } from "./figures";
 
@@ -32,7 +32,7 @@ const read = <T>(db: Database, viewer: Viewer, fn: (tx: Tx) => Promise<T>) => {
 
 /** The first day (YYYY-MM-01) of each of the last `count` Montréal months, oldest first. */
 export function lastMonths(count: number, now: Date): string[] {
-  const [year, month] = todayInQuebec(now).split("-").map(Number) as [number, number];
+  const [year, month] = localToday(now).split("-").map(Number) as [number, number];
   return Array.from({ length: count }, (_, i) => {
     const d = new Date(Date.UTC(year, month - 1 - (count - 1 - i), 1));
     return d.toISOString().slice(0, 10);
@@ -156,7 +156,7 @@ export async function moderationFigure(db: Database, viewer: Viewer, now = new D
 
 /** Published library items (current versions) whose review date has passed or comes soon. */
 export async function libraryFigure(db: Database, viewer: Viewer, now = new Date()): Promise<Figure> {
-  const today = todayInQuebec(now);
+  const today = localToday(now);
   const row = await read(db, viewer, async (tx) => {
     const { rows } = await sql<{ overdue: number; within30: number; within90: number }>`
       select count(*) filter (where review_due_on < ${today}::date)::int as overdue,

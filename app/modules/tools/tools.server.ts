@@ -15,7 +15,6 @@ import type { Viewer } from "~/modules/accounts/accounts.server";
 import { hasRole } from "~/modules/accounts/accounts.server";
 import type { Claims, Database, Tx } from "~/utils/db.server";
 import { likeEscape } from "~/modules/search/excerpt";
-import { TIME_ZONE } from "~/utils/i18n";
 import { newStorageKey, recordStoredBlob, STORAGE_PREFIXES, type FileStorage, type StoragePrefix } from "~/utils/storage.server";
 import { checkUpload, type FileRefusal } from "./file-types";
 import { FACETS, isUuid, SEARCH_PAGE_SIZE, TOOL_TRANSITIONS, type Facet, type FileContentType, type ToolStatus } from "./limits";
@@ -36,6 +35,7 @@ import {
   type Refused,
   type RefusalStatus,
 } from "~/utils/outcome";
+import { localToday } from "~/utils/local-time";
 
 export interface ToolDeps {
   db: Database;
@@ -68,11 +68,6 @@ export const TOOL_DB_REFUSALS: DbRefusalMap = {
 };
 
 const guarded = <T extends object>(fn: () => Promise<Outcome<T>>) => attempt(fn, TOOL_DB_REFUSALS);
-
-/** Today's date in Quebec, 'YYYY-MM-DD' (review dates are calendar dates). */
-export function todayInQuebec(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
 
 // ── Library search ─────────────────────────────────────────────────────────────
 
@@ -446,7 +441,7 @@ export async function resolveSuggestion(
 
 // ── Curation ───────────────────────────────────────────────────────────────────
 
-export async function listCuration(db: Database, viewer: Viewer, today = todayInQuebec()) {
+export async function listCuration(db: Database, viewer: Viewer, today = localToday()) {
   return db.withUser(
     viewer.claims,
     async (tx) => {
