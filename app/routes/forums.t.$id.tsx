@@ -13,7 +13,7 @@ import { useEffect, useRef, useState } from "react";
 import { RichTextField } from "~/components/rich-text/field";
 import { useSucceededCount } from "~/components/use-succeeded-count";
 import { Breadcrumbs, forumTrail } from "~/modules/forums/components/breadcrumbs";
-import { PostArticle, type PostContext } from "~/modules/forums/components/post-article";
+import { PostArticle, usePostActions, type PostContext } from "~/modules/forums/components/post-article";
 import { isDraftAutosave, useDraftAutosave } from "~/modules/forums/components/use-draft-autosave";
 import { useTopicLive } from "~/modules/forums/components/use-topic-live";
 import { WatchForm } from "~/modules/forums/components/watch-form";
@@ -67,7 +67,9 @@ export default function TopicPage() {
     submitRead.current({ intent: "read", upTo: String(shownUpTo) }, { method: "post", action: `/forums/t/${topic.id}` });
   }, [data.signedIn, unreadHere, shownUpTo, topic.id]);
 
+  const actions = usePostActions();
   const context: PostContext = {
+    actions,
     topicId: topic.id,
     signedIn: data.signedIn,
     canReply: viewer.canReply,

@@ -72,13 +72,29 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+// A dictionary is made once per language and section and never changed, and a page looks
+// up the same few dozen keys hundreds of times (a topic page: several per post), so each
+// key's text is kept per dictionary instead of splitting the key and walking it each time.
+const resolvedKeys = new WeakMap<Dictionary, Map<string, string | undefined>>();
+
 function lookup(messages: Dictionary, key: string): string | undefined {
+  let known = resolvedKeys.get(messages);
+  if (!known) {
+    known = new Map();
+    resolvedKeys.set(messages, known);
+  }
+  if (known.has(key)) return known.get(key);
   let node: string | Dictionary | undefined = messages;
   for (const part of key.split(".")) {
     if (node && typeof node === "object" && Object.hasOwn(node, part)) node = node[part];
-    else return undefined;
+    else {
+      node = undefined;
+      break;
+    }
   }
-  return typeof node === "string" ? node : undefined;
+  const text = typeof node === "string" ? node : undefined;
+  known.set(key, text);
+  return text;
 }
 
 // Intl formatters are costly to build (locale data lookup) and cheap to reuse: a topic

@@ -143,8 +143,15 @@ describe("forums journey", () => {
     await page.waitForURL(/\/forums\/t\/\d+/);
     const topic = page.url().split("#")[0] ?? "";
     const firstPost = await page.locator("#p-1 a:has-text('Modifier')").getAttribute("href");
+    // With JavaScript, a bookmark and a reaction are sent without leaving the page (the
+    // document is the same one afterwards), and the page shows their new state.
+    await page.evaluate(() => Object.assign(window, { samePage: true }));
     await page.click('#p-1 button:has-text("Ajouter aux signets")');
     await expect.poll(() => page.locator('#p-1 button[aria-pressed="true"]').count()).toBe(1);
+    await page.click('#p-1 button[value="thanks"]');
+    await expect.poll(() => page.locator('#p-1 button[value="thanks"][aria-pressed="true"]').count()).toBe(1);
+    expect(await page.locator('#p-1 button[value="thanks"]').textContent()).toMatch(/1/);
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
     const pages = [
       "/forums/latest",
       "/forums/bookmarks",

@@ -28,7 +28,7 @@ import { POSTS_PAGE_SIZE } from "./limits";
 import { sendHtmlOnce } from "~/utils/page-html";
 import { listMoveTargets, moderatePost, moderateTopic, splitTopic } from "./moderation.server";
 import { afterPublish } from "./notify.server";
-import { countUnreadAbout, markNotificationsReadAbout, type NotificationSubject } from "~/modules/notifications/notifications.server";
+import { markNotificationsReadAbout, unreadAboutCountSql, type NotificationSubject } from "~/modules/notifications/notifications.server";
 import { NOTIFICATION_EVENTS } from "~/modules/notifications/schemas";
 import type { GuardFinding } from "~/modules/identifier-guard/guard.server";
 import { overridesFromForm } from "~/modules/identifier-guard/schemas";
@@ -120,7 +120,7 @@ export async function topicPageLoader({ request, context, params }: LoaderFuncti
   const page = await getTopicPage(context.db, viewer?.claims ?? null, id, {
     after,
     draft: true,
-    countUnread: viewer ? (tx) => countUnreadAbout(tx, viewer.id, topicSubject(id)) : undefined,
+    unreadAbout: viewer ? unreadAboutCountSql(viewer.id, topicSubject(id)) : undefined,
   });
   invariantResponse(page, "not_found");
   const reply = viewer && page.viewer.canReply ? await replyStart(context, viewer, id, url, page.draft) : null;

@@ -1,10 +1,61 @@
 // One post of a topic: author, date, body (server-rendered HTML), reactions and the
 // actions the reader may take. Every action is a plain form or link (no JavaScript
-// needed); with JavaScript, small ones go through fetchers without leaving the page.
-import { Form, Link, useFetcher, useNavigate } from "@remix-run/react";
+// needed). With JavaScript, the page's one set of handlers (usePostActions) takes over:
+// reactions and bookmarks are sent without leaving the page, other forms and links
+// navigate inside the app. A topic page shows 50 posts; one useFetcher, <Form> and
+// <Link> per action cost a measurable share of the page's server rendering (decision 034),
+// where plain elements with shared handlers cost almost nothing.
+import { useNavigate, useSubmit } from "@remix-run/react";
+import { useMemo, type FormEvent, type MouseEvent } from "react";
 import { PageRichTextView } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
 import { REACTIONS } from "../limits";
+
+/** What the posts' forms and links do with JavaScript; made once per page by usePostActions. */
+export interface PostActions {
+  /** A small change (reaction, bookmark): sent without leaving the page, which then revalidates. */
+  submitInPlace(event: FormEvent<HTMLFormElement>): void;
+  /** Any other form: a navigation inside the app (the server redirects back to the topic). */
+  submitAndNavigate(event: FormEvent<HTMLFormElement>): void;
+  /** A link to another page of the app, followed without reloading the document. */
+  followLink(event: MouseEvent<HTMLAnchorElement>): void;
+  navigate: ReturnType<typeof useNavigate>;
+}
+
+/** A plain left click, which the app may handle; anything else (new tab, download…) is the browser's. */
+function isPlainClick(event: MouseEvent<HTMLAnchorElement>) {
+  return event.button === 0 && !event.defaultPrevented && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
+
+export function usePostActions(): PostActions {
+  const submit = useSubmit();
+  const navigate = useNavigate();
+  return useMemo(() => {
+    // The clicked button carries the action's name and value (a reaction's kind); the
+    // form alone would lose them.
+    const send = (event: FormEvent<HTMLFormElement>, inPlace: boolean) => {
+      event.preventDefault();
+      const form = event.currentTarget;
+      const submitter = (event.nativeEvent as SubmitEvent).submitter;
+      submit(submitter instanceof HTMLButtonElement ? submitter : form, {
+        method: "post",
+        action: form.getAttribute("action") ?? undefined,
+        preventScrollReset: true,
+        ...(inPlace ? { navigate: false } : {}),
+      });
+    };
+    return {
+      submitInPlace: (event) => send(event, true),
+      submitAndNavigate: (event) => send(event, false),
+      followLink(event) {
+        if (!isPlainClick(event)) return;
+        event.preventDefault();
+        navigate(event.currentTarget.getAttribute("href") ?? "");
+      },
+      navigate,
+    };
+  }, [submit, navigate]);
+}
 
 export interface PostAuthor {
   id: string;
@@ -40,11 +91,11 @@ export interface PostContext {
   /** The reader started this topic (may accept an answer). */
   topicAuthor: boolean;
   locked: boolean;
+  actions: PostActions;
 }
 
 function ReactionButtons({ post, context }: { post: PostData; context: PostContext }) {
   const { t, tx } = useI18n();
-  const fetcher = useFetcher();
   const interactive = context.signedIn && !post.is_author && post.status === "published" && !post.deleted;
   const shown = post.reactions.filter((r) => r.count > 0);
   if (!interactive) {
@@ -56,12 +107,12 @@ function ReactionButtons({ post, context }: { post: PostData; context: PostConte
     );
   }
   return (
-    <fetcher.Form
+    <form
       method="post"
       action={`/forums/t/${context.topicId}`}
       className="cluster"
       aria-label={t("forums.reactions.label")}
-      preventScrollReset
+      onSubmit={context.actions.submitInPlace}
     >
       <input type="hidden" name="intent" value="react" />
       <input type="hidden" name="postId" value={post.id} />
@@ -74,14 +125,13 @@ function ReactionButtons({ post, context }: { post: PostData; context: PostConte
           </button>
         );
       })}
-    </fetcher.Form>
+    </form>
   );
 }
 
 export function PostArticle({ post, context }: { post: PostData; context: PostContext }) {
   const { t, date, locale } = useI18n();
-  const navigate = useNavigate();
-  const bookmark = useFetcher();
+  const { actions } = context;
   const n = post.post_number;
   const name = post.author?.display_name ?? t("forums.post.formerMember");
   const discipline = post.author ? (locale === "en-CA" ? post.author.discipline_en : post.author.discipline_fr) : null;
@@ -95,14 +145,14 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
   const readable = !post.deleted || post.html !== "";
   const mayEdit = (post.is_author && !context.locked && post.status !== "hidden" && !post.deleted) || context.canModerate;
   const intent = (value: string, label: string, className = "btn btn--small", extra?: Record<string, string>) => (
-    <Form method="post" action={`/forums/t/${context.topicId}`} preventScrollReset>
+    <form method="post" action={`/forums/t/${context.topicId}`} onSubmit={actions.submitAndNavigate}>
       <input type="hidden" name="intent" value={value} />
       <input type="hidden" name="postId" value={post.id} />
       {extra ? Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />) : null}
       <button type="submit" className={className}>
         {label}
       </button>
-    </Form>
+    </form>
   );
 
   return (
@@ -118,9 +168,9 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
         </time>
         {post.edited ? (
           post.is_author || context.canModerate ? (
-            <Link className="meta" to={`/forums/p/${post.id}/history`}>
+            <a className="meta" href={`/forums/p/${post.id}/history`} onClick={actions.followLink}>
               {t("forums.post.edited")}
-            </Link>
+            </a>
           ) : (
             <span className="meta">{t("forums.post.edited")}</span>
           )
@@ -172,9 +222,12 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
                   const anchor = window.getSelection()?.anchorNode ?? null;
                   if (!selection || !body || !anchor || !body.contains(anchor)) return;
                   event.preventDefault();
-                  navigate(`/forums/t/${context.topicId}?quote=${post.id}&passage=${encodeURIComponent(selection.slice(0, 2000))}#reply`, {
-                    preventScrollReset: true,
-                  });
+                  actions.navigate(
+                    `/forums/t/${context.topicId}?quote=${post.id}&passage=${encodeURIComponent(selection.slice(0, 2000))}#reply`,
+                    {
+                      preventScrollReset: true,
+                    },
+                  );
                 }}
               >
                 {t("forums.post.quote")}
@@ -184,22 +237,22 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
               </a>
             </>
           ) : null}
-          <bookmark.Form method="post" action={`/forums/t/${context.topicId}`} preventScrollReset>
+          <form method="post" action={`/forums/t/${context.topicId}`} onSubmit={actions.submitInPlace}>
             <input type="hidden" name="intent" value="bookmark" />
             <input type="hidden" name="postId" value={post.id} />
             <button type="submit" className="btn btn--small" aria-pressed={post.bookmarked}>
               {post.bookmarked ? t("forums.post.unbookmark") : t("forums.post.bookmark")}
             </button>
-          </bookmark.Form>
+          </form>
           {mayEdit ? (
-            <Link className="btn btn--small" to={`/forums/p/${post.id}/edit`}>
+            <a className="btn btn--small" href={`/forums/p/${post.id}/edit`} onClick={actions.followLink}>
               {t("forums.post.edit")}
-            </Link>
+            </a>
           ) : null}
           {!post.is_author ? (
-            <Link className="btn btn--small" to={`/forums/p/${post.id}/flag`}>
+            <a className="btn btn--small" href={`/forums/p/${post.id}/flag`} onClick={actions.followLink}>
               {t("forums.post.flag")}
-            </Link>
+            </a>
           ) : null}
           {(context.topicAuthor || context.canModerate) && n > 1 && post.status === "published"
             ? intent(
