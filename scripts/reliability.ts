@@ -89,6 +89,8 @@ const enter = (name: string) => {
   console.error(`[${new Date().toISOString()}] ${name} (load average ${loadAverages[name]?.join(", ")})`);
 };
 const soak: SoakRow[] = [];
+/** How many of the proxy's requests (or WebSocket upgrades) went to each process: [process 1, process 2]. */
+const servedBy = (served: number[]) => [0, 1].map((i) => served.filter((b) => b === i).length);
 /** A short run (a check that the run works) does not replace the report of a full one. */
 const REPORT = SHORT_MINUTES !== null ? "docs/reliability-short-run.md" : "docs/reliability.md";
 
@@ -396,6 +398,7 @@ try {
       });
     }
     const connectStarted = Date.now();
+    const upgradesBefore = proxy.served.length;
     const sockets: Array<Socket | null> = [];
     let connectFailures = 0;
     // In batches, as people arrive over a few seconds rather than in one instant.
@@ -424,6 +427,7 @@ try {
       sockets.push(...batch);
     }
     const connectMs = Date.now() - connectStarted;
+    const socketsByProcess = servedBy(proxy.served.slice(upgradesBefore));
     // Each socket is in its rooms once the server has answered its first summary.
     const summaries = await Promise.all(
       sockets.map((s) =>
@@ -506,6 +510,7 @@ try {
       connected: sockets.filter(Boolean).length,
       connectFailures,
       connectMs,
+      socketsByProcess,
       inRooms: summaries.filter(Boolean).length,
       sent: total,
       acked: ok.length,
@@ -621,6 +626,7 @@ try {
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
   reset();
+  const servedBeforeSoak = proxy.served.length;
   const soakEnd = Date.now() + SOAK_MINUTES * 60_000;
   const soakLoad = load(SOAK_MINUTES * 60, SOAK_READS_PER_SECOND, SOAK_WRITES_PER_SECOND);
   while (Date.now() < soakEnd) {
@@ -642,7 +648,14 @@ try {
   }
   await soakLoad;
   await admin.end();
-  results.soakSummary = { read: summary(samples.read), write: summary(samples.write), rows: await writeCheck(samples.write) };
+  results.soakSummary = {
+    read: summary(samples.read),
+    write: summary(samples.write),
+    rows: await writeCheck(samples.write),
+    // Requests the proxy sent to each process: both must share the load (a proxy that never
+    // took the restarted process back made one process serve the whole soak).
+    servedByProcess: servedBy(proxy.served.slice(servedBeforeSoak)),
+  };
   log(`soak-total ${JSON.stringify(results.soakSummary)}`);
 
   // ── 4. 1 000 chat sockets through the proxy ─────────────────────────────────
@@ -687,6 +700,8 @@ type ChatPhase = {
   connected: number;
   connectFailures: number;
   connectMs: number;
+  /** WebSocket upgrades the proxy sent to each process. */
+  socketsByProcess?: number[];
   inRooms: number;
   sent: number;
   acked: number;
@@ -735,7 +750,7 @@ function renderReport(r: {
         rows: Rows;
       }
     | undefined;
-  const soakSummary = r.results.soakSummary as { read: Summary; write: Summary; rows: Rows } | undefined;
+  const soakSummary = r.results.soakSummary as { read: Summary; write: Summary; rows: Rows; servedByProcess?: number[] } | undefined;
   const chat = r.results.chatPhase as ChatPhase | undefined;
   // Every phase's writes, by kind: accepted ones stored once, refused ones not stored.
   const phaseRows = [steady?.rows, pgFault?.rows, redisFault?.rows, killFault?.rows, soakSummary?.rows].filter((x): x is Rows => !!x);
@@ -871,7 +886,7 @@ function renderReport(r: {
       `${CHAT_SOCKETS} chat sockets: all connected and in their rooms; every acknowledged message stored once and delivered`,
       "all connected; acked = stored once; 0 refused-but-stored; delivered ratio 1",
       chat
-        ? `${chat.connected}/${chat.sockets} connected in ${chat.connectMs} ms, ${chat.inRooms} in rooms; ${chat.ackedStoredOnce}/${chat.acked} acked stored once (${chat.refused} refused, ${chat.timedOut} timed out), ${chat.refusedStored} refused-but-stored; delivered ${chat.deliveredRatio}, p95 ${chat.deliveryP95} ms`
+        ? `${chat.connected}/${chat.sockets} connected in ${chat.connectMs} ms${chat.socketsByProcess ? ` (${chat.socketsByProcess.join(" / ")} on process 1 / 2)` : ""}, ${chat.inRooms} in rooms; ${chat.ackedStoredOnce}/${chat.acked} acked stored once (${chat.refused} refused, ${chat.timedOut} timed out), ${chat.refusedStored} refused-but-stored; delivered ${chat.deliveredRatio}, p95 ${chat.deliveryP95} ms`
         : "—",
       chat
         ? chat.connected === chat.sockets &&
@@ -915,12 +930,18 @@ function renderReport(r: {
       thirds ? thirds.every((t) => t.last <= Math.max(1.5 * t.first, t.first + 20)) : undefined,
     ],
     [
-      "soak: no 5xx, posts stored once",
+      "soak: no 5xx, posts stored once, both processes serving",
       "0; all",
       soakSummary
-        ? `${serverErrors(soakSummary.read)! + serverErrors(soakSummary.write)!} 5xx; ${soakSummary.rows.acceptedStoredOnce}/${soakSummary.rows.accepted}`
+        ? `${serverErrors(soakSummary.read)! + serverErrors(soakSummary.write)!} 5xx; ${soakSummary.rows.acceptedStoredOnce}/${soakSummary.rows.accepted}${soakSummary.servedByProcess ? `; requests served by process 1 / 2: ${soakSummary.servedByProcess.join(" / ")}` : ""}`
         : "—",
-      soakSummary ? serverErrors(soakSummary.read) === 0 && serverErrors(soakSummary.write) === 0 && rowsOk(soakSummary.rows) : undefined,
+      soakSummary
+        ? serverErrors(soakSummary.read) === 0 &&
+          serverErrors(soakSummary.write) === 0 &&
+          rowsOk(soakSummary.rows) &&
+          // Both processes took a fair share (round robin gives each about half).
+          (soakSummary.servedByProcess ?? [1, 1]).every((n, _, all) => n >= 0.25 * all.reduce((a, b) => a + b, 0))
+        : undefined,
     ],
   ];
   const soakRows = r.soak

@@ -183,20 +183,24 @@ export interface Proxy {
 export async function startProxy(targets: string[] = []): Promise<Proxy> {
   const proxy = httpProxy.createProxyServer({ xfwd: true, ws: true });
   const served: number[] = [];
-  const down = new Set<number>();
+  // Addresses that refused a connection. Kept by address, not by position: a process
+  // started again in the same position (a new port) is taken back at once, as a
+  // health-checking proxy would, instead of the survivor serving alone for good.
+  const down = new Set<string>();
   let next = 0;
   const pick = (req: http.IncomingMessage) => {
     const chosen = Number(req.headers["x-backend"]);
     if (Number.isInteger(chosen) && chosen >= 0 && chosen < targets.length) return chosen;
     for (let i = 0; i < targets.length; i++) {
       const candidate = next++ % targets.length;
-      if (!down.has(candidate)) return candidate;
+      if (!down.has(targets[candidate] ?? "")) return candidate;
     }
     return next++ % targets.length;
   };
   proxy.on("error", (error, req, res) => {
     const failed = (req as http.IncomingMessage & { backend?: number }).backend;
-    if (failed !== undefined && (error as NodeJS.ErrnoException).code === "ECONNREFUSED") down.add(failed);
+    const address = failed === undefined ? undefined : targets[failed];
+    if (address !== undefined && (error as NodeJS.ErrnoException).code === "ECONNREFUSED") down.add(address);
     if (res instanceof http.ServerResponse) {
       if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain" });
       res.end("bad gateway");
