@@ -220,6 +220,7 @@ export async function startProxy(targets: string[] = []): Promise<Proxy> {
     socket.once("close", () => upgraded.delete(socket));
     const backend = pick(req);
     (req as http.IncomingMessage & { backend?: number }).backend = backend;
+    served.push(backend);
     proxy.ws(req, socket, head, { target: targets[backend] });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
