@@ -76,6 +76,7 @@ export function isLocale(value: unknown): value is Locale {
 // up the same few dozen keys hundreds of times (a topic page: several per post), so each
 // key's text is kept per dictionary instead of splitting the key and walking it each time.
 const resolvedKeys = new WeakMap<Dictionary, Map<string, string | undefined>>();
+const RESOLVED_KEYS_MAX = 5_000;
 
 function lookup(messages: Dictionary, key: string): string | undefined {
   let known = resolvedKeys.get(messages);
@@ -93,7 +94,8 @@ function lookup(messages: Dictionary, key: string): string | undefined {
     }
   }
   const text = typeof node === "string" ? node : undefined;
-  known.set(key, text);
+  // Keys come from the code (a few hundred); a bound keeps a key built from data from growing it.
+  if (known.size < RESOLVED_KEYS_MAX) known.set(key, text);
   return text;
 }
 

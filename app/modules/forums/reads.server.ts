@@ -432,16 +432,16 @@ async function postViews(
   return { views, people };
 }
 
-const POST_COLUMNS = sql`p.id, p.post_number, p.author_id, ${postHtmlColumns}, p.status, p.hidden_reason, p.deleted_at,
-  p.edited_at, p.edit_count, p.created_at, p.reply_to_post_id, rp.post_number as reply_to_number, rp.author_id as reply_to_author`;
-
 /**
- * Each post's reactions and the reader's bookmark, in the posts' own statement: two round
- * trips less per page (decision 034). Bookmarks are read only for a signed-in reader
- * (visitors have no grant on them); RLS keeps both to what the reader may see.
+ * Every column PostRow needs (the post, the post it answers), with each post's reactions and
+ * the reader's bookmark read in the same statement: two round trips less per page
+ * (decision 034). Bookmarks are read only for a signed-in reader (visitors have no grant
+ * on them); RLS keeps both to what the reader may see.
  */
-function postReaderColumns(viewerId: string | null) {
-  return sql`coalesce((select json_agg(json_build_object('kind', x.kind, 'n', x.n, 'mine', x.mine))
+function postColumns(viewerId: string | null) {
+  return sql`p.id, p.post_number, p.author_id, ${postHtmlColumns}, p.status, p.hidden_reason, p.deleted_at,
+    p.edited_at, p.edit_count, p.created_at, p.reply_to_post_id, rp.post_number as reply_to_number, rp.author_id as reply_to_author,
+    coalesce((select json_agg(json_build_object('kind', x.kind, 'n', x.n, 'mine', x.mine))
       from (select r.kind, count(*)::int as n, coalesce(bool_or(r.user_id = (select auth.uid())), false) as mine
               from public.forum_reactions r where r.post_id = p.id group by r.kind) x), '[]'::json) as reaction_counts,
     ${viewerId ? sql`exists (select 1 from public.forum_bookmarks b where b.post_id = p.id and b.user_id = (select auth.uid()))` : sql`false`} as bookmarked`;
@@ -530,7 +530,7 @@ export async function getTopicPage(
         .executeTakeFirst();
       if (!topic) return null;
       const { rows } = await sql<PostRow>`
-      select ${POST_COLUMNS}, ${postReaderColumns(claims?.sub ?? null)}
+      select ${postColumns(claims?.sub ?? null)}
         from public.forum_posts p left join public.forum_posts rp on rp.id = p.reply_to_post_id
        where p.topic_id = ${topicId} and p.post_number > ${after}
        order by p.post_number limit ${limit + 1}`.execute(tx);
@@ -593,7 +593,7 @@ export async function getPostView(db: Database, claims: Claims, postId: number) 
     claims,
     async (tx) => {
       const { rows } = await sql<PostRow & { topic_id: number; accepted_post_id: number | null }>`
-      select ${POST_COLUMNS}, ${postReaderColumns(claims?.sub ?? null)}, p.topic_id, t.accepted_post_id
+      select ${postColumns(claims?.sub ?? null)}, p.topic_id, t.accepted_post_id
         from public.forum_posts p
         join public.forum_topics t on t.id = p.topic_id
         left join public.forum_posts rp on rp.id = p.reply_to_post_id
