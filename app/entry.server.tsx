@@ -1,48 +1,19 @@
-// Streams the HTML with the per-request CSP nonce that server/http.ts put in the
-// load context; bots get the whole document at once.
-import { Transform, type TransformCallback } from "node:stream";
+// Renders the whole page to one string with the per-request CSP nonce that server/http.ts
+// put in the load context.
+//
+// No page suspends on the server (no `defer`; the only lazy components, the Jitsi frame and
+// the coverage chart, render after hydration), so a streamed render would send the whole
+// document at once anyway. React's streaming renderer encodes each of the ~10 000 small
+// pieces of a topic page into a byte buffer as it goes, then pushes the buffers through
+// Node and web streams; renderToString joins plain strings and the page is encoded once.
+// That was about a sixth of a topic page's server CPU (decision 035).
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { isUnavailableError } from "./utils/db.server";
 import { InlineMessagesContext } from "./utils/inline-messages";
 import { NonceContext } from "./utils/nonce";
 import { PageHtmlContext } from "./utils/page-html";
-
-const ABORT_DELAY = 5_000;
-
-/**
- * React writes a page as many chunks of about 2 KB, in bursts; every chunk that leaves this
- * stream is a gzip flush and a socket write of its own (the response writer flushes
- * compression after each chunk, so that streamed parts reach the reader at once). Chunks
- * written in the same turn of the event loop leave as one: the same bytes, at the same
- * moment for the reader, for one flush and one write (decision 018, topic page profile).
- */
-class Coalesce extends Transform {
-  private pending: Buffer[] = [];
-  private scheduled = false;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-    this.pending.push(chunk);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.release());
-    }
-    callback();
-  }
-  override _flush(callback: TransformCallback) {
-    this.release();
-    callback();
-  }
-  private release() {
-    this.scheduled = false;
-    if (this.pending.length === 0 || this.destroyed) return;
-    const out = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-    this.pending = [];
-    this.push(out);
-  }
-}
 
 export default function handleRequest(
   request: Request,
@@ -52,36 +23,21 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce ?? "";
-  const bot = isbot(request.headers.get("user-agent") ?? "");
-  return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <InlineMessagesContext.Provider value={loadContext.inlineMessages?.value ?? null}>
-          <PageHtmlContext.Provider value={loadContext.pageHtml ?? null}>
-            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-          </PageHtmlContext.Provider>
-        </InlineMessagesContext.Provider>
-      </NonceContext.Provider>,
-      {
-        nonce,
-        [bot ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new Coalesce();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) loadContext.logger?.error({ err: error }, "render error");
-        },
-      },
-    );
-    setTimeout(abort, ABORT_DELAY);
+  // A render error throws here; Remix then renders the error boundary (as a failed shell did).
+  const html = renderToString(
+    <NonceContext.Provider value={nonce}>
+      <InlineMessagesContext.Provider value={loadContext.inlineMessages?.value ?? null}>
+        <PageHtmlContext.Provider value={loadContext.pageHtml ?? null}>
+          <RemixServer context={remixContext} url={request.url} />
+        </PageHtmlContext.Provider>
+      </InlineMessagesContext.Provider>
+    </NonceContext.Provider>,
+  );
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // Bytes, not a string: a string body is first checked for lone surrogates (a copy of the whole page).
+  return new Response(Buffer.from(html.startsWith("<!DOCTYPE") ? html : `<!DOCTYPE html>${html}`), {
+    headers: responseHeaders,
+    status: responseStatusCode,
   });
 }
 
