@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { deferredStartStatement, deferringClient, type TransactionStart } from "./db-pipeline.server";
 import type { DB } from "./db-schema";
 
 export type Tx = Transaction<DB>;
@@ -40,9 +41,9 @@ export type Claims = UserClaims | null;
 
 export interface Database {
   readonly kind: "pglite" | "postgres";
-  withUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
+  withUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Acts beyond one person's rights (seed, mail worker, auth issuer). `reason` is logged at debug level. */
-  asSystem<T>(reason: string, fn: (tx: SystemTx) => Promise<T>): Promise<T>;
+  asSystem<T>(reason: string, fn: (tx: SystemTx) => Promise<T>, options?: Pick<TransactionOptions, "oneStatement">): Promise<T>;
   /** Raw multi-statement SQL through the same pool (migrations only). */
   execScript(sqlText: string): Promise<void>;
   /** Holds one connection for a sequence of raw statements (migrations: lock, scripts, unlock). */
@@ -62,6 +63,17 @@ export interface Database {
   watchRequest(): { run<T>(fn: () => Promise<T>): Promise<T>; unavailable(): boolean };
   close(): Promise<void>;
   readonly kysely: Kysely<DB>;
+}
+
+export interface TransactionOptions {
+  /** Writes are refused by PostgreSQL (`start transaction read only`). */
+  readOnly?: boolean;
+  /**
+   * The transaction runs exactly one statement (a page's header, the viewer, a session): on
+   * PostgreSQL its start, the statement and its commit then go in one round trip
+   * (db-pipeline.server.ts). A second statement is refused with an error.
+   */
+  oneStatement?: boolean;
 }
 
 export const STATEMENT_TIMEOUT_MS = 8000;
@@ -114,6 +126,14 @@ interface PoolLike {
   end(): Promise<void>;
 }
 
+/** Each checkout holds its transaction's start for the first statement (db-pipeline.server.ts). */
+function deferringPool(pool: PoolLike, pipelined: boolean): PoolLike {
+  return {
+    connect: async () => deferringClient((await pool.connect()) as Parameters<typeof deferringClient>[0], pipelined),
+    end: () => pool.end(),
+  };
+}
+
 function makeDatabase(
   kind: Database["kind"],
   pool: PoolLike,
@@ -123,25 +143,18 @@ function makeDatabase(
   // Kysely's PostgresDialect only needs connect()/query()/release() from the pool.
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
   /**
-   * One transaction on one connection. Its start and its settings (role, claims, statement
-   * timeout) go as ONE simple-protocol message (`start transaction; select set_config(…)`):
-   * a parameterised statement cannot share a message with another, and Kysely's own
-   * transaction sends its `begin` alone, which cost a round trip to the database on every
-   * transaction of every page (decision 018). The claims are quoted by pg's escapeLiteral,
-   * which is correct whatever standard_conforming_strings says.
+   * One transaction on one connection. It starts with its settings (role, claims, statement
+   * timeout), held back by the pool's client and sent with the first statement: on PostgreSQL
+   * in one write (db-pipeline.server.ts); on PGlite, where a statement costs no socket write,
+   * as one simple-protocol message before it (decisions 018 and 035).
    */
-  const transaction = <T>(role: string, claims: object, readOnly: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+  const transaction = <T>(start: Omit<TransactionStart, "statementTimeoutMs">, fn: (tx: Tx) => Promise<T>): Promise<T> =>
     kysely.connection().execute(async (connection) => {
       // Bound to the one connection: what fn runs is inside the transaction, like Kysely's Transaction.
       const tx = connection as unknown as Tx;
+      const settings = { ...start, statementTimeoutMs: STATEMENT_TIMEOUT_MS };
       try {
-        await sql
-          .raw(
-            `start transaction${readOnly ? " read only" : ""}; select set_config('role', ${pg.escapeLiteral(role)}, true), ` +
-              `set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify(claims))}, true), ` +
-              `set_config('statement_timeout', '${STATEMENT_TIMEOUT_MS}', true)`,
-          )
-          .execute(tx);
+        await sql.raw(deferredStartStatement(settings)).execute(tx);
         const result = await fn(tx);
         await sql.raw("commit").execute(tx);
         return result;
@@ -176,15 +189,19 @@ function makeDatabase(
     kind,
     kysely,
     async withUser(claims, fn, options) {
+      const shape = { readOnly: options?.readOnly === true, oneStatement: options?.oneStatement === true };
       return watched(() =>
-        claims
-          ? transaction("authenticated", claims, options?.readOnly === true, fn)
-          : transaction("anon", { role: "anon" }, options?.readOnly === true, fn),
+        transaction(claims ? { role: "authenticated", claims, ...shape } : { role: "anon", claims: { role: "anon" }, ...shape }, fn),
       );
     },
-    async asSystem(reason, fn) {
+    async asSystem(reason, fn, system) {
       options.logger?.debug({ reason }, "system transaction");
-      return watched(() => transaction("service_role", { role: "service_role" }, false, (tx) => fn(tx as SystemTx)));
+      return watched(() =>
+        transaction(
+          { role: "service_role", claims: { role: "service_role" }, readOnly: false, oneStatement: system?.oneStatement === true },
+          (tx) => fn(tx as SystemTx),
+        ),
+      );
     },
     connectionLostAt: () => lostAt,
     watchRequest() {
@@ -238,7 +255,7 @@ export function createPostgresDatabase(connectionString: string, options: { max?
     // reported to its next query; unheard, the event would end the process.
     client.on("error", () => {});
   });
-  return makeDatabase("postgres", pool, async () => {}, options);
+  return makeDatabase("postgres", deferringPool(pool as unknown as PoolLike, true), async () => {}, options);
 }
 
 type PGliteInstance = import("@electric-sql/pglite").PGlite;
@@ -296,7 +313,7 @@ export async function createPGliteDatabase(
   });
   const db = makeDatabase(
     "pglite",
-    createPGlitePool(instance),
+    deferringPool(createPGlitePool(instance), false),
     async () => {
       await instance.close();
     },

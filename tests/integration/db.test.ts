@@ -163,6 +163,98 @@ describe("transactions", () => {
   });
 });
 
+describe("a transaction's start goes with its first statement; a one-statement transaction ends with it", () => {
+  test("a one-statement read runs with its role, claims and timeout, read-only", async () => {
+    const s = await t.db.withUser(alice.claims, session, { readOnly: true, oneStatement: true });
+    expect(s).toMatchObject({ current_user: "authenticated", uid: alice.id, timeout: `${STATEMENT_TIMEOUT_MS / 1000}s` });
+    await expect(
+      t.db.withUser(
+        alice.claims,
+        (tx) => tx.insertInto("consents").values({ user_id: alice.id, kind: "terms", version: "one-ro", granted: true }).execute(),
+        { readOnly: true, oneStatement: true },
+      ),
+    ).rejects.toThrow(/read-only transaction/);
+    expect((await t.db.asSystem("test: one statement", session, { oneStatement: true })).current_user).toBe("service_role");
+  });
+
+  test("a one-statement write is committed", async () => {
+    const before = await consentCount(alice.id);
+    await t.db.withUser(
+      alice.claims,
+      (tx) => tx.insertInto("consents").values({ user_id: alice.id, kind: "terms", version: "one-w", granted: true }).execute(),
+      { oneStatement: true },
+    );
+    expect(await consentCount(alice.id)).toBe(before + 1);
+  });
+
+  test("a second statement is refused (it would run with the connection's own rights), and the first is kept", async () => {
+    const before = await consentCount(bob.id);
+    await expect(
+      t.db.withUser(
+        bob.claims,
+        async (tx) => {
+          await tx.insertInto("consents").values({ user_id: bob.id, kind: "terms", version: "one-2a", granted: true }).execute();
+          await tx.insertInto("consents").values({ user_id: bob.id, kind: "terms", version: "one-2b", granted: true }).execute();
+        },
+        { oneStatement: true },
+      ),
+    ).rejects.toThrow(/one statement/);
+    const versions = await t.db.withUser(bob.claims, (tx) =>
+      tx.selectFrom("consents").select("version").where("user_id", "=", bob.id).where("version", "like", "one-2%").execute(),
+    );
+    expect(versions.map((v) => v.version)).toEqual(["one-2a"]);
+    expect(await consentCount(bob.id)).toBe(before + 1);
+    // The connection went back clean: the next transactions see only their own claims.
+    expect(await whoAmI(t.db, null)).toEqual({ current_user: "anon", uid: null });
+    expect(await whoAmI(t.db, alice.claims)).toEqual({ current_user: "authenticated", uid: alice.id });
+  });
+
+  test("a failing first statement rolls back and leaves nothing behind", async () => {
+    for (const oneStatement of [true, false]) {
+      await expect(
+        t.db.withUser(alice.claims, async (tx) => sql`select 1/0`.execute(tx), { readOnly: true, oneStatement }),
+      ).rejects.toThrow(/division by zero/);
+      // A bad parameter fails before anything is sent.
+      await expect(
+        t.db.withUser(alice.claims, async (tx) => sql`select ${"not a number"}::int`.execute(tx), { oneStatement }),
+      ).rejects.toThrow(/invalid input syntax/);
+      expect(await whoAmI(t.db, bob.claims)).toEqual({ current_user: "authenticated", uid: bob.id });
+    }
+  });
+
+  test("the first statement of a longer transaction sees the settings, and so do the next ones", async () => {
+    const rows = await t.db.withUser(alice.claims, async (tx) => [await session(tx), await session(tx), await session(tx)]);
+    for (const row of rows) expect(row).toMatchObject({ current_user: "authenticated", uid: alice.id });
+  });
+
+  test("a transaction that runs nothing, or only application code, is fine", async () => {
+    expect(await t.db.withUser(alice.claims, async () => 42)).toBe(42);
+    expect(await t.db.withUser(alice.claims, async () => 7, { oneStatement: true })).toBe(7);
+    await expect(
+      t.db.withUser(alice.claims, async () => {
+        throw new Error("before any statement");
+      }),
+    ).rejects.toThrow("before any statement");
+    expect(await whoAmI(t.db, alice.claims)).toEqual({ current_user: "authenticated", uid: alice.id });
+  });
+
+  test("many one-statement and longer transactions at once never see each other's claims", async () => {
+    const people = [alice, bob, null];
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const person = people[i % 3] ?? null;
+        return t.db
+          .withUser(person?.claims ?? null, session, { readOnly: i % 2 === 0, oneStatement: i % 4 < 2 })
+          .then((s) => ({ expected: person?.id ?? null, uid: s.uid, role: s.current_user }));
+      }),
+    );
+    for (const r of results) {
+      expect(r.uid).toBe(r.expected);
+      expect(r.role).toBe(r.expected ? "authenticated" : "anon");
+    }
+  });
+});
+
 describe.runIf(inject("testDb").kind === "postgres")("PostgreSQL: the login role fails closed (rule 5)", () => {
   test("the pool logs in as the non-owning, non-inheriting app role", async () => {
     const { rows } = await sql<{ session_user: string; inherit: boolean; superuser: boolean; bypass: boolean; owned: number }>`

@@ -86,7 +86,8 @@ export async function getViewer(db: Database, claims: Claims, now = new Date()):
         permit: row.permit ? permitState(row.permit, now) : null,
       };
     },
-    { readOnly: true },
+    // Read on every page: start, statement and commit in one round trip.
+    { readOnly: true, oneStatement: true },
   );
 }
 

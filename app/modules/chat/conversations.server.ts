@@ -338,7 +338,7 @@ export async function getHeaderBadges(db: Database, claims: UserClaims, options:
       select ${chats} as chats, ${unreadNotificationCountSql(claims.sub)} as notifications`.execute(tx);
       return { chats: rows[0]?.chats ?? 0, notifications: rows[0]?.notifications ?? 0 };
     },
-    { readOnly: true },
+    { readOnly: true, oneStatement: true },
   );
 }
 

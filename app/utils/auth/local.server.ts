@@ -117,14 +117,18 @@ export function createLocalAuth(options: LocalAuthOptions): AuthIssuer & { hashP
       const token = await readToken(cookieHeader);
       if (!token) return null;
       const id = sha256(token);
-      const row = await db.asSystem("auth: read session", (tx) =>
-        tx
-          .selectFrom("auth_sessions")
-          .innerJoin("auth.users as u", "u.id", "auth_sessions.user_id")
-          .select(["auth_sessions.user_id", "auth_sessions.expires_at", "u.email", "u.banned_until"])
-          .where("auth_sessions.id", "=", id)
-          .where("auth_sessions.expires_at", ">", new Date())
-          .executeTakeFirst(),
+      // Read on every signed-in request: start, statement and commit in one round trip.
+      const row = await db.asSystem(
+        "auth: read session",
+        (tx) =>
+          tx
+            .selectFrom("auth_sessions")
+            .innerJoin("auth.users as u", "u.id", "auth_sessions.user_id")
+            .select(["auth_sessions.user_id", "auth_sessions.expires_at", "u.email", "u.banned_until"])
+            .where("auth_sessions.id", "=", id)
+            .where("auth_sessions.expires_at", ">", new Date())
+            .executeTakeFirst(),
+        { oneStatement: true },
       );
       if (!row || !row.email) return null;
       if (row.banned_until && new Date(row.banned_until) > new Date()) return null;
