@@ -34,8 +34,9 @@ export default function handleRequest(
     </NonceContext.Provider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  // Bytes, not a string: a string body is first checked for lone surrogates (a copy of the whole page).
-  return new Response(Buffer.from(html.startsWith("<!DOCTYPE") ? html : `<!DOCTYPE html>${html}`), {
+  // React 18 writes no doctype before <html>. Bytes, not a string: a string body is first
+  // checked for lone surrogates (a copy of the whole page).
+  return new Response(Buffer.from(`<!DOCTYPE html>${html}`), {
     headers: responseHeaders,
     status: responseStatusCode,
   });

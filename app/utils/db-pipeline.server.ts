@@ -68,6 +68,13 @@ const QueryBase = pg.Query as unknown as new (config: { text: string; values: un
   callback?: (error: Error | null, result?: QueryResult) => void;
 };
 
+/** Parse, bind and execute one statement whose result nobody describes (the unnamed statement and portal). */
+function runUnnamed(connection: PgConnection, text: string, values: unknown[] = []) {
+  connection.parse({ text });
+  connection.bind({ values });
+  connection.execute({});
+}
+
 /**
  * One statement preceded by its transaction's start (and followed by its commit when it is the
  * transaction's only statement). Only the statement's rows and command reach the caller: the
@@ -86,15 +93,10 @@ class StartedQuery extends QueryBase {
   override submit(connection: PgConnection): Error | null {
     connection.stream.cork?.();
     try {
-      connection.parse({ text: this.start.readOnly ? "start transaction read only" : "start transaction" });
-      connection.bind({ values: [] });
-      connection.execute({});
-      connection.parse({ text: SETTINGS });
-      connection.bind({ values: [this.start.role, JSON.stringify(this.start.claims), String(this.start.statementTimeoutMs)] });
-      connection.execute({});
+      runUnnamed(connection, this.start.readOnly ? "start transaction read only" : "start transaction");
+      runUnnamed(connection, SETTINGS, [this.start.role, JSON.stringify(this.start.claims), String(this.start.statementTimeoutMs)]);
       // The statement itself (parse, bind, describe, execute), then our commit, then Query's Sync.
-      const error = super.submit(withCommitBeforeSync(connection, this.start.oneStatement));
-      return error;
+      return super.submit(withCommitBeforeSync(connection, this.start.oneStatement));
     } finally {
       connection.stream.uncork?.();
     }
@@ -116,9 +118,7 @@ function withCommitBeforeSync(connection: PgConnection, commit: boolean): PgConn
     get(object, key, receiver) {
       if (key === "sync")
         return () => {
-          object.parse({ text: "commit" });
-          object.bind({ values: [] });
-          object.execute({});
+          runUnnamed(object, "commit");
           object.sync();
         };
       const value = Reflect.get(object, key, receiver) as unknown;

@@ -228,6 +228,20 @@ async function timed(url: string, cookie: string): Promise<number> {
   return performance.now() - started;
 }
 
+/** `total` topic pages (cycling through `topics`), `concurrency` readers at once. */
+async function readTopics(url: string, cookie: string, topics: number[], total: number, concurrency: number) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const id = topics[next % topics.length];
+        next += 1;
+        await timed(`${url}/forums/t/${id}`, cookie);
+      }
+    }),
+  );
+}
+
 /** Where the forum bench reads: a server's URL, a database handle, and (in its own process) the server to watch. */
 interface Target {
   url: string;
@@ -265,17 +279,8 @@ async function measure(app: Target, emit: Emit, label: "pglite" | "postgres", si
 
   const concurrency = 8;
   const total = Math.max(200, ids.topics.length * 2);
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const id = ids.topics[next % ids.topics.length];
-        next += 1;
-        await timed(`${app.url}/forums/t/${id}`, cookie);
-      }
-    }),
-  );
+  await readTopics(app.url, cookie, ids.topics, total, concurrency);
   emit("forum.topic_page.rps_random_topics", total / ((performance.now() - started) / 1000), "rps", { ...extra, n: total, concurrency });
 
   // The server's own CPU time per topic page of 50 posts, 10 readers at once, signed in.
@@ -292,29 +297,11 @@ async function measure(app: Target, emit: Emit, label: "pglite" | "postgres", si
       // (with 40 sequential requests, optimisation work still fell into the measured phase and one run
       // varied by ±2 ms on a 2-core machine).
       const warmup = Number(process.env.BENCH_FORUM_CPU_WARMUP ?? 600);
-      let w = 0;
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (w < warmup) {
-            const id = long[w % long.length];
-            w += 1;
-            await timed(`${app.url}/forums/t/${id}`, cookie);
-          }
-        }),
-      );
+      await readTopics(app.url, cookie, long, warmup, 10);
       const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 600);
-      let k = 0;
       const cpuBefore = app.process.cpuMs();
       const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (k < n) {
-            const id = long[k % long.length];
-            k += 1;
-            await timed(`${app.url}/forums/t/${id}`, cookie);
-          }
-        }),
-      );
+      await readTopics(app.url, cookie, long, n, 10);
       const seconds = (performance.now() - t0) / 1000;
       const cpu = app.process.cpuMs() - cpuBefore;
       const shape = { ...extra, n, warmup, concurrency: 10, posts: 50, signed_in: true };
