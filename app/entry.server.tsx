@@ -12,6 +12,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { isUnavailableError } from "./utils/db.server";
 import { InlineMessagesContext } from "./utils/inline-messages";
+import { MarkupCacheContext } from "./utils/markup-cache";
 import { NonceContext } from "./utils/nonce";
 import { PageHtmlContext } from "./utils/page-html";
 
@@ -23,20 +24,29 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce ?? "";
+  const markup = loadContext.markupCache?.forPage((error) =>
+    loadContext.logger.error({ err: error, url: request.url }, "a part of the page could not be rendered on its own"),
+  );
   // A render error throws here; Remix then renders the error boundary (as a failed shell did).
   const html = renderToString(
     <NonceContext.Provider value={nonce}>
       <InlineMessagesContext.Provider value={loadContext.inlineMessages?.value ?? null}>
         <PageHtmlContext.Provider value={loadContext.pageHtml ?? null}>
-          <RemixServer context={remixContext} url={request.url} />
+          <MarkupCacheContext.Provider value={markup?.slot ?? null}>
+            <RemixServer context={remixContext} url={request.url} />
+          </MarkupCacheContext.Provider>
         </PageHtmlContext.Provider>
       </InlineMessagesContext.Provider>
     </NonceContext.Provider>,
   );
+  // The parts this page rendered inline are rendered again on their own and kept, once the
+  // page is on its way (utils/markup-cache.tsx).
+  if (markup) setImmediate(markup.storeMissing);
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   // React 18 writes no doctype before <html>. Bytes, not a string: a string body is first
   // checked for lone surrogates (a copy of the whole page).
-  return new Response(Buffer.from(`<!DOCTYPE html>${html}`), {
+  const page = `<!DOCTYPE html>${html}`;
+  return new Response(markup ? markup.assemble(page) : Buffer.from(page), {
     headers: responseHeaders,
     status: responseStatusCode,
   });

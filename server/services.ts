@@ -9,6 +9,7 @@ import type { AuthIssuer } from "~/utils/auth/types";
 import { createPGliteDatabase, createPostgresDatabase, type Database } from "~/utils/db.server";
 import type { Env } from "~/utils/env.server";
 import { createMailer } from "~/utils/mail.server";
+import { createMarkupCache } from "~/utils/markup-cache.server";
 import { migrate } from "~/utils/migrate.server";
 import { createLocalStorage, createSupabaseStorage, type FileStorage } from "~/utils/storage.server";
 import { createJobQueue } from "~/modules/jobs/queue.server";
@@ -129,6 +130,8 @@ export async function createServices(
     storage,
     jobs,
     migrations,
+    // 8 MB: about 1 800 posts (a post's markup is about 2 200 characters).
+    markupCache: createMarkupCache({ maxBytes: 8 * 1024 * 1024 }),
     async close() {
       try {
         await jobs.stop();

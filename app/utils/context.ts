@@ -8,6 +8,7 @@ import type { Env } from "./env.server";
 import type { JobQueue } from "~/modules/jobs/queue.server";
 import type { Mailer } from "./mail.server";
 import type { InlineMessagesSlot } from "./inline-messages";
+import type { MarkupCache } from "./markup-cache.server";
 import type { PageHtmlSlot } from "./page-html";
 import type { FileStorage } from "./storage.server";
 
@@ -22,6 +23,8 @@ export interface AppServices {
   /** Uploaded files (local disk or Supabase Storage); who may read them is decided by RLS on `files`. */
   storage: FileStorage;
   realtime: RealtimeBridge;
+  /** Rendered parts of pages kept between requests (app/utils/markup-cache.tsx, decision 036). */
+  markupCache: MarkupCache;
 }
 
 /**

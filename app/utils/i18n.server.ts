@@ -1,7 +1,7 @@
 // Every dictionary of both languages lives on the server (emails, page titles,
 // server-rendered text); the browser receives only what a page needs (i18n.tsx,
 // i18n-sections.ts, decision 003).
-import { scriptJson, type InlineMessages } from "./inline-messages";
+import { inlineScriptText, scriptJson, type InlineMessages } from "./inline-messages";
 import enAttestations from "~/locales/en-CA/attestations.json";
 import enCases from "~/locales/en-CA/cases.json";
 import enChat from "~/locales/en-CA/chat.json";
@@ -109,7 +109,8 @@ export function inlineMessagesFor(locale: Locale, pathname: string): InlineMessa
   const dictionary = messagesFor(locale, pathname);
   let inline = inlineCache.get(dictionary);
   if (!inline) {
-    inline = { dictionary, script: scriptJson(dictionary) };
+    const script = scriptJson(dictionary);
+    inline = { dictionary, script, scriptBytes: Buffer.from(inlineScriptText(script)) };
     inlineCache.set(dictionary, inline);
   }
   return inline;

@@ -171,7 +171,7 @@ export function labelOf(locale: Locale, row: { name_fr: string; name_en?: string
   return locale === "en-CA" && row.name_en ? row.name_en : row.name_fr;
 }
 
-interface I18nValue {
+export interface I18nValue {
   locale: Locale;
   messages: Dictionary;
 }
@@ -180,6 +180,11 @@ const I18nContext = createContext<I18nValue>({ locale: DEFAULT_LOCALE, messages:
 export function I18nProvider({ locale, messages, children }: I18nValue & { children: ReactNode }) {
   const value = useMemo(() => ({ locale, messages }), [locale, messages]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+/** The language and messages in effect, to provide them again to a part rendered on its own (utils/markup-cache.tsx). */
+export function useI18nSource(): I18nValue {
+  return useContext(I18nContext);
 }
 
 export function useI18n() {

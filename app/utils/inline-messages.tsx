@@ -5,12 +5,15 @@
 // Client-side navigations still receive them in the root loader's JSON.
 import { createContext, useContext } from "react";
 import type { Dictionary } from "./i18n";
+import { MarkupCacheContext } from "./markup-cache";
 
 /** The messages of this page and their script text (made once per language and section, server side). */
 export interface InlineMessages {
   dictionary: Dictionary;
   /** JSON safe inside a <script> element: no "<", no line separators that break a script. */
   script: string;
+  /** The script element's text, UTF-8 encoded once (spliced into the page's bytes: utils/markup-cache.tsx). */
+  scriptBytes: Uint8Array;
 }
 
 /** Where the root loader leaves this page's messages for the document (per request, server only). */
@@ -35,16 +38,17 @@ export function useInlineMessages(): Dictionary | null {
  */
 export function InlineMessagesScript({ nonce }: { nonce: string }) {
   const inline = useContext(InlineMessagesContext);
+  const markup = useContext(MarkupCacheContext);
   // Server: only a page whose root loader left its messages here. Browser: only if the server wrote one.
   const present = inline !== null || (typeof window !== "undefined" && GLOBAL in window);
   if (!present) return null;
-  return (
-    <script
-      nonce={nonce}
-      suppressHydrationWarning
-      dangerouslySetInnerHTML={{ __html: inline ? `window.${GLOBAL}=${inline.script};` : " " }}
-    />
-  );
+  const text = !inline ? " " : markup ? markup.splice(inline.scriptBytes) : inlineScriptText(inline.script);
+  return <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: text }} />;
+}
+
+/** What the script runs: the messages, in a global the browser's first render reads. */
+export function inlineScriptText(json: string): string {
+  return `window.${GLOBAL}=${json};`;
 }
 
 /** JSON for a script element (the same escapes as Remix's serialisation of loader data). */

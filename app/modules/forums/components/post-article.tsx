@@ -9,6 +9,8 @@ import { useNavigate, useSubmit } from "@remix-run/react";
 import { useMemo, type FormEvent, type MouseEvent } from "react";
 import { PageRichTextView } from "~/components/rich-text/field";
 import { useI18n } from "~/utils/i18n";
+import { CachedMarkup } from "~/utils/markup-cache";
+import { usePageHtml } from "~/utils/page-html";
 import { REACTIONS } from "../limits";
 
 /** What the posts' forms and links do with JavaScript; made once per page by usePostActions. */
@@ -129,12 +131,13 @@ function ReactionButtons({ post, context }: { post: PostData; context: PostConte
   );
 }
 
+/**
+ * A post. Its markup is kept by the server once rendered (utils/markup-cache.tsx): what is
+ * inside the <article> depends only on the post (with its HTML), the reader's flags below and
+ * the language, which are the cache's inputs.
+ */
 export function PostArticle({ post, context }: { post: PostData; context: PostContext }) {
-  const { t, date, locale } = useI18n();
-  const { actions } = context;
   const n = post.post_number;
-  const name = post.author?.display_name ?? t("forums.post.formerMember");
-  const discipline = post.author ? (locale === "en-CA" ? post.author.discipline_en : post.author.discipline_fr) : null;
   const stateClass = post.deleted
     ? " post--deleted"
     : post.status === "pending"
@@ -142,6 +145,33 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
       : post.status === "hidden"
         ? " post--hidden"
         : "";
+  // The body's HTML itself, wherever the page carries it: it is part of the inputs.
+  const html = usePageHtml(`post:${post.id}`, post.html);
+  const withHtml = html === post.html ? post : { ...post, html };
+  const { topicId, signedIn, canReply, canModerate, topicAuthor, locked } = context;
+  return (
+    <CachedMarkup
+      tag="article"
+      attributes={{
+        id: `p-${n}`,
+        className: `post${post.accepted ? " post--accepted" : ""}${stateClass}`,
+        "aria-labelledby": `p-${n}-label`,
+      }}
+      name="forums.post"
+      inputs={{ post: withHtml, topicId, signedIn, canReply, canModerate, topicAuthor, locked }}
+    >
+      <PostArticleContent post={withHtml} context={context} />
+    </CachedMarkup>
+  );
+}
+
+/** What is inside a post's <article>: reads no context but the language (a cached part's rule). */
+function PostArticleContent({ post, context }: { post: PostData; context: PostContext }) {
+  const { t, date, locale } = useI18n();
+  const { actions } = context;
+  const n = post.post_number;
+  const name = post.author?.display_name ?? t("forums.post.formerMember");
+  const discipline = post.author ? (locale === "en-CA" ? post.author.discipline_en : post.author.discipline_fr) : null;
   const readable = !post.deleted || post.html !== "";
   const mayEdit = (post.is_author && !context.locked && post.status !== "hidden" && !post.deleted) || context.canModerate;
   const intent = (value: string, label: string, className = "btn btn--small", extra?: Record<string, string>) => (
@@ -156,7 +186,7 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
   );
 
   return (
-    <article id={`p-${n}`} className={`post${post.accepted ? " post--accepted" : ""}${stateClass}`} aria-labelledby={`p-${n}-label`}>
+    <>
       <header className="post__header">
         <h2 id={`p-${n}-label`} className="visually-hidden">
           {t("forums.post.label", { number: n, name })}
@@ -287,6 +317,6 @@ export function PostArticle({ post, context }: { post: PostData; context: PostCo
           {intent("moderate-post", t("forums.post.restore"), "btn btn--small btn--secondary", { act: "restore" })}
         </div>
       ) : null}
-    </article>
+    </>
   );
 }
