@@ -130,3 +130,40 @@ describe("patched route matching (server)", () => {
     );
   });
 });
+
+// Remix's partial manifest (the routes a page's markup names for lazy route discovery) is
+// patched too: the routes its parent paths match are kept per parent path. The browser's
+// ES module build, untouched, is the reference.
+describe("patched partial manifest (server)", () => {
+  type PartialManifest = (manifest: { routes: Record<string, unknown> }, router: unknown) => { routes: Record<string, unknown> };
+  const patchedFog = require("@remix-run/react/dist/fog-of-war.js") as { getPartialManifest: PartialManifest };
+  const tree = appRoutes();
+  const all = patterns(tree);
+  const ids = (nodes: RouteNode[]): string[] => nodes.flatMap((n) => [n.id, ...ids(n.children ?? [])]);
+  const manifest = { routes: Object.fromEntries(ids(tree).map((id) => [id, { id }])) };
+  const routerAt = (routes: RouteNode[], pathname: string) => ({
+    routes,
+    basename: undefined,
+    state: { location: { pathname }, matches: reference.matchRoutes(asRoutes(routes), pathname) ?? [] },
+  });
+
+  it("names the same routes, in the same order, as the reference for any address, first call and cached", async () => {
+    // @ts-expect-error: the untouched ES module build has no type declarations of its own
+    const referenceFog = (await import("../node_modules/@remix-run/react/dist/esm/fog-of-war.js")) as unknown as {
+      getPartialManifest: PartialManifest;
+    };
+    expect(readFileSync(require.resolve("@remix-run/react/dist/fog-of-war.js"), "utf8")).toContain("Passerelle patch");
+    const fresh = appRoutes();
+    fc.assert(
+      fc.property(fc.constantFrom(...all), fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean(), (pattern, values, extra) => {
+        let i = 0;
+        let address = pattern.replace(/:(\w+)\??/g, () => values[i++ % values.length] ?? "x").replace(/\*$/, values.join("/"));
+        if (extra) address += `/${values[0]}`;
+        const expected = Object.keys(referenceFog.getPartialManifest(manifest, routerAt(tree, address)).routes);
+        for (const routes of [fresh, fresh, tree])
+          expect(Object.keys(patchedFog.getPartialManifest(manifest, routerAt(routes, address)).routes), address).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
