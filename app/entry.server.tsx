@@ -15,6 +15,7 @@ import { InlineMessagesContext } from "./utils/inline-messages";
 import { MarkupCacheContext } from "./utils/markup-cache";
 import { NonceContext } from "./utils/nonce";
 import { PageHtmlContext } from "./utils/page-html";
+import { encodePage } from "./utils/page-encoding.server";
 
 export default function handleRequest(
   request: Request,
@@ -46,7 +47,7 @@ export default function handleRequest(
   // React 18 writes no doctype before <html>. Bytes, not a string: a string body is first
   // checked for lone surrogates (a copy of the whole page).
   const page = `<!DOCTYPE html>${html}`;
-  return new Response(markup ? markup.assemble(page) : Buffer.from(page), {
+  return new Response(encodePage(request, markup ? markup.assemble(page) : Buffer.from(page), responseHeaders), {
     headers: responseHeaders,
     status: responseStatusCode,
   });
