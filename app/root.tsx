@@ -28,7 +28,7 @@ import {
   type Locale,
 } from "~/utils/i18n";
 import { inlineMessagesFor, messagesFor } from "~/utils/i18n.server";
-import { InlineMessagesScript, useInlineMessages } from "~/utils/inline-messages";
+import { PageMessagesLink, useInlineMessages } from "~/utils/inline-messages";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
@@ -43,8 +43,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Badges are in the HTML: right without JavaScript, and no flash before the socket's summary.
   const badges = viewer ? await getHeaderBadges(context.db, viewer.claims, { chat: viewer.verified }) : null;
   const pathname = new URL(request.url).pathname;
-  // A whole page carries its messages as an inline script made once per language and
-  // section (utils/inline-messages.tsx); a client-side navigation receives them here.
+  // A whole page names its messages' file, made once per language and section
+  // (utils/inline-messages.tsx); a client-side navigation receives them here.
   const slot = context.inlineMessages;
   if (slot) slot.value = inlineMessagesFor(locale, pathname);
   return json({
@@ -96,12 +96,12 @@ function Document({
         {title ? <title>{title}</title> : null}
         <Meta />
         <Links />
+        <PageMessagesLink />
       </head>
       <body>
         <I18nProvider locale={locale} messages={messages}>
           {children}
         </I18nProvider>
-        <InlineMessagesScript nonce={nonce} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -66,6 +66,11 @@ const SECTIONS: Record<string, MessageSelection> = {
 };
 const NONE: MessageSelection = { namespaces: [], picks: [] };
 
+/** A page of each section, and one of the pages that share the common messages only. */
+export function sectionPaths(): string[] {
+  return ["/", ...Object.keys(SECTIONS).map((section) => `/${section}`)];
+}
+
 export function sectionOf(pathname: string): string {
   return pathname.split("/")[1] ?? "";
 }

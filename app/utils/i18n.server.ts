@@ -1,7 +1,8 @@
 // Every dictionary of both languages lives on the server (emails, page titles,
 // server-rendered text); the browser receives only what a page needs (i18n.tsx,
 // i18n-sections.ts, decision 003).
-import { inlineScriptText, scriptJson, type InlineMessages } from "./inline-messages";
+import { hash } from "node:crypto";
+import type { InlineMessages } from "./inline-messages";
 import enAttestations from "~/locales/en-CA/attestations.json";
 import enCases from "~/locales/en-CA/cases.json";
 import enChat from "~/locales/en-CA/chat.json";
@@ -26,8 +27,8 @@ import frMyPrivacy from "~/locales/fr-CA/myPrivacy.json";
 import frSite from "~/locales/fr-CA/site.json";
 import frTools from "~/locales/fr-CA/tools.json";
 import frVideo from "~/locales/fr-CA/video.json";
-import { formatMessage, NAMESPACES, type Dictionary, type Locale, type MessageKey, type Messages, type Vars } from "./i18n";
-import { messageSelection } from "./i18n-sections";
+import { formatMessage, LOCALES, NAMESPACES, type Dictionary, type Locale, type MessageKey, type Messages, type Vars } from "./i18n";
+import { messageSelection, sectionPaths } from "./i18n-sections";
 
 const fr: Messages = {
   ...frCommon,
@@ -103,15 +104,33 @@ export function messagesFor(locale: Locale, pathname: string): Dictionary {
 }
 
 const inlineCache = new Map<Dictionary, InlineMessages>();
+// Files by name (`<locale>.<version>.json`), as pages have named them.
+const files = new Map<string, Buffer<ArrayBuffer>>();
 
-/** The same messages with their script text, made once per language and section (a whole page carries them inline). */
+/** The same messages with the address of their file, made once per language and section (a whole page names them). */
 export function inlineMessagesFor(locale: Locale, pathname: string): InlineMessages {
   const dictionary = messagesFor(locale, pathname);
   let inline = inlineCache.get(dictionary);
   if (!inline) {
-    const script = scriptJson(dictionary);
-    inline = { dictionary, script, scriptBytes: Buffer.from(inlineScriptText(script)) };
+    const json = Buffer.from(JSON.stringify(dictionary));
+    // The content's digest names the version: other words (another build) make another address.
+    const name = `${locale}.${hash("sha256", json, "base64url").slice(0, 22)}.json`;
+    files.set(name, json);
+    inline = { dictionary, url: `/i18n/${name}` };
     inlineCache.set(dictionary, inline);
   }
   return inline;
+}
+
+/**
+ * The messages file of that name (`<locale>.<version>.json`), or null: a name this build never
+ * makes (a page of an older build asks for words that are gone, as its scripts are).
+ */
+export function messagesFile(name: string): Buffer<ArrayBuffer> | null {
+  const known = files.get(name);
+  if (known) return known;
+  // After a restart, a page served by the previous process may ask before this one made it.
+  for (const locale of LOCALES)
+    if (name.startsWith(`${locale}.`)) for (const pathname of sectionPaths()) inlineMessagesFor(locale, pathname);
+  return files.get(name) ?? null;
 }

@@ -1,19 +1,20 @@
-// A whole page carries its messages once, as an inline script computed once per language
-// and section, instead of in the root loader's data: there they were serialised into JSON,
-// read back and serialised again into the page, with HTML escaping, on every request —
-// about 48 KB on a forum page, the largest part of its loader data (decision 018).
-// Client-side navigations still receive them in the root loader's JSON.
+// A whole page names its messages (one file per language and section of the site, its
+// version in its name, cached by the browser for good) instead of carrying them:
+// - in the root loader's data they were serialised into JSON, read back and serialised
+//   again into the page, with HTML escaping, on every request (decision 018);
+// - inline in the page they were still about 59 KB of a forum page's 206, compressed again
+//   for every page and sent again for every page (decision 036).
+// The browser fetches the file while the page's modules load (a preload link in the head)
+// and hydrates once it has it (entry.client.tsx). Without JavaScript nothing changes: the
+// server renders the words. Client-side navigations still receive them in the root loader's JSON.
 import { createContext, useContext } from "react";
 import type { Dictionary } from "./i18n";
-import { MarkupCacheContext } from "./markup-cache";
 
-/** The messages of this page and their script text (made once per language and section, server side). */
+/** The messages of this page, and where the browser gets them (made once per language and section, server side). */
 export interface InlineMessages {
   dictionary: Dictionary;
-  /** JSON safe inside a <script> element: no "<", no line separators that break a script. */
-  script: string;
-  /** The script element's text, UTF-8 encoded once (spliced into the page's bytes: utils/markup-cache.tsx). */
-  scriptBytes: Uint8Array;
+  /** `/i18n/<locale>/<section>.<version>.json` (app/routes/i18n.$locale.$file.tsx). */
+  url: string;
 }
 
 /** Where the root loader leaves this page's messages for the document (per request, server only). */
@@ -22,36 +23,50 @@ export interface InlineMessagesSlot {
 }
 
 const GLOBAL = "__passerelleMessages";
+const URL_GLOBAL = "__passerelleMessagesUrl";
 export const InlineMessagesContext = createContext<InlineMessages | null>(null);
 
-/** The messages the page carries inline: from the render context on the server, the script's global in the browser. */
+interface PageMessagesWindow {
+  [GLOBAL]?: Dictionary;
+  [URL_GLOBAL]?: string;
+}
+const pageWindow = () => (typeof window === "undefined" ? null : (window as unknown as PageMessagesWindow));
+
+/** The messages the page names: from the render context on the server, fetched before hydration in the browser. */
 export function useInlineMessages(): Dictionary | null {
   const inline = useContext(InlineMessagesContext);
   if (inline) return inline.dictionary;
-  if (typeof window === "undefined") return null;
-  return ((window as unknown as Record<string, unknown>)[GLOBAL] as Dictionary | undefined) ?? null;
+  return pageWindow()?.[GLOBAL] ?? null;
+}
+
+const LINK_ATTRIBUTE = "data-page-messages";
+
+/** The head's link to the page's messages: the browser starts fetching them with the page's modules. */
+export function PageMessagesLink() {
+  const inline = useContext(InlineMessagesContext);
+  const url = inline?.url ?? pageWindow()?.[URL_GLOBAL];
+  if (!url) return null;
+  return <link rel="preload" as="fetch" crossOrigin="anonymous" href={url} {...{ [LINK_ATTRIBUTE]: "" }} />;
 }
 
 /**
- * The inline script. In the browser it renders a blank script, as Remix's own context
- * script does: React keeps the server's text at hydration, and nothing runs again.
+ * Browser, before hydration: fetches the messages the page names (from the HTTP cache after the
+ * first page of a section). False when they could not be had: the page then stays as the server
+ * rendered it, which works without JavaScript, rather than hydrating without its words.
  */
-export function InlineMessagesScript({ nonce }: { nonce: string }) {
-  const inline = useContext(InlineMessagesContext);
-  const markup = useContext(MarkupCacheContext);
-  // Server: only a page whose root loader left its messages here. Browser: only if the server wrote one.
-  const present = inline !== null || (typeof window !== "undefined" && GLOBAL in window);
-  if (!present) return null;
-  const text = !inline ? " " : markup ? markup.splice(inline.scriptBytes) : inlineScriptText(inline.script);
-  return <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: text }} />;
-}
-
-/** What the script runs: the messages, in a global the browser's first render reads. */
-export function inlineScriptText(json: string): string {
-  return `window.${GLOBAL}=${json};`;
-}
-
-/** JSON for a script element (the same escapes as Remix's serialisation of loader data). */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+export async function loadPageMessages(): Promise<boolean> {
+  const link = document.querySelector<HTMLLinkElement>(`link[${LINK_ATTRIBUTE}]`);
+  if (!link) return true;
+  const href = link.getAttribute("href") ?? "";
+  try {
+    // The same mode and credentials as the preload (crossorigin="anonymous"), so it is reused.
+    const response = await fetch(href, { credentials: "same-origin" });
+    if (!response.ok) return false;
+    const target = window as unknown as PageMessagesWindow;
+    target[GLOBAL] = (await response.json()) as Dictionary;
+    target[URL_GLOBAL] = href;
+    return true;
+  } catch {
+    return false;
+  }
 }

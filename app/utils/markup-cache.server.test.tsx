@@ -8,8 +8,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import { PostArticle, type PostActions, type PostContext, type PostData } from "~/modules/forums/components/post-article";
 import { I18nProvider, type Locale } from "./i18n";
-import { inlineMessagesFor, messagesFor } from "./i18n.server";
-import { InlineMessagesContext, InlineMessagesScript } from "./inline-messages";
+import { messagesFor } from "./i18n.server";
 import { CachedMarkup, MarkupCacheContext } from "./markup-cache";
 import { createMarkupCache, type MarkupCache } from "./markup-cache.server";
 import { PageHtmlContext, type PageHtmlSlot } from "./page-html";
@@ -388,21 +387,5 @@ describe("assemble() encodes the page around the spliced bytes", () => {
     const cache = createMarkupCache({ maxBytes: 64 * 1024 });
     const text = `<p>${wide}</p>`;
     expect(Buffer.compare(cache.forPage(vi.fn()).assemble(text), Buffer.from(text))).toBe(0);
-  });
-
-  it("the inline messages script, spliced as pre-encoded bytes, is the script written inline", () => {
-    const inline = inlineMessagesFor("fr-CA", TOPIC_PATH);
-    const page = (
-      <InlineMessagesContext.Provider value={inline}>
-        <p>{wide}</p>
-        <InlineMessagesScript nonce="abc" />
-      </InlineMessagesContext.Provider>
-    );
-    const reference = renderPage(null, page);
-    const spliced = renderPage(createMarkupCache({ maxBytes: 64 * 1024 }), page);
-    expect(spliced.text).toContain(MARKER_START);
-    expect(Buffer.compare(spliced.bytes, reference.bytes)).toBe(0);
-    // The French messages themselves are not ASCII.
-    expect(reference.text).toContain("Ajouter aux signets");
   });
 });
