@@ -191,6 +191,23 @@ describe("forums journey", () => {
     expect(hydrated.inData.every((html) => html === null)).toBe(true);
     expect(hydrated.shown.length).toBe(hydrated.inData.length);
     expect(hydrated.shown.every((length) => length > 0)).toBe(true);
+    // The page names its messages' file instead of carrying them (decision 036): no inline copy,
+    // one preload link to a file of its language kept for good, and hydration used those words.
+    const messages = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>("link[rel=preload][data-page-messages]");
+      const response = link ? await fetch(link.href) : null;
+      return {
+        inline: [...document.scripts].some((s) => s.textContent?.includes("__passerelleMessages")),
+        href: link?.getAttribute("href") ?? "",
+        cache: response?.headers.get("cache-control") ?? "",
+        lang: document.documentElement.lang,
+        loaded: typeof (window as unknown as Record<string, unknown>).__passerelleMessages === "object",
+      };
+    });
+    expect(messages.inline).toBe(false);
+    expect(messages.href.startsWith(`/i18n/${messages.lang}.`)).toBe(true);
+    expect(messages.cache).toContain("immutable");
+    expect(messages.loaded).toBe(true);
     await page.click("summary:has-text('Topic moderation tools')");
     await expectAccessible(page, "topic tools (en)");
     await page.click('button:has-text("Français")');
