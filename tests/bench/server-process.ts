@@ -132,10 +132,22 @@ export function startNpm(env: Record<string, string>, timeoutMs = 300_000) {
   return launch("npm", ["start", "--silent"], env, (child) => descendants(child.pid ?? 0)[0]?.pid ?? 0, timeoutMs)();
 }
 
-/** build/server.js directly (the build must be current). */
+/** The Node options `npm start` gives the server (its script: `exec node <options> scripts/start.mjs`). */
+export function startNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  return pkg.scripts.start.match(/(?<=\s)--[\w-]+(?:=\S+)?/g) ?? [];
+}
+
+/** build/server.js directly (the build must be current), with the Node options `npm start` uses. */
 export function startCompiled(env: Record<string, string>, timeoutMs = 300_000) {
   assertFreshBuild();
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  return launch(process.execPath, [...profile, path.join(ROOT, "build", "server.js")], env, (child) => child.pid ?? 0, timeoutMs)();
+  return launch(
+    process.execPath,
+    [...startNodeOptions(), ...profile, path.join(ROOT, "build", "server.js")],
+    env,
+    (child) => child.pid ?? 0,
+    timeoutMs,
+  )();
 }
