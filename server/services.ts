@@ -130,7 +130,7 @@ export async function createServices(
     storage,
     jobs,
     migrations,
-    // 8 MB: about 3 500 posts (a post's markup is about 2.2 KB).
+    // 8 MB: about 1 800 posts (a post's markup is about 2.2 KB, its key about as much).
     markupCache: createMarkupCache({ maxBytes: 8 * 1024 * 1024 }),
     async close() {
       try {

@@ -267,7 +267,7 @@ describe("the store stays within its bound", () => {
 
   it("keeps its bytes under maxBytes, the least recently used out first", () => {
     const cache = createMarkupCache({ maxBytes });
-    const notes = Array.from({ length: 60 }, (_, n) => <Note key={n} n={n} text={`${n} ${"é".repeat(300)}`} />);
+    const notes = Array.from({ length: 60 }, (_, n) => <Note key={n} n={n} text={`${n} ${"é".repeat(150)}`} />);
     for (const note of notes) {
       const page = renderPage(cache, note);
       page.storeMissing();
@@ -275,7 +275,7 @@ describe("the store stays within its bound", () => {
       expect(cache.stats().bytes).toBeLessThanOrEqual(maxBytes);
       expect(cache.stats().bytes).toBeGreaterThan(0);
     }
-    // 60 notes of about 650 bytes do not fit in 16 KiB: some had to go.
+    // 60 notes of about 750 bytes (HTML and key) do not fit in 16 KiB: some had to go.
     expect(cache.stats().entries).toBeLessThan(60);
     expect(cache.stats().entries).toBeGreaterThan(1);
     expect(isStored(cache, notes[59])).toBe(true);
@@ -284,12 +284,13 @@ describe("the store stays within its bound", () => {
 
   it("never stores a part larger than maxBytes/16, and stores one just under it", () => {
     const cache = createMarkupCache({ maxBytes });
-    // maxBytes/16 = 1024, counted in UTF-16 code units of the HTML plus the key.
-    const large = <Note n={1} text={"x".repeat(1100)} />;
-    const fits = <Note n={2} text={"x".repeat(900)} />;
+    // maxBytes/16 = 1024, counted as the HTML's UTF-8 bytes plus two bytes per character of the key
+    // (the inputs' JSON, which holds the text again): about 1 330 for the first, 880 for the second.
+    const large = <Note n={1} text={"x".repeat(400)} />;
+    const fits = <Note n={2} text={"x".repeat(250)} />;
     for (let i = 0; i < 3; i += 1) {
       const page = renderPage(cache, large);
-      expect(page.bytes.toString("utf8")).toContain("x".repeat(1100));
+      expect(page.bytes.toString("utf8")).toContain("x".repeat(400));
       page.storeMissing();
       expect(page.onError).not.toHaveBeenCalled();
       expect(cache.stats().entries).toBe(0);

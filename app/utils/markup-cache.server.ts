@@ -1,14 +1,14 @@
 // The server's store of rendered parts (app/utils/markup-cache.tsx): one per process,
 // shared by every reader, bounded in memory, least recently used out first.
 //
-// Entries are found by a digest of everything their markup depends on, never by a post's
-// id: an edit, a new reaction or another reader's rights make another key, so nothing is
-// ever invalidated and no reader can be given markup made for other inputs. SHA-256, because
-// part of the inputs is text people write, and a collision would show one reader another's
-// markup. Old entries are never read again and leave as the store fills.
+// Entries are found by everything their markup depends on (the inputs' JSON itself, compared
+// whole: no digest, so no collision could ever show one reader markup made for another's
+// inputs), never by a post's id: an edit, a new reaction or another reader's rights make
+// another key, so nothing is ever invalidated. Old entries are never read again and leave as
+// the store fills. A key counts in the store's bytes like its entry (two bytes a character).
 //
 // Entries are kept as UTF-8 bytes: the page's text is encoded around them (assemble()).
-import { hash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { ReactElement } from "react";
 import { renderToString } from "react-dom/server";
@@ -18,7 +18,7 @@ export interface MarkupCacheStats {
   hits: number;
   misses: number;
   entries: number;
-  /** The entries' bytes, keys included. */
+  /** The entries' bytes, keys included (two bytes a character). */
   bytes: number;
   maxBytes: number;
 }
@@ -45,7 +45,7 @@ export function createMarkupCache({ maxBytes }: { maxBytes: number }): MarkupCac
   const entries = new LRUCache<string, Buffer>({
     maxSize: maxBytes,
     maxEntrySize: Math.floor(maxBytes / MAX_ENTRY_SHARE),
-    sizeCalculation: (html, key) => html.length + key.length,
+    sizeCalculation: (html, key) => html.length + key.length * 2,
   });
   // Stands for spliced bytes in the page's text. Random per process and never sent (each one is
   // replaced), so no text a person writes can contain it.
@@ -58,7 +58,7 @@ export function createMarkupCache({ maxBytes }: { maxBytes: number }): MarkupCac
       const spliced: Uint8Array[] = [];
       const slot: MarkupCacheSlot = {
         lookup(inputs) {
-          const key = hash("sha256", JSON.stringify(inputs), "base64url");
+          const key = JSON.stringify(inputs);
           const html = entries.get(key);
           if (html === undefined) misses += 1;
           else hits += 1;

@@ -4,8 +4,8 @@
 // rights, or the language change (decision 036).
 //
 // How it works:
-// - The server's render asks the per-request slot for the part's inner HTML, by a digest of
-//   everything the part's markup depends on (`inputs`, the part's name and the language).
+// - The server's render asks the per-request slot for the part's inner HTML, by everything the
+//   part's markup depends on (`inputs`, the part's name and the language), as JSON.
 //   - Found: the element is written with a marker inside, and the stored bytes (UTF-8, encoded
 //     once) take the marker's place when the page is made into bytes. Encoding the page's text
 //     was the other large cost of a topic page: the posts are half of it.
@@ -22,7 +22,7 @@ import { I18nProvider, useI18nSource } from "./i18n";
 
 /** The server's render: stored markup by inputs, and the parts to render on their own after the page. */
 export interface MarkupCacheSlot {
-  /** The digest of a part's inputs, and its stored inner HTML (UTF-8) if there is one. */
+  /** The key of a part's inputs, and its stored inner HTML (UTF-8) if there is one. */
   lookup(inputs: unknown): { key: string; html: Uint8Array | undefined };
   /** Renders `part` on its own after the page and keeps its HTML under `key`. */
   keep(key: string, part: ReactElement): void;
