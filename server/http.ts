@@ -3,7 +3,6 @@
 // Remix handler with the services as load context.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { constants as zlibConstants } from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -11,6 +10,7 @@ import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { AuthIssuer } from "~/utils/auth/types";
 import type { AppServices } from "~/utils/context";
+import { COMPRESSION } from "~/utils/page-encoding.server";
 import type { UserClaims } from "~/utils/db.server";
 import { isSlidesUploadPath } from "~/modules/events/schemas";
 import { isUploadPath as isToolUploadPath, MAX_UPLOAD_BODY_BYTES } from "~/modules/tools/limits";
@@ -91,18 +91,9 @@ export function createHttpApp(options: {
   );
   // gzip level 1: a CPU profile of the topic page under load had zlib (with the writes it
   // drives) as the largest single cost; level 1 costs a fraction of the default 6 for
-  // slightly larger pages (decision 018).
-  //
-  // Brotli (what browsers ask for over HTTPS) at quality 1 with a 256 KB window: compression's
-  // default (quality 4, a 4 MB window set up for every response) cost about 12 ms of CPU per
-  // topic page, more than rendering it; quality 1 is faster than gzip level 1 and still smaller
-  // (decision 036).
-  app.use(
-    compression({
-      level: 1,
-      brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
-    }),
-  );
+  // slightly larger pages (decision 018). Whole pages arrive already compressed with the same
+  // settings (utils/page-encoding.server.ts), and the middleware leaves them as they are.
+  app.use(compression({ level: COMPRESSION.gzipLevel, brotli: { params: COMPRESSION.brotliParams } }));
 
   app.get("/healthz", async (_req, res) => {
     const health = await db.health();

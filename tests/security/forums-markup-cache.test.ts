@@ -9,7 +9,7 @@
 // wait for the store to hold what a page missed, never for a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../e2e/helpers";
-import { Client, DEMO, signedIn, type FormInput, type HttpResult } from "./helpers";
+import { signedInDemo, type Client, type FormInput, type HttpResult } from "./helpers";
 
 let app: TestApp;
 let membre: Client;
@@ -39,11 +39,8 @@ async function postIds(topicId: number): Promise<number[]> {
 
 beforeAll(async () => {
   app = await startTestApp();
-  membre = await signedIn(app.url, DEMO.membre);
-  mentor = await signedIn(app.url, DEMO.mentor);
   // The admin moderates every space (moderated_space_ids()).
-  admin = await signedIn(app.url, DEMO.admin);
-  anon = new Client(app.url);
+  ({ membre, mentor, admin, anon } = await signedInDemo(app.url));
   await db().asSystem("test: find the seeded topics", async (tx) => {
     const byTitle = async (like: string) =>
       (await tx.selectFrom("forum_topics").select("id").where("title", "like", like).executeTakeFirstOrThrow()).id;
