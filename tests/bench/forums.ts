@@ -1,13 +1,15 @@
 // Forum benchmark: a realistic forum generated in the database, then the
 // real server (HTTP, server-side rendering, RLS) measured on loopback:
 //   forum.topic_page.p50_ms / p95_ms / rps, forum.category_page.p95_ms,
-//   forum.search.p50_ms / p95_ms, forum.topic_page.js_brotli_bytes,
+//   forum.search.p50_ms / p95_ms, forum.topic_page.js_brotli_bytes, and on PostgreSQL a case
+//   discussion of 50 posts (cases.case_page.cpu_ms_per_request, cases.case_page.render_ms),
 // each with the database it ran on and the forum's size. PostgreSQL: 100 000 topics
 // and 1 000 000 replies by default (BENCH_FORUM_TOPICS / BENCH_FORUM_REPLIES);
 // PGlite: 2 000 topics and 20 000 replies. Reads are by a verified member (RLS on).
 import { brotliCompressSync } from "node:zlib";
 import { sql } from "kysely";
 import pg from "pg";
+import { renderRichTextSafe } from "../../app/components/rich-text/render.server";
 import { rebuildStalePostHtml } from "../../app/modules/forums/post-html.server";
 import { createPostgresDatabase, type Database } from "../../app/utils/db.server";
 import { startTestApp } from "../e2e/helpers";
@@ -358,6 +360,69 @@ async function measure(app: Target, emit: Emit, label: "pglite" | "postgres", si
   emit("forum.topic_page.js_brotli_bytes", bytes, "bytes", { db: label, files: scripts.size });
 }
 
+const CASE_POSTS = 50;
+
+/**
+ * A clinical case discussion of 50 posts, read by a verified member: the server's CPU per page
+ * (cases.case_page.cpu_ms_per_request), and beside it what rendering its posts' rich text costs
+ * (cases.case_page.render_ms, timed in this process over the same documents). Case posts are
+ * rendered at every request, unlike forum posts; the two lines say whether storing their HTML
+ * would pay (docs/decisions/037-stored-html-where-it-pays.md).
+ */
+async function measureCasePage(app: Target & { process: ServerProcess }, emit: Emit) {
+  const cookie = await signIn(app.url, "membre@passerelle.test");
+  const target = await app.db.asSystem("bench: a case discussion of 50 posts", async (tx) => {
+    const first = (
+      await sql<{ case_id: string; author_id: string; n: number }>`
+      select cp.case_id, min(cp.author_id::text)::uuid as author_id, count(*)::int as n
+        from public.case_posts cp join public.cases c on c.id = cp.case_id
+       where c.status <> 'draft' group by cp.case_id order by count(*) desc limit 1`.execute(tx)
+    ).rows[0];
+    if (!first) return null;
+    // Forum bodies stand in for replies (same schema, the generator's lengths).
+    await sql`
+      insert into public.case_posts (case_id, author_id, kind, body, body_text)
+      select ${first.case_id}::uuid, ${first.author_id}::uuid, 'reply', p.body, p.body_text
+        from public.forum_posts p where char_length(p.body_text) between 1 and 20000
+       order by p.id limit ${Math.max(0, CASE_POSTS - first.n)}`.execute(tx);
+    const bodies = (
+      await sql<{ body: unknown; body_text: string }>`
+      select body, body_text from public.case_posts where case_id = ${first.case_id}::uuid`.execute(tx)
+    ).rows;
+    return { caseId: first.case_id, bodies };
+  });
+  if (!target) return;
+  const page = `${app.url}/cases/${target.caseId}`;
+  const read = async (total: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < total) {
+          next += 1;
+          await timed(page, cookie);
+        }
+      }),
+    );
+  };
+  await read(Number(process.env.BENCH_FORUM_CPU_WARMUP ?? 600));
+  const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 600);
+  const cpuBefore = app.process.cpuMs();
+  await read(n);
+  const shape = { db: "postgres", n, concurrency: 10, posts: target.bodies.length, signed_in: true };
+  emit("cases.case_page.cpu_ms_per_request", (app.process.cpuMs() - cpuBefore) / n, "ms", shape);
+  // The same documents rendered here, warmed up first; the median of 200 pages.
+  const renderPage = () => {
+    const started = performance.now();
+    for (const b of target.bodies) renderRichTextSafe(b.body, b.body_text);
+    return performance.now() - started;
+  };
+  for (let i = 0; i < 200; i++) renderPage();
+  emit("cases.case_page.render_ms", percentile(Array.from({ length: 200 }, renderPage), 50), "ms", {
+    posts: target.bodies.length,
+    where: "bench process",
+  });
+}
+
 export async function runForumBench(emit: Emit) {
   const small = {
     topics: Number(process.env.BENCH_FORUM_PGLITE_TOPICS ?? 2_000),
@@ -419,6 +484,7 @@ async function runPostgresForum(emit: Emit, skipStored: boolean) {
     });
     await measure({ url: server.url, db, process: server }, emit, "postgres", size);
     emit("server.rss_mb_after_load", server.rssMb(), "count", { db: "postgres", ...size, after: "forum bench" });
+    await measureCasePage({ url: server.url, db, process: server }, emit);
   } finally {
     await server?.stop();
     await db?.close();
