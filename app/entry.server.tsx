@@ -11,11 +11,16 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { isUnavailableError } from "./utils/db.server";
-import { InlineMessagesContext } from "./utils/inline-messages";
+import { messagesFor } from "./utils/i18n.server";
+import { InlineMessagesContext, provideServerMessages } from "./utils/inline-messages";
 import { MarkupCacheContext } from "./utils/markup-cache";
 import { NonceContext } from "./utils/nonce";
 import { PageHtmlContext } from "./utils/page-html";
 import { encodePage } from "./utils/page-encoding.server";
+
+// Meta functions (the document's title) read a whole page's messages from here: the root
+// loader's data names the messages' file instead of carrying them.
+provideServerMessages(messagesFor);
 
 export default function handleRequest(
   request: Request,

@@ -169,7 +169,7 @@ export function ErrorBoundary() {
   // Her refusal carries what the header needs: the page keeps the site around it.
   const shell = lapsed ? (refusal as LapsedRefusal).shell : undefined;
   return (
-    <Document locale={locale} messages={messages} title={formatMessage(messages, locale, `errorPage.${key}.title`)}>
+    <Document locale={locale} messages={messages} title={`${formatMessage(messages, locale, `errorPage.${key}.title`)} · Passerelle`}>
       {data ? (
         <Shell>
           <ErrorContent errorKey={key} />

@@ -10,8 +10,8 @@ import { parseWithZod, watchSchema } from "~/modules/forums/forms.server";
 import { useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const { locale, t } = metaI18n({ matches });
+export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
+  const { locale, t } = metaI18n({ matches, location });
   const name = data ? categoryLabel(locale, data.category, data.category) : t("forums.title");
   return [{ title: `${name} · ${t("forums.title")} · Passerelle` }];
 };

@@ -13,8 +13,8 @@ import { useI18n } from "~/utils/i18n";
 import { metaI18n } from "~/utils/meta";
 import { localToday } from "~/utils/local-time";
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const { t } = metaI18n({ matches });
+export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
+  const { t } = metaI18n({ matches, location });
   const title = data?.item.tool.title ?? t("tools.errors.not_found");
   return [{ title: `${title} · ${t("tools.title")} · Passerelle` }];
 };

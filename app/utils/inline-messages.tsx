@@ -8,7 +8,7 @@
 // and hydrates once it has it (entry.client.tsx). Without JavaScript nothing changes: the
 // server renders the words. Client-side navigations still receive them in the root loader's JSON.
 import { createContext, useContext } from "react";
-import type { Dictionary } from "./i18n";
+import type { Dictionary, Locale } from "./i18n";
 
 /** The messages of this page, and where the browser gets them (made once per language and section, server side). */
 export interface InlineMessages {
@@ -37,6 +37,27 @@ export function useInlineMessages(): Dictionary | null {
   const inline = useContext(InlineMessagesContext);
   if (inline) return inline.dictionary;
   return pageWindow()?.[GLOBAL] ?? null;
+}
+
+/** How the server finds the messages of a page (its language and section): registered by entry.server.tsx. */
+type ServerMessages = (locale: Locale, pathname: string) => Dictionary;
+let serverMessages: ServerMessages | null = null;
+
+/** Server start: where pageMessagesFor reads (i18n.server.ts's messagesFor, cached per language and section). */
+export function provideServerMessages(source: ServerMessages) {
+  serverMessages = source;
+}
+
+/**
+ * The messages of the page at `pathname`, for code outside React's tree that the root loader's data
+ * does not serve on a whole page (meta functions: the document's title). The same dictionary the page
+ * renders with: on the server, its language and section's; in the browser, the file fetched before
+ * hydration (after a client-side navigation to another section the root loader's data carries them).
+ */
+export function pageMessagesFor(locale: Locale, pathname: string): Dictionary | null {
+  const browser = pageWindow();
+  if (browser) return browser[GLOBAL] ?? null;
+  return serverMessages?.(locale, pathname) ?? null;
 }
 
 const LINK_ATTRIBUTE = "data-page-messages";

@@ -3,7 +3,8 @@
 // at 320 and 390 pixels, the header folds into a menu that opens without JavaScript,
 // touch targets are 44 pixels on phones, the admin's navigation is one row at 1280
 // pixels, topic lists use the page's width, destructive actions are buttons, and the
-// footer leads to the about, contact and accessibility pages in both languages.
+// footer leads to the about, contact and accessibility pages in both languages; every page is titled in the
+// visitor's language (never a message key), before and after hydration.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, DEMO, signedIn } from "../security/helpers";
@@ -150,6 +151,85 @@ describe("every page declares the viewport", () => {
       expect(res.body.match(VIEWPORT)?.length ?? 0, `error page ${url} (${res.status})`).toBe(1);
     }
   });
+});
+
+/** The document's title, entities decoded; null when the page has none in its head or more than one. */
+function documentTitle(body: string): string | null {
+  const head = body.slice(0, body.indexOf("</head>"));
+  const titles = [...head.matchAll(/<title>([^<]*)<\/title>/g)];
+  if (titles.length !== 1 || body.indexOf("<title>", head.length) !== -1) return null;
+  return (titles[0]?.[1] ?? "")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+/** A message's key shown instead of its words ("forums.title"). */
+const MESSAGE_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)+$/;
+
+describe("every page is titled in the visitor's language", () => {
+  // The title is what a screen reader announces first and what names the tab: made by the routes'
+  // meta functions from the same messages as the page, whether the root loader's data carries
+  // them (a client-side navigation) or the page names its messages' file (a whole page).
+  it("in French, on every page route the crawl reaches, signed out and signed in", async () => {
+    const routes = await loadPageRoutes();
+    for (const [who, client] of [
+      ["signed out", new Client(app.url)],
+      ["member", await signedIn(app.url, DEMO.membre)],
+    ] as const) {
+      for (const page of await crawl(client, routes, UNLINKED)) {
+        const title = documentTitle(page.body);
+        expect(title, `${who}: ${page.url} has one title in its head`).not.toBeNull();
+        expect(title, `${who}: ${page.url}`).toMatch(/\S · Passerelle$/);
+        expect(
+          title?.split(" · ").filter((part) => MESSAGE_KEY.test(part)),
+          `${who}: ${page.url}: ${title}`,
+        ).toEqual([]);
+      }
+    }
+    expect(documentTitle((await new Client(app.url).get("/tools")).body)).toBe("Bibliothèque d'outils cliniques · Passerelle");
+  }, 180_000);
+
+  it("in English, the same pages in English words", async () => {
+    const routes = await loadPageRoutes();
+    const english = await signedIn(app.url, DEMO.membre);
+    expect((await english.post("/lang", { locale: "en-CA", redirectTo: "/" })).status).toBe(302);
+    const french = new Set<string>();
+    const pages = await crawl(english, routes, UNLINKED);
+    // The same pages as a member reading in French: English takes nothing away.
+    const inFrench = await crawl(await signedIn(app.url, DEMO.membre), routes, UNLINKED);
+    expect(pages.map((p) => p.routeId).sort()).toEqual(inFrench.map((p) => p.routeId).sort());
+    for (const page of pages) {
+      const title = documentTitle(page.body);
+      expect(title, `${page.url} has one title in its head`).not.toBeNull();
+      expect(
+        title?.split(" · ").filter((part) => MESSAGE_KEY.test(part)),
+        `${page.url}: ${title}`,
+      ).toEqual([]);
+      if (/[àâçéèêëîïôûùüÿœ]/i.test(title ?? "") && !/\/(forums\/t|tools|events|cases|chat)\//.test(page.url))
+        french.add(`${page.url}: ${title}`);
+    }
+    // Titles made of site words only (not a topic's or a tool's own title) are English.
+    expect([...french]).toEqual([]);
+    expect(documentTitle((await english.get("/cases")).body)).toBe("Clinical case discussions · Passerelle");
+  }, 180_000);
+
+  it("after hydration and after a client-side navigation to another section", async () => {
+    const context = await browser.newContext({ locale: "fr-CA" });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/tools`);
+    await page.waitForFunction(() => "__remixRouter" in window);
+    await expect.poll(() => page.title()).toBe("Bibliothèque d'outils cliniques · Passerelle");
+    await page.locator('.site-nav a[href="/forums"]').first().click();
+    await page.waitForURL(/\/forums$/);
+    await expect.poll(() => page.title(), { timeout: 30_000 }).toBe("Forums · Passerelle");
+    await page.goBack();
+    await expect.poll(() => page.title(), { timeout: 30_000 }).toBe("Bibliothèque d'outils cliniques · Passerelle");
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
 
 describe("phones", () => {
