@@ -189,6 +189,9 @@ describe("every page is titled in the visitor's language", () => {
       }
     }
     expect(documentTitle((await new Client(app.url).get("/tools")).body)).toBe("Bibliothèque d'outils cliniques · Passerelle");
+    // Error pages too (the root's boundary makes their title, once).
+    for (const url of ["/no-such-page", "/forums/t/999999", "/tools/999999"])
+      expect(documentTitle((await new Client(app.url).get(url)).body), url).toBe("Page introuvable · Passerelle");
   }, 180_000);
 
   it("in English, the same pages in English words", async () => {
