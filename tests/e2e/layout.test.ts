@@ -5,6 +5,8 @@
 // pixels, topic lists use the page's width, destructive actions are buttons, and the
 // footer leads to the about, contact and accessibility pages in both languages; every page is titled in the
 // visitor's language (never a message key), before and after hydration.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, DEMO, signedIn } from "../security/helpers";
@@ -106,7 +108,7 @@ function smallTargets(page: Page, scope: string) {
   }, scope);
 }
 
-describe("every page declares the viewport", () => {
+describe("every page, crawled signed out and signed in", () => {
   let crawled: Map<string, CrawledPage[]>;
 
   beforeAll(async () => {
@@ -130,7 +132,16 @@ describe("every page declares the viewport", () => {
     crawled.set("member asked to consent again", await crawl(outdated, routes, ["/consent"]));
   }, 180_000);
 
-  it("once, in the head, on every page route, signed out and signed in, and on error pages", async () => {
+  it("shows words, never a message key", () => {
+    const keys = allMessageKeys();
+    expect(keys.size).toBeGreaterThan(1000);
+    // The detector finds a key where one is shown.
+    expect(keysShown('<p>forums.post.quote</p><input placeholder="nav.account">', keys)).toEqual(["forums.post.quote", "nav.account"]);
+    for (const [who, visited] of crawled)
+      for (const page of visited) expect(keysShown(page.body, keys), `${who}: ${page.url} shows message keys`).toEqual([]);
+  });
+
+  it("declares the viewport once, in the head, on every page route and on error pages", async () => {
     const { pages } = await loadPageRoutes();
     const reached = new Set([...crawled.values()].flat().map((p) => p.routeId));
     // The crawl reaches every page of the build, so a new page is checked without a list to update.
@@ -168,7 +179,38 @@ function documentTitle(body: string): string | null {
 /** A message's key shown instead of its words ("forums.title"). */
 const MESSAGE_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)+$/;
 
-describe("every page is titled in the visitor's language", () => {
+/** Every message key of the site (a plural's base key too: that is what shows when its forms are missing). */
+function allMessageKeys(): Set<string> {
+  const keys = new Set<string>();
+  const walk = (prefix: string, value: unknown) => {
+    if (typeof value === "string") {
+      keys.add(prefix);
+      keys.add(prefix.replace(/_(zero|one|two|few|many|other)$/, ""));
+    } else if (value && typeof value === "object")
+      for (const [key, inner] of Object.entries(value)) walk(prefix ? `${prefix}.${key}` : key, inner);
+  };
+  const dir = path.resolve("app/locales/fr-CA");
+  // common.json's keys have no prefix; every other file's name is its namespace.
+  for (const file of readdirSync(dir))
+    walk(file === "common.json" ? "" : file.replace(/\.json$/, ""), JSON.parse(readFileSync(path.join(dir, file), "utf8")));
+  return keys;
+}
+
+/**
+ * Message keys a page shows instead of words: in its text and in the attributes people read
+ * (labels, placeholders, tooltips, alternative text). Each page loads only its section's
+ * messages, so a component that borrows words from another section would show their keys.
+ */
+function keysShown(body: string, keys: Set<string>): string[] {
+  const text = body
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<style[\s\S]*?<\/style>/g, " ")
+    .replace(/\s(?:aria-label|placeholder|title|alt)="([^"]*)"/g, "> $1 <")
+    .replace(/<[^>]*>/g, " ");
+  return [...text.matchAll(/[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+/g)].map((m) => m[0]).filter((word) => keys.has(word));
+}
+
+describe("every page speaks the visitor's language", () => {
   // The title is what a screen reader announces first and what names the tab: made by the routes'
   // meta functions from the same messages as the page, whether the root loader's data carries
   // them (a client-side navigation) or the page names its messages' file (a whole page).
@@ -194,9 +236,10 @@ describe("every page is titled in the visitor's language", () => {
       expect(documentTitle((await new Client(app.url).get(url)).body), url).toBe("Page introuvable · Passerelle");
   }, 180_000);
 
-  it("in English, the same pages in English words", async () => {
+  it("in English, the same pages in English words, and no message key shown", async () => {
     const routes = await loadPageRoutes();
     const english = await signedIn(app.url, DEMO.membre);
+    const keys = allMessageKeys();
     expect((await english.post("/lang", { locale: "en-CA", redirectTo: "/" })).status).toBe(302);
     const french = new Set<string>();
     const pages = await crawl(english, routes, UNLINKED);
@@ -212,6 +255,7 @@ describe("every page is titled in the visitor's language", () => {
       ).toEqual([]);
       if (/[àâçéèêëîïôûùüÿœ]/i.test(title ?? "") && !/\/(forums\/t|tools|events|cases|chat)\//.test(page.url))
         french.add(`${page.url}: ${title}`);
+      expect(keysShown(page.body, keys), `${page.url} shows message keys`).toEqual([]);
     }
     // Titles made of site words only (not a topic's or a tool's own title) are English.
     expect([...french]).toEqual([]);
