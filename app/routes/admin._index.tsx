@@ -8,6 +8,7 @@ import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { useI18n } from "~/utils/i18n";
 import { regionLabel } from "~/utils/reference-labels";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "admin.title");
 
@@ -79,12 +80,12 @@ export default function AdminHome() {
           {tx("admin.pending", { count: pending.length })}
         </h2>
         {pending.length ? (
-          <div className="table-wrap">
+          <TableRegion labelledBy="pending-title">
             <table className="table">
               {head}
               <tbody>{pending.map(row)}</tbody>
             </table>
-          </div>
+          </TableRegion>
         ) : (
           <p className="empty-state">{t("admin.noPending")}</p>
         )}
@@ -93,12 +94,12 @@ export default function AdminHome() {
         <h2 id="all-title" className="section-title">
           {t("admin.allMembers")}
         </h2>
-        <div className="table-wrap">
+        <TableRegion labelledBy="all-title">
           <table className="table">
             {head}
             <tbody>{members.map(row)}</tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
     </div>
   );

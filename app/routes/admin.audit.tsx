@@ -5,6 +5,7 @@ import { requireRole, requireViewer } from "~/modules/accounts/guards.server";
 import { useI18n } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "admin.auditTitle");
 
@@ -22,8 +23,8 @@ export default function Audit() {
       <p>
         <Link to="/admin">← {t("admin.back")}</Link>
       </p>
-      <h1>{t("admin.auditTitle")}</h1>
-      <div className="table-wrap">
+      <h1 id="audit-title">{t("admin.auditTitle")}</h1>
+      <TableRegion labelledBy="audit-title">
         <table className="table">
           <thead>
             <tr>
@@ -60,7 +61,7 @@ export default function Audit() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
     </div>
   );
 }

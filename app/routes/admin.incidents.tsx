@@ -11,6 +11,7 @@ import { listIncidents, privacyFigures, recordIncident } from "~/modules/privacy
 import { incidentSchema } from "~/modules/privacy/incident-schema";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "admin.incidents.title");
 
@@ -83,7 +84,7 @@ export default function AdminIncidents() {
         <h2 id="figures-title" className="section-title">
           {t("admin.incidents.figures.title")}
         </h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="figures-title">
+        <TableRegion labelledBy="figures-title">
           <table className="table">
             <thead>
               <tr>
@@ -100,7 +101,7 @@ export default function AdminIncidents() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
 
       <section className="stack" aria-labelledby="register-title">

@@ -8,6 +8,7 @@ import { isJobError } from "~/modules/jobs/queue.server";
 import { jobActionSchema } from "~/modules/jobs/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "admin.jobs.title");
 
@@ -278,7 +279,7 @@ function JobsTable({
         {title}
       </h2>
       {children.length || empty === undefined ? (
-        <div className="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
+        <TableRegion labelledBy={id}>
           <table className="table">
             <thead>
               <tr>
@@ -291,7 +292,7 @@ function JobsTable({
             </thead>
             <tbody>{children}</tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : (
         <p className="empty-state">{empty}</p>
       )}

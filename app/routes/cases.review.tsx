@@ -10,6 +10,7 @@ import { designateExpert, getExpertsPanel, getReviewQueue, removeExpert, type Re
 import { overridesPerKind } from "~/modules/identifier-guard/review.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "cases.review.title");
 
@@ -100,7 +101,7 @@ export default function CaseReview() {
         {overrides.length === 0 ? (
           <p>{t("cases.review.noOverrides")}</p>
         ) : (
-          <div className="table-wrap">
+          <TableRegion labelledBy="h-overrides">
             <table className="table">
               <thead>
                 <tr>
@@ -129,7 +130,7 @@ export default function CaseReview() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
       {experts ? (

@@ -18,6 +18,7 @@ import { PrivacyOfficerCard } from "~/modules/privacy/components/privacy-officer
 import { EMAIL_DELAY_OPTIONS, privacyIntentSchema, privacySettingsSchema, withdrawConsentSchema } from "~/modules/privacy/schemas";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "myPrivacy.title");
 
@@ -197,7 +198,7 @@ export default function ProfilePrivacy() {
           {t("myPrivacy.optional.title")}
         </h2>
         <p className="field__hint">{t("myPrivacy.optional.lead")}</p>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="optional-title">
+        <TableRegion labelledBy="optional-title">
           <table className="table">
             <thead>
               <tr>
@@ -231,7 +232,7 @@ export default function ProfilePrivacy() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
 
       <section className="stack" aria-labelledby="consents-title">
@@ -241,7 +242,7 @@ export default function ProfilePrivacy() {
         {consents.length === 0 ? (
           <p>{t("myPrivacy.consents.empty")}</p>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="consents-title">
+          <TableRegion labelledBy="consents-title">
             <table className="table">
               <thead>
                 <tr>
@@ -264,7 +265,7 @@ export default function ProfilePrivacy() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
         <p className="field__hint">{t("myPrivacy.consents.withdrawHelp")}</p>
       </section>

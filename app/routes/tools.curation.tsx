@@ -9,6 +9,7 @@ import { resolveSuggestionSchema } from "~/modules/tools/schemas";
 import { listCuration, resolveSuggestion } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = (args) => pageTitle(args, "tools.curation.title");
 
@@ -36,7 +37,7 @@ export default function Curation() {
   const [params] = useSearchParams();
   const done = params.get("done");
   const table = (rows: typeof inProgress, label: string, due: boolean) => (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
+    <TableRegion label={label}>
       <table className="table">
         <thead>
           <tr>
@@ -58,7 +59,7 @@ export default function Curation() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
   return (
     <div className="container stack stack--l">

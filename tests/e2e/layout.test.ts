@@ -110,6 +110,7 @@ function smallTargets(page: Page, scope: string) {
 
 describe("every page, crawled signed out and signed in", () => {
   let crawled: Map<string, CrawledPage[]>;
+  const clients = new Map<string, Client>();
 
   beforeAll(async () => {
     const routes = await loadPageRoutes();
@@ -121,6 +122,7 @@ describe("every page, crawled signed out and signed in", () => {
       ["admin", await signedIn(app.url, DEMO.admin)],
     ] as const) {
       crawled.set(who, await crawl(client, routes, UNLINKED));
+      clients.set(who, client);
     }
     // /consent shows only to a member whose accepted notice is older than the current one
     // (every other page sends her there), so one such member reads it.
@@ -130,6 +132,7 @@ describe("every page, crawled signed out and signed in", () => {
       await tx.insertInto("consents").values({ user_id: id, kind: "privacy", version: "2020-01-01", granted: true }).execute();
     });
     crawled.set("member asked to consent again", await crawl(outdated, routes, ["/consent"]));
+    clients.set("member asked to consent again", outdated);
   }, 180_000);
 
   it("shows words, never a message key", () => {
@@ -140,6 +143,28 @@ describe("every page, crawled signed out and signed in", () => {
     for (const [who, visited] of crawled)
       for (const page of visited) expect(keysShown(page.body, keys), `${who}: ${page.url} shows message keys`).toEqual([]);
   });
+
+  it("passes axe on a phone, every page route once (as the person with most rights who reaches it)", async () => {
+    // A phone is where tables and long words overflow; desktop widths are checked page by page in the other suites.
+    const order = ["admin", "mentor", "member", "signed out", "member asked to consent again"];
+    const seen = new Set<string>();
+    for (const who of order) {
+      const pages = (crawled.get(who) ?? []).filter((p) => p.status < 400 && !seen.has(p.routeId));
+      if (pages.length === 0) continue;
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const cookies = [...(clients.get(who)?.jar ?? [])].map(([name, value]) => ({ name, value, url: app.url }));
+      if (cookies.length) await context.addCookies(cookies);
+      const page = await context.newPage();
+      for (const crawledPage of pages) {
+        seen.add(crawledPage.routeId);
+        await page.goto(`${app.url}${crawledPage.url}`);
+        await page.waitForFunction(() => "__remixRouter" in window);
+        await expectAccessible(page, `${crawledPage.url} at 390 (${who})`);
+      }
+      await context.close();
+    }
+    expect(seen.size).toBeGreaterThan(50);
+  }, 600_000);
 
   it("declares the viewport once, in the head, on every page route and on error pages", async () => {
     const { pages } = await loadPageRoutes();

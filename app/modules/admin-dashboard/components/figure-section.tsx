@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { useI18n } from "~/utils/i18n";
 import { BarChart } from "./bar-chart";
 import { labelText, type Figure } from "../figures";
+import { TableRegion } from "~/components/table-region";
 
 /** Characters of a row's name the chart has room for (the viewBox is 340 units wide, 13-unit text). */
 const CHART_LABEL_MAX = 40;
@@ -31,7 +32,7 @@ export function FigureSection({ figure }: { figure: Figure }) {
       {figure.rows.length ? (
         <>
           <BarChart title={tx(`${base}.chart`)} rows={chartRows} series={series} format={(n) => number.format(n)} />
-          <div className="table-wrap" role="region" aria-labelledby={`${titleId}-caption`} tabIndex={0}>
+          <TableRegion labelledBy={`${titleId}-caption`}>
             <table className="table">
               <caption id={`${titleId}-caption`}>{tx(`${base}.caption`)}</caption>
               <thead>
@@ -57,7 +58,7 @@ export function FigureSection({ figure }: { figure: Figure }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         </>
       ) : (
         <p className="empty-state">{tx(`${base}.empty`)}</p>
