@@ -337,8 +337,17 @@ export default function CasePage() {
             <input type="hidden" name="intent" value="sendBack" />
             {errorFor("sendBack")}
             <div className="field">
-              <label htmlFor="note">{t("cases.form.note")}</label>
-              <textarea id="note" name="note" rows={3} maxLength={1000} defaultValue={data?.intent === "sendBack" ? data.note : ""} />
+              <label className="field__label" htmlFor="note">
+                {t("cases.form.note")}
+              </label>
+              <textarea
+                className="input"
+                id="note"
+                name="note"
+                rows={3}
+                maxLength={1000}
+                defaultValue={data?.intent === "sendBack" ? data.note : ""}
+              />
             </div>
             <FindingsPreview fieldId="note" label={t("cases.form.note")} />
             <div className="form-actions">

@@ -174,8 +174,10 @@ export default function CaseReview() {
           <Form method="post" className="form cluster">
             <input type="hidden" name="intent" value="designate" />
             <div className="field">
-              <label htmlFor="expert-user">{t("cases.experts.person")}</label>
-              <select id="expert-user" name="userId" defaultValue="">
+              <label className="field__label" htmlFor="expert-user">
+                {t("cases.experts.person")}
+              </label>
+              <select className="select" id="expert-user" name="userId" defaultValue="">
                 <option value="">{t("cases.form.choose")}</option>
                 {experts.candidates.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -185,8 +187,15 @@ export default function CaseReview() {
               </select>
             </div>
             <div className="field">
-              <label htmlFor="expert-scope">{t("cases.experts.scope")}</label>
-              <select id="expert-scope" name="spaceId" defaultValue={experts.canDesignateEverywhere ? "" : (experts.scopes[0]?.id ?? "")}>
+              <label className="field__label" htmlFor="expert-scope">
+                {t("cases.experts.scope")}
+              </label>
+              <select
+                className="select"
+                id="expert-scope"
+                name="spaceId"
+                defaultValue={experts.canDesignateEverywhere ? "" : (experts.scopes[0]?.id ?? "")}
+              >
                 {experts.canDesignateEverywhere ? <option value="">{t("cases.experts.everywhere")}</option> : null}
                 {experts.scopes.map((s) => (
                   <option key={s.id} value={s.id}>

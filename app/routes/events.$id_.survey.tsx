@@ -102,7 +102,7 @@ export default function Survey() {
             <textarea
               id="survey-comment"
               name="comment"
-              className="textarea"
+              className="input"
               rows={4}
               maxLength={2000}
               defaultValue={result?.values.comment ?? ""}

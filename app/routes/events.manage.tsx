@@ -180,7 +180,7 @@ export default function ManageEvents() {
             <label className="field__label" htmlFor="se-summary">
               {t("events.manage.fields.summary")}
             </label>
-            <textarea id="se-summary" name="summary" className="textarea" rows={3} />
+            <textarea id="se-summary" name="summary" className="input" rows={3} />
           </div>
           <div className="form-actions">
             <button type="submit" className="btn btn--secondary">

@@ -415,7 +415,7 @@ export default function MentoringHome() {
               <label className="field__label" htmlFor="profile-bio">
                 {t("mentoring.fields.bio")}
               </label>
-              <textarea id="profile-bio" name="bio" className="textarea" rows={4} maxLength={1500} defaultValue={profile?.bio ?? ""} />
+              <textarea id="profile-bio" name="bio" className="input" rows={4} maxLength={1500} defaultValue={profile?.bio ?? ""} />
             </div>
             <label className="checkbox">
               <input type="checkbox" name="accepting" defaultChecked={profile?.accepting ?? true} />

@@ -108,7 +108,7 @@ export default function MentorPage() {
               <textarea
                 id="request-goals"
                 name="goals"
-                className="textarea"
+                className="input"
                 rows={5}
                 maxLength={2000}
                 aria-describedby="request-goals-hint"

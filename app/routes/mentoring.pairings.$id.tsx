@@ -186,7 +186,7 @@ export default function Workspace() {
               <label className="field__label" htmlFor="ag-goals">
                 {t("mentoring.fields.goals")}
               </label>
-              <textarea id="ag-goals" name="goals" className="textarea" rows={3} defaultValue={p.agreement_goals} />
+              <textarea id="ag-goals" name="goals" className="input" rows={3} defaultValue={p.agreement_goals} />
             </div>
             <div className="field">
               <label className="field__label" htmlFor="ag-frequency">
@@ -207,7 +207,7 @@ export default function Workspace() {
               <textarea
                 id="ag-confidentiality"
                 name="confidentiality"
-                className="textarea"
+                className="input"
                 rows={2}
                 defaultValue={p.agreement_confidentiality || t("mentoring.workspace.confidentialityDefault")}
               />
@@ -386,7 +386,7 @@ export default function Workspace() {
               <p className="field__hint" id="note-hint">
                 {t("mentoring.workspace.noteHint")}
               </p>
-              <textarea id="note-body" name="body" className="textarea" rows={3} maxLength={4000} aria-describedby="note-hint" />
+              <textarea id="note-body" name="body" className="input" rows={3} maxLength={4000} aria-describedby="note-hint" />
             </div>
             {ws.role === "mentor" ? (
               <fieldset className="field">
@@ -453,7 +453,7 @@ export default function Workspace() {
                   <label className="field__label" htmlFor="assessment-comment">
                     {t("mentoring.fields.comment")}
                   </label>
-                  <textarea id="assessment-comment" name="comment" className="textarea" rows={3} />
+                  <textarea id="assessment-comment" name="comment" className="input" rows={3} />
                 </div>
                 <p>
                   <button type="submit" className="btn">

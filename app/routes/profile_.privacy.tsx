@@ -165,8 +165,11 @@ export default function ProfilePrivacy() {
             </p>
           </div>
           <div className="field">
-            <label htmlFor="email-delay">{t("myPrivacy.settings.emailFrequency")}</label>
+            <label className="field__label" htmlFor="email-delay">
+              {t("myPrivacy.settings.emailFrequency")}
+            </label>
             <select
+              className="select"
               id="email-delay"
               name="emailDelay"
               defaultValue={delayValue}

@@ -135,6 +135,14 @@ describe("every page, crawled signed out and signed in", () => {
     clients.set("member asked to consent again", outdated);
   }, 180_000);
 
+  it("styles every form field as the site's fields", () => {
+    expect(unstyledFields('<textarea name="a"><select class="select"><input type="checkbox"><input class="x" name="b">')).toEqual([
+      '<textarea name="a">',
+      '<input class="x" name="b">',
+    ]);
+    for (const [who, visited] of crawled) for (const page of visited) expect(unstyledFields(page.body), `${who}: ${page.url}`).toEqual([]);
+  });
+
   it("shows words, never a message key", () => {
     const keys = allMessageKeys();
     expect(keys.size).toBeGreaterThan(1000);
@@ -188,6 +196,20 @@ describe("every page, crawled signed out and signed in", () => {
     }
   });
 });
+
+const TEXT_INPUT = /^(text|email|password|number|date|time|datetime-local|month|week|search|url|tel)$/;
+
+/** Form fields without the site's field styles (.input, .select): a browser's default box, unreadable in dark mode. */
+function unstyledFields(body: string): string[] {
+  const out: string[] = [];
+  for (const [tag, kind, attributes = ""] of body.matchAll(/<(textarea|select|input)\b([^>]*)>/g)) {
+    const classes = / class="([^"]*)"/.exec(attributes)?.[1]?.split(/\s+/) ?? [];
+    const type = / type="([^"]*)"/.exec(attributes)?.[1] ?? "text";
+    const wanted = kind === "select" ? "select" : kind === "textarea" || TEXT_INPUT.test(type) ? "input" : null;
+    if (wanted && !classes.includes(wanted)) out.push(tag.slice(0, 120));
+  }
+  return out;
+}
 
 /** The document's title, entities decoded; null when the page has none in its head or more than one. */
 function documentTitle(body: string): string | null {
