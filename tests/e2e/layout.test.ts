@@ -1,10 +1,12 @@
 // The page frame on phones and on a laptop, in chromium: every page declares the
-// viewport (else a phone draws a 980-pixel page at 40 %), nothing scrolls sideways
-// at 320 and 390 pixels, the header folds into a menu that opens without JavaScript,
-// touch targets are 44 pixels on phones, the admin's navigation is one row at 1280
-// pixels, topic lists use the page's width, destructive actions are buttons, and the
-// footer leads to the about, contact and accessibility pages in both languages; every page is titled in the
-// visitor's language (never a message key), before and after hydration.
+// viewport (else a phone draws a 980-pixel page at 40 %), passes axe (on a phone in the
+// light scheme, on a desktop in the dark one), styles its fields as the site's, and shows
+// words rather than message keys; nothing scrolls sideways at 320 and 390 pixels, the
+// header folds into a menu that opens without JavaScript, touch targets are 44 pixels on
+// phones, the admin's navigation is one row at 1280 pixels, topic lists use the page's
+// width, destructive actions are buttons, and the footer leads to the about, contact and
+// accessibility pages in both languages; every page is titled in the visitor's language,
+// before and after hydration.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -152,27 +154,33 @@ describe("every page, crawled signed out and signed in", () => {
       for (const page of visited) expect(keysShown(page.body, keys), `${who}: ${page.url} shows message keys`).toEqual([]);
   });
 
-  it("passes axe on a phone, every page route once (as the person with most rights who reaches it)", async () => {
-    // A phone is where tables and long words overflow; desktop widths are checked page by page in the other suites.
-    const order = ["admin", "mentor", "member", "signed out", "member asked to consent again"];
-    const seen = new Set<string>();
-    for (const who of order) {
-      const pages = (crawled.get(who) ?? []).filter((p) => p.status < 400 && !seen.has(p.routeId));
-      if (pages.length === 0) continue;
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-      const cookies = [...(clients.get(who)?.jar ?? [])].map(([name, value]) => ({ name, value, url: app.url }));
-      if (cookies.length) await context.addCookies(cookies);
-      const page = await context.newPage();
-      for (const crawledPage of pages) {
-        seen.add(crawledPage.routeId);
-        await page.goto(`${app.url}${crawledPage.url}`);
-        await page.waitForFunction(() => "__remixRouter" in window);
-        await expectAccessible(page, `${crawledPage.url} at 390 (${who})`);
+  // Every page route once, as the person with most rights who reaches it: on a phone in the light
+  // scheme (where tables and long words overflow), on a desktop in the dark scheme (its contrasts).
+  for (const screen of [
+    { label: "390 light", options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "light" } },
+    { label: "1280 dark", options: { viewport: { width: 1280, height: 900 }, colorScheme: "dark" } },
+  ] as const) {
+    it(`passes axe on every page route (${screen.label})`, async () => {
+      const order = ["admin", "mentor", "member", "signed out", "member asked to consent again"];
+      const seen = new Set<string>();
+      for (const who of order) {
+        const pages = (crawled.get(who) ?? []).filter((p) => p.status < 400 && !seen.has(p.routeId));
+        if (pages.length === 0) continue;
+        const context = await browser.newContext(screen.options);
+        const cookies = [...(clients.get(who)?.jar ?? [])].map(([name, value]) => ({ name, value, url: app.url }));
+        if (cookies.length) await context.addCookies(cookies);
+        const page = await context.newPage();
+        for (const crawledPage of pages) {
+          seen.add(crawledPage.routeId);
+          await page.goto(`${app.url}${crawledPage.url}`);
+          await page.waitForFunction(() => "__remixRouter" in window);
+          await expectAccessible(page, `${crawledPage.url} at ${screen.label} (${who})`);
+        }
+        await context.close();
       }
-      await context.close();
-    }
-    expect(seen.size).toBeGreaterThan(50);
-  }, 600_000);
+      expect(seen.size).toBeGreaterThan(50);
+    }, 600_000);
+  }
 
   it("declares the viewport once, in the head, on every page route and on error pages", async () => {
     const { pages } = await loadPageRoutes();
