@@ -15,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { t, tx, date, label, locale } = useI18n();
-  const { tools, events, topics, counts } = useLoaderData<typeof loader>();
+  const { tools, upcoming, events, topics, counts } = useLoaderData<typeof loader>();
   const root = useRouteLoaderData("root") as { viewer: { displayName: string; verified: boolean } | null } | undefined;
   const viewer = root?.viewer ?? null;
   const topicName = (code: string) => {
@@ -98,25 +98,50 @@ export default function Home() {
             ))}
           </ul>
         </section>
+        {upcoming.length ? (
+          <section className="stack" aria-labelledby="upcoming-title">
+            <h2 id="upcoming-title" className="section-title">
+              {t("home.upcomingTitle")}
+            </h2>
+            <ul className="stack stack--s">
+              {upcoming.map((e) => (
+                <EventCard key={e.id} event={e} when={date(e.starts_at, "datetime")} />
+              ))}
+            </ul>
+            <p>
+              <Link to="/events">{t("home.allEvents")}</Link>
+            </p>
+          </section>
+        ) : null}
         <section className="stack" aria-labelledby="events-title">
           <h2 id="events-title" className="section-title">
             {t("home.eventsTitle")}
           </h2>
           <ul className="stack stack--s">
             {events.map((e) => (
-              <li key={e.id} className="card">
-                <p className="card__meta">
-                  {date(e.starts_on)} · {tx(`eventKinds.${e.kind}`)}
-                  {e.series ? ` · ${seriesLabel(e.series, locale)}` : ""}
-                </p>
-                <p className="card__title" lang="fr-CA">
-                  {e.title}
-                </p>
-              </li>
+              <EventCard key={e.id} event={e} when={date(e.starts_at)} />
             ))}
           </ul>
         </section>
       </div>
     </>
+  );
+}
+
+type HomeEvent = ReturnType<typeof useLoaderData<typeof loader>>["events"][number];
+
+/** An event on the home page: its date, kind and series, and its title linking to its page (in its own language). */
+function EventCard({ event, when }: { event: HomeEvent; when: string }) {
+  const { tx, locale } = useI18n();
+  return (
+    <li className="card">
+      <p className="card__meta">
+        <time dateTime={event.starts_at}>{when}</time> · {tx(`eventKinds.${event.kind}`)}
+        {event.series ? ` · ${seriesLabel(event.series, locale)}` : ""}
+      </p>
+      <p className="card__title" lang={event.language === "en" ? "en-CA" : event.language === "fr" ? "fr-CA" : undefined}>
+        <Link to={`/events/${event.id}`}>{event.title}</Link>
+      </p>
+    </li>
   );
 }

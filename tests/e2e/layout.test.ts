@@ -1,6 +1,6 @@
 // The page frame on phones and on a laptop, in chromium: every page declares the
 // viewport (else a phone draws a 980-pixel page at 40 %), passes axe (on a phone in the
-// light scheme, on a desktop in the dark one), lines up its rows of list items, styles its fields as the site's, and shows
+// light scheme, on a desktop in the dark one), lines up its lists (rows level, cards not indented), styles its fields as the site's, and shows
 // words rather than message keys; nothing scrolls sideways at 320 and 390 pixels, the
 // header folds into a menu that opens without JavaScript, touch targets are 44 pixels on
 // phones, the admin's navigation is one row at 1280 pixels, topic lists use the page's
@@ -61,22 +61,28 @@ const UNLINKED = [
 const signIn = (page: Page, email: string) => signInWithForm(page, app.url, email);
 
 /**
- * List items laid out in a row (a flex or grid parent) that keep the block rhythm's top margin
- * (base.css's li + li): every item but the first sits lower than the row. The lists they are in.
+ * Lists drawn wrong, by the lists they are in:
+ * - items in a row (a flex or grid parent) that keep the block rhythm's top margin (base.css's
+ *   li + li): every item but the first sits lower than the row;
+ * - cards indented like a bulleted list's items.
  */
-async function rowItemsPushedDown(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll("li")]
-      .filter((li) => {
-        const parent = li.parentElement ? getComputedStyle(li.parentElement) : null;
-        const inRow =
-          parent !== null &&
-          ((parent.display.includes("flex") && !parent.flexDirection.startsWith("column")) || parent.display.includes("grid"));
-        return inRow && parseFloat(getComputedStyle(li).marginTop) > 0 && li.getBoundingClientRect().width > 0;
-      })
-      .map((li) => `${li.parentElement?.tagName.toLowerCase()}.${[...(li.parentElement?.classList ?? [])].join(".")}`)
-      .filter((list, i, all) => all.indexOf(list) === i),
-  );
+async function listLayoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const name = (list: Element | null) => `${list?.tagName.toLowerCase()}.${[...(list?.classList ?? [])].join(".")}`;
+    const problems = [...document.querySelectorAll("li")]
+      .filter((li) => li.getBoundingClientRect().width > 0 && li.parentElement)
+      .flatMap((li) => {
+        const parent = getComputedStyle(li.parentElement as Element);
+        const inRow = (parent.display.includes("flex") && !parent.flexDirection.startsWith("column")) || parent.display.includes("grid");
+        return [
+          ...(inRow && parseFloat(getComputedStyle(li).marginTop) > 0 ? [`row item lowered in ${name(li.parentElement)}`] : []),
+          ...(li.classList.contains("card") && parseFloat(parent.paddingInlineStart) > 0
+            ? [`card indented in ${name(li.parentElement)}`]
+            : []),
+        ];
+      });
+    return [...new Set(problems)];
+  });
 }
 
 /** A phone (under 48em) is emulated as one: touch, and the page's viewport tag decides the layout width. */
@@ -194,7 +200,7 @@ describe("every page, crawled signed out and signed in", () => {
           await page.goto(`${app.url}${crawledPage.url}`);
           await page.waitForFunction(() => "__remixRouter" in window);
           await expectAccessible(page, `${crawledPage.url} at ${screen.label} (${who})`);
-          expect(await rowItemsPushedDown(page), `${crawledPage.url} at ${screen.label} (${who})`).toEqual([]);
+          expect(await listLayoutProblems(page), `${crawledPage.url} at ${screen.label} (${who})`).toEqual([]);
         }
         await context.close();
       }

@@ -1,10 +1,12 @@
-// Home: what anyone (anonymous included) may see — public tools, past events and
-// a few counts. Read with the visitor's own claims, like every read.
+// Home: what anyone (anonymous included) may see — public tools, the next events, past
+// events and a few counts. Read with the visitor's own claims, like every read (an event
+// for a space's members shows to them only).
 import { sql } from "kysely";
 import type { Claims, Database } from "~/utils/db.server";
 
 export const HOME_TOOLS = 6;
 export const HOME_EVENTS = 5;
+export const HOME_UPCOMING = 3;
 
 export async function listHomeContent(db: Database, claims: Claims) {
   return db.withUser(
@@ -17,10 +19,24 @@ export async function listHomeContent(db: Database, claims: Claims) {
         .orderBy("published_on", "desc")
         .limit(HOME_TOOLS)
         .execute();
+      // An event is upcoming until it ends (one still on is joined from its page); a cancelled one
+      // is on its page and in registrants' calendars, not advertised here. Past events have no
+      // duration when they were imported from the archive: they count as ended.
+      const ends = sql<Date>`starts_at + make_interval(mins => coalesce(duration_minutes, 0))`;
+      const upcoming = await tx
+        .selectFrom("events")
+        .select(["id", "title", "kind", "series", "starts_at", "language"])
+        .where("status", "=", "scheduled")
+        .where(ends, ">", sql<Date>`now()`)
+        .orderBy("starts_at", "asc")
+        .limit(HOME_UPCOMING)
+        .execute();
       const events = await tx
         .selectFrom("events")
-        .select(["id", "title", "kind", "series", "starts_on"])
-        .orderBy("starts_on", "desc")
+        .select(["id", "title", "kind", "series", "starts_at", "language"])
+        .where("status", "=", "scheduled")
+        .where(ends, "<=", sql<Date>`now()`)
+        .orderBy("starts_at", "desc")
         .limit(HOME_EVENTS)
         .execute();
       const topics = await tx.selectFrom("topics").select(["code", "name_fr", "name_en"]).execute();
@@ -30,6 +46,7 @@ export async function listHomeContent(db: Database, claims: Claims) {
       return {
         tools,
         topics,
+        upcoming,
         events,
         counts: counts.rows[0] ?? { members: 0, regions: 0 },
       };
