@@ -30,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Members() {
-  const { t, tx } = useI18n();
+  const { t, tx, colon } = useI18n();
   const { people, filters } = useLoaderData<typeof loader>();
   const options = useProfileOptions();
   const regionName = (code: string) => options.regions.find((r) => r.value === code)?.label ?? code;
@@ -105,7 +105,9 @@ export default function Members() {
               ) : null}
               {p.bio ? <p>{p.bio}</p> : null}
               <p className="meta">
-                {t("members.languages")}: {p.languages.map((l) => tx(`languages.${l}`)).join(", ")}
+                {t("members.languages")}
+                {colon}
+                {p.languages.map((l) => tx(`languages.${l}`)).join(", ")}
               </p>
             </li>
           ))}
