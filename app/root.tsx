@@ -32,6 +32,7 @@ import { PageMessagesLink, useInlineMessages } from "~/utils/inline-messages";
 import { messageSelection } from "~/utils/i18n-sections";
 import { getLocale } from "~/utils/locale.server";
 import { useNonce } from "~/utils/nonce";
+import { siteTitle } from "~/utils/meta";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/styles/app.css" },
@@ -169,7 +170,7 @@ export function ErrorBoundary() {
   // Her refusal carries what the header needs: the page keeps the site around it.
   const shell = lapsed ? (refusal as LapsedRefusal).shell : undefined;
   return (
-    <Document locale={locale} messages={messages} title={`${formatMessage(messages, locale, `errorPage.${key}.title`)} · Passerelle`}>
+    <Document locale={locale} messages={messages} title={siteTitle(formatMessage(messages, locale, `errorPage.${key}.title`))}>
       {data ? (
         <Shell>
           <ErrorContent errorKey={key} />

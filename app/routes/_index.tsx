@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { listHomeContent } from "~/modules/home/home.server";
 import { formatPublished } from "~/modules/tools/published";
-import { useI18n } from "~/utils/i18n";
+import { documentLang, useI18n } from "~/utils/i18n";
 import { publisherLabel, seriesLabel } from "~/utils/reference-labels";
 import { pageTitle } from "~/utils/meta";
 
@@ -139,7 +139,7 @@ function EventCard({ event, when }: { event: HomeEvent; when: string }) {
         <time dateTime={event.starts_at}>{when}</time> · {tx(`eventKinds.${event.kind}`)}
         {event.series ? ` · ${seriesLabel(event.series, locale)}` : ""}
       </p>
-      <p className="card__title" lang={event.language === "en" ? "en-CA" : event.language === "fr" ? "fr-CA" : undefined}>
+      <p className="card__title" lang={documentLang(event.language)}>
         <Link to={`/events/${event.id}`}>{event.title}</Link>
       </p>
     </li>

@@ -12,8 +12,9 @@ import { registrationIntentSchema } from "~/modules/events/schemas";
 import { myAttendance } from "~/modules/events/attendance.server";
 import { liveWindow } from "~/modules/events/live.server";
 import { useI18n } from "~/utils/i18n";
+import { siteTitle } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} · Passerelle` : "Passerelle" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: siteTitle(data?.event.title) }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const viewer = await getOptionalViewer(request, context);

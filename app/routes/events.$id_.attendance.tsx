@@ -9,8 +9,9 @@ import { getEvent } from "~/modules/events/events.server";
 import { adjustAttendanceSchema, ATTESTATION_THRESHOLD } from "~/modules/events/live-schemas";
 import { useI18n } from "~/utils/i18n";
 import { fieldErrorsFromZod } from "~/utils/outcome";
+import { siteTitle } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Passerelle` : "Passerelle" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: siteTitle(data?.title) }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);

@@ -37,8 +37,9 @@ import { VideoRoom } from "~/modules/video/video-room";
 import { useI18n } from "~/utils/i18n";
 import { fieldErrorsFromZod } from "~/utils/outcome";
 import { getAppSecret } from "~/utils/secret.server";
+import { siteTitle } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} · Passerelle` : "Passerelle" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: siteTitle(data?.event.title) }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, context);

@@ -8,12 +8,12 @@ import { WatchForm } from "~/modules/forums/components/watch-form";
 import { cursorSchema, getCategory, listCategoryTopics, setCategoryWatch } from "~/modules/forums/forums.server";
 import { parseWithZod, watchSchema } from "~/modules/forums/forms.server";
 import { useI18n } from "~/utils/i18n";
-import { metaI18n } from "~/utils/meta";
+import { metaI18n, siteTitle } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
   const { locale, t } = metaI18n({ matches, location });
   const name = data ? categoryLabel(locale, data.category, data.category) : t("forums.title");
-  return [{ title: `${name} · ${t("forums.title")} · Passerelle` }];
+  return [{ title: siteTitle(name, t("forums.title")) }];
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

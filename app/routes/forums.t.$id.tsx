@@ -21,8 +21,9 @@ import { FindingsPreview, GuardFindings, loadIdentifierHighlighter } from "~/mod
 import { POSTS_PAGE_SIZE } from "~/modules/forums/limits";
 import { topicPageAction, topicPageLoader } from "~/modules/forums/topic-page.server";
 import { useI18n } from "~/utils/i18n";
+import { siteTitle } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.topic.title} · Passerelle` : "Passerelle" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: siteTitle(data?.topic.title) }];
 
 export const loader = (args: LoaderFunctionArgs) => topicPageLoader(args);
 export const action = (args: ActionFunctionArgs) => topicPageAction(args);

@@ -5,7 +5,7 @@ import { useProfileOptions } from "~/modules/accounts/components/use-options";
 import { getOptionalViewer } from "~/modules/accounts/guards.server";
 import { isDatabaseOverload, parseSearchQuery, search, SearchBusyError, searchFilters } from "~/modules/search/search.server";
 import { resultSummary, SEARCH_LIMITS, SEARCH_SOURCES, type Excerpt } from "~/modules/search/limits";
-import { useI18n } from "~/utils/i18n";
+import { documentLang, useI18n } from "~/utils/i18n";
 import { publisherLabel } from "~/utils/reference-labels";
 import { pageTitle } from "~/utils/meta";
 
@@ -234,7 +234,7 @@ export default function Search() {
             {results.tools.hits.map((hit) => (
               <li key={hit.url}>
                 <p className="topic-list__title">
-                  <Link to={hit.url} lang={hit.language === "en" ? "en-CA" : "fr-CA"}>
+                  <Link to={hit.url} lang={documentLang(hit.language)}>
                     <Runs runs={hit.title} />
                   </Link>
                 </p>

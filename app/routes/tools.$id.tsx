@@ -10,13 +10,13 @@ import { isPastDue, isUuid, TOOL_TRANSITIONS } from "~/modules/tools/limits";
 import { statusSchema } from "~/modules/tools/schemas";
 import { createNewVersion, deleteTool, getTool, setBookmark, setToolStatus } from "~/modules/tools/tools.server";
 import { useI18n } from "~/utils/i18n";
-import { metaI18n } from "~/utils/meta";
+import { metaI18n, siteTitle } from "~/utils/meta";
 import { localToday } from "~/utils/local-time";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
   const { t } = metaI18n({ matches, location });
   const title = data?.item.tool.title ?? t("tools.errors.not_found");
-  return [{ title: `${title} · ${t("tools.title")} · Passerelle` }];
+  return [{ title: siteTitle(title, t("tools.title")) }];
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

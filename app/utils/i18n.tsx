@@ -68,6 +68,11 @@ type Leaves<T, P extends string = ""> = {
 export type MessageKey = Leaves<Messages>;
 export type Vars = Record<string, string | number>;
 
+/** The language tag of a document's own text (a tool's or an event's title, a search hit): its language ("fr", "en", "bilingual"), French unless English. */
+export function documentLang(language: string): Locale {
+  return language === "en" ? "en-CA" : "fr-CA";
+}
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }

@@ -4,9 +4,14 @@ import { pageMessagesFor } from "./inline-messages";
 
 type Args = Pick<MetaArgs, "matches" | "location">;
 
+/** The document's title: the page's own, then the site's name ("Passerelle" alone when the page has none). */
+export function siteTitle(...parts: Array<string | null | undefined>): string {
+  return [...parts.filter(Boolean), "Passerelle"].join(" · ");
+}
+
 /** A page title in the visitor's language. */
 export function pageTitle(args: Args, key: MessageKey, vars?: Vars) {
-  return [{ title: `${metaI18n(args).t(key, vars)} · Passerelle` }];
+  return [{ title: siteTitle(metaI18n(args).t(key, vars)) }];
 }
 
 /**

@@ -230,18 +230,45 @@ async function timed(url: string, cookie: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** `total` topic pages (cycling through `topics`), `concurrency` readers at once. */
-async function readTopics(url: string, cookie: string, topics: number[], total: number, concurrency: number) {
+/** `total` pages (cycling through `paths`), `concurrency` readers at once. */
+async function readPages(url: string, cookie: string, paths: string[], total: number, concurrency: number) {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
-        const id = topics[next % topics.length];
+        const path = paths[next % paths.length];
         next += 1;
-        await timed(`${url}/forums/t/${id}`, cookie);
+        await timed(`${url}${path}`, cookie);
       }
     }),
   );
+}
+
+/** `total` topic pages (cycling through `topics`), `concurrency` readers at once. */
+const readTopics = (url: string, cookie: string, topics: number[], total: number, concurrency: number) =>
+  readPages(
+    url,
+    cookie,
+    topics.map((id) => `/forums/t/${id}`),
+    total,
+    concurrency,
+  );
+
+/**
+ * The server's own CPU time per page, 10 readers at once: warmed up at the same concurrency until
+ * the JIT has settled (with 40 sequential requests, optimisation work still fell into the measured
+ * phase and one run varied by ±2 ms on a 2-core machine), then measured from /proc.
+ */
+async function cpuPerPage(app: Target & { process: ServerProcess }, cookie: string, paths: string[]) {
+  const warmup = Number(process.env.BENCH_FORUM_CPU_WARMUP ?? 600);
+  await readPages(app.url, cookie, paths, warmup, 10);
+  const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 600);
+  const cpuBefore = app.process.cpuMs();
+  const t0 = performance.now();
+  await readPages(app.url, cookie, paths, n, 10);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = app.process.cpuMs() - cpuBefore;
+  return { cpuMs: cpu / n, rps: n / seconds, share: cpu / 1000 / seconds, n, warmup, concurrency: 10 };
 }
 
 /** Where the forum bench reads: a server's URL, a database handle, and (in its own process) the server to watch. */
@@ -295,21 +322,15 @@ async function measure(app: Target, emit: Emit, label: "pglite" | "postgres", si
       ).rows.map((r) => r.id),
     );
     if (long.length) {
-      // A long-running server's steady state: warm up at the same concurrency until the JIT has settled
-      // (with 40 sequential requests, optimisation work still fell into the measured phase and one run
-      // varied by ±2 ms on a 2-core machine).
-      const warmup = Number(process.env.BENCH_FORUM_CPU_WARMUP ?? 600);
-      await readTopics(app.url, cookie, long, warmup, 10);
-      const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 600);
-      const cpuBefore = app.process.cpuMs();
-      const t0 = performance.now();
-      await readTopics(app.url, cookie, long, n, 10);
-      const seconds = (performance.now() - t0) / 1000;
-      const cpu = app.process.cpuMs() - cpuBefore;
-      const shape = { ...extra, n, warmup, concurrency: 10, posts: 50, signed_in: true };
-      emit("forum.topic_page.cpu_ms_per_request", cpu / n, "ms", shape);
-      emit("forum.topic_page.rps", n / seconds, "rps", shape);
-      emit("forum.topic_page.server_cpu_share", cpu / 1000 / seconds, "ratio", shape);
+      const { cpuMs, rps, share, ...run } = await cpuPerPage(
+        { ...app, process: app.process },
+        cookie,
+        long.map((id) => `/forums/t/${id}`),
+      );
+      const shape = { ...extra, ...run, posts: 50, signed_in: true };
+      emit("forum.topic_page.cpu_ms_per_request", cpuMs, "ms", shape);
+      emit("forum.topic_page.rps", rps, "rps", shape);
+      emit("forum.topic_page.server_cpu_share", share, "ratio", shape);
     }
   }
 
@@ -392,24 +413,8 @@ async function measureCasePage(app: Target & { process: ServerProcess }, emit: E
     return { caseId: first.case_id, bodies };
   });
   if (!target) return;
-  const page = `${app.url}/cases/${target.caseId}`;
-  const read = async (total: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        while (next < total) {
-          next += 1;
-          await timed(page, cookie);
-        }
-      }),
-    );
-  };
-  await read(Number(process.env.BENCH_FORUM_CPU_WARMUP ?? 600));
-  const n = Number(process.env.BENCH_FORUM_CPU_REQUESTS ?? 600);
-  const cpuBefore = app.process.cpuMs();
-  await read(n);
-  const shape = { db: "postgres", n, concurrency: 10, posts: target.bodies.length, signed_in: true };
-  emit("cases.case_page.cpu_ms_per_request", (app.process.cpuMs() - cpuBefore) / n, "ms", shape);
+  const { cpuMs, n, concurrency } = await cpuPerPage(app, cookie, [`/cases/${target.caseId}`]);
+  emit("cases.case_page.cpu_ms_per_request", cpuMs, "ms", { db: "postgres", n, concurrency, posts: target.bodies.length, signed_in: true });
   // The same documents rendered here, warmed up first; the median of 200 pages.
   const renderPage = () => {
     const started = performance.now();

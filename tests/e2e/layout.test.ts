@@ -7,12 +7,12 @@
 // width, destructive actions are buttons, and the footer leads to the about, contact and
 // accessibility pages in both languages; every page is titled in the visitor's language,
 // before and after hydration.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, DEMO, signedIn } from "../security/helpers";
 import { expectAccessible, launchBrowser, signInWithForm, startTestApp, watchConsole, type TestApp } from "./helpers";
+import { MESSAGES } from "~/utils/i18n.server";
+import { decodeEntities, visibleText } from "./page-text";
 import { crawl, loadPageRoutes, type CrawledPage } from "./site-crawl";
 
 let app: TestApp;
@@ -250,12 +250,7 @@ function documentTitle(body: string): string | null {
   const head = body.slice(0, body.indexOf("</head>"));
   const titles = [...head.matchAll(/<title>([^<]*)<\/title>/g)];
   if (titles.length !== 1 || body.indexOf("<title>", head.length) !== -1) return null;
-  return (titles[0]?.[1] ?? "")
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+  return decodeEntities(titles[0]?.[1] ?? "");
 }
 /** A message's key shown instead of its words ("forums.title"). */
 const MESSAGE_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)+$/;
@@ -264,16 +259,11 @@ const MESSAGE_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)+$/;
 function allMessageKeys(): Set<string> {
   const keys = new Set<string>();
   const walk = (prefix: string, value: unknown) => {
-    if (typeof value === "string") {
-      keys.add(prefix);
-      keys.add(prefix.replace(/_(zero|one|two|few|many|other)$/, ""));
-    } else if (value && typeof value === "object")
+    if (typeof value === "string") keys.add(prefix).add(prefix.replace(/_(zero|one|two|few|many|other)$/, ""));
+    else if (value && typeof value === "object")
       for (const [key, inner] of Object.entries(value)) walk(prefix ? `${prefix}.${key}` : key, inner);
   };
-  const dir = path.resolve("app/locales/fr-CA");
-  // common.json's keys have no prefix; every other file's name is its namespace.
-  for (const file of readdirSync(dir))
-    walk(file === "common.json" ? "" : file.replace(/\.json$/, ""), JSON.parse(readFileSync(path.join(dir, file), "utf8")));
+  walk("", MESSAGES["fr-CA"]);
   return keys;
 }
 
@@ -283,12 +273,8 @@ function allMessageKeys(): Set<string> {
  * messages, so a component that borrows words from another section would show their keys.
  */
 function keysShown(body: string, keys: Set<string>): string[] {
-  const text = body
-    .replace(/<script[\s\S]*?<\/script>/g, " ")
-    .replace(/<style[\s\S]*?<\/style>/g, " ")
-    .replace(/\s(?:aria-label|placeholder|title|alt)="([^"]*)"/g, "> $1 <")
-    .replace(/<[^>]*>/g, " ");
-  return [...text.matchAll(/[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+/g)].map((m) => m[0]).filter((word) => keys.has(word));
+  const read = body.replace(/\s(?:aria-label|placeholder|title|alt)="([^"]*)"/g, "> $1 <");
+  return [...visibleText(read).matchAll(/[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+/g)].map((m) => m[0]).filter((word) => keys.has(word));
 }
 
 describe("every page speaks the visitor's language", () => {

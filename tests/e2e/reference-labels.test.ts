@@ -8,29 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import quebec from "../../supabase/data/quebec.json";
 import { type Client, DEMO, signedIn } from "../security/helpers";
 import { startTestApp, type TestApp } from "./helpers";
+import { visibleText } from "./page-text";
 
 let app: TestApp;
 let english: Client;
 let french: Client;
-
-/** The text a person sees: scripts and styles dropped, tags removed, common entities decoded. */
-function visibleText(html: string): string {
-  return (
-    html
-      .replace(/<script[\s\S]*?<\/script>/gi, " ")
-      .replace(/<style[\s\S]*?<\/style>/gi, " ")
-      .replace(/<!--[\s\S]*?-->/g, "")
-      .replace(/<[^>]+>/g, " ")
-      .replace(/&nbsp;|&#xa0;|&#160;/gi, "\u00a0")
-      .replace(/&#x27;|&#39;/g, "'")
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/&amp;/g, "&")
-      // Not \s: a non-breaking space is part of what is shown (French typography).
-      .replace(/[ \t\r\n]+/g, " ")
-  );
-}
 
 async function page(client: Client, path: string): Promise<string> {
   const res = await client.get(path);

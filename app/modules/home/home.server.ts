@@ -23,22 +23,17 @@ export async function listHomeContent(db: Database, claims: Claims) {
       // is on its page and in registrants' calendars, not advertised here. Past events have no
       // duration when they were imported from the archive: they count as ended.
       const ends = sql<Date>`starts_at + make_interval(mins => coalesce(duration_minutes, 0))`;
-      const upcoming = await tx
-        .selectFrom("events")
-        .select(["id", "title", "kind", "series", "starts_at", "language"])
-        .where("status", "=", "scheduled")
-        .where(ends, ">", sql<Date>`now()`)
-        .orderBy("starts_at", "asc")
-        .limit(HOME_UPCOMING)
-        .execute();
-      const events = await tx
-        .selectFrom("events")
-        .select(["id", "title", "kind", "series", "starts_at", "language"])
-        .where("status", "=", "scheduled")
-        .where(ends, "<=", sql<Date>`now()`)
-        .orderBy("starts_at", "desc")
-        .limit(HOME_EVENTS)
-        .execute();
+      const listEvents = (when: "upcoming" | "past") =>
+        tx
+          .selectFrom("events")
+          .select(["id", "title", "kind", "series", "starts_at", "language"])
+          .where("status", "=", "scheduled")
+          .where(ends, when === "upcoming" ? ">" : "<=", sql<Date>`now()`)
+          .orderBy("starts_at", when === "upcoming" ? "asc" : "desc")
+          .limit(when === "upcoming" ? HOME_UPCOMING : HOME_EVENTS)
+          .execute();
+      const upcoming = await listEvents("upcoming");
+      const events = await listEvents("past");
       const topics = await tx.selectFrom("topics").select(["code", "name_fr", "name_en"]).execute();
       // Counts come from a security-definer function: an anonymous visitor may know how
       // many verified members there are, not who they are.

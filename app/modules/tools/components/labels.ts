@@ -9,10 +9,7 @@ import { formatPublished } from "../published";
 
 export { formatPublished };
 
-/** The language tag of a document's own text (titles are in the document's language). */
-export function documentLang(language: string): string {
-  return language === "en" ? "en-CA" : "fr-CA";
-}
+export { documentLang } from "~/utils/i18n";
 
 export function useToolLabels() {
   const { locale, label, tx, t } = useI18n();
